@@ -1,0 +1,32 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Library targets carry no unsafeFlags, so SiameseKit stays usable as a SwiftPM dependency.
+let package = Package(
+    name: "SiameseKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SiameseCore", targets: ["SiameseCore"]),
+        .executable(name: "siamese-bench", targets: ["SiameseBench"]),
+    ],
+    targets: [
+        // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "SiameseCore",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+        ),
+        .executableTarget(
+            name: "SiameseBench",
+            dependencies: [
+                "SiameseCore",
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+            ]
+        ),
+        .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore"]),
+    ]
+)
