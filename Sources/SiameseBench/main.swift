@@ -1,0 +1,1 @@
+print("siamese-bench: not yet")

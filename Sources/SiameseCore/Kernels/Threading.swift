@@ -1,0 +1,55 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The engine's thread-count setting, shared by its own kernels and the BLAS.
+public enum Threading {
+    private static let configured = Atomic<Int>(0)
+
+    /// Number of threads kernels may use (defaults to the number of active processors).
+    ///
+    /// Setting it also sets the BLAS thread count. Values below 1 are treated as 1.
+    public static var threadCount: Int {
+        get {
+            let c = configured.load(ordering: .relaxed)
+            return c > 0 ? c : defaultCount
+        }
+        set {
+            let n = max(1, newValue)
+            configured.store(n, ordering: .relaxed)
+            BLAS.setThreadCount(n)
+        }
+    }
+
+    static let defaultCount: Int = {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }()
+}
+
+/// Wraps a value that is only read concurrently (raw buffers handed to parallel kernels).
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+}
+
+/// Splits `0..<count` into at most `Threading.threadCount` chunks of at least `minChunk` items and
+/// runs `body` on each, in parallel when there is more than one chunk.
+@inline(__always)
+func parallelChunks(_ count: Int, minChunk: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = min(Threading.threadCount, count / max(minChunk, 1))
+    if chunks <= 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    withoutActuallyEscaping(body) { escaping in
+        let work = UncheckedSendable(value: escaping)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = count * c / chunks
+            let hi = count * (c + 1) / chunks
+            work.value(lo..<hi)
+        }
+    }
+}

@@ -1,0 +1,195 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Helpers that build constant tensors from raw kernels; derivative rules use them.
+extension Tensor {
+    /// `f` applied to every element, as a constant tensor of the same shape.
+    @inline(__always)
+    func mapValues(_ f: (Float) -> Float) -> Tensor {
+        Tensor(storage: Kernels.map(self, f), shape: shape)
+    }
+
+    /// `f` applied elementwise to two broadcast tensors, as a constant tensor.
+    @inline(__always)
+    static func zipValues(_ a: Tensor, _ b: Tensor, _ op: String, _ f: (Float, Float) -> Float) -> Tensor {
+        let shape = broadcastShape(a, b, op)
+        return Tensor(storage: Kernels.zipBroadcast(a, b, outShape: shape, f), shape: shape)
+    }
+
+    static func broadcastShape(_ a: Tensor, _ b: Tensor, _ op: String) -> [Int] {
+        guard let s = Shape.broadcast(a.shape, b.shape) else {
+            preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
+        }
+        return s
+    }
+
+    /// A differentiable unary op: `forward` per element, and `derivative(x, y)` = dy/dx per element.
+    @inline(__always)
+    func unary(_ name: String, _ forward: (Float) -> Float,
+               derivative: @escaping @Sendable (_ x: Float, _ y: Float) -> Float) -> Tensor {
+        let y = mapValues(forward)
+        let x = self
+        return y.attaching(inputs: [x], name: name) { g in
+            // d/dx = g · f'(x); the rule sees x and y through a fused three-way loop.
+            let xc = x.contiguous(), yc = y
+            let gc = g.contiguous()
+            let out = TensorStorage(uninitializedCount: x.count)
+            let px = xc.storage.pointer + xc.offset, py = yc.storage.pointer, pg = gc.storage.pointer + gc.offset
+            for i in 0..<x.count { out.pointer[i] = pg[i] * derivative(px[i], py[i]) }
+            return [Tensor(storage: out, shape: x.shape)]
+        }
+    }
+}
+
+// MARK: - Arithmetic with broadcasting
+
+extension Tensor {
+    /// Elementwise sum with broadcasting.
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        zipValues(a, b, "add", +).attaching(inputs: [a, b], name: "add") { g in
+            [a.requiresGrad ? g.reduced(toShape: a.shape) : nil, b.requiresGrad ? g.reduced(toShape: b.shape) : nil]
+        }
+    }
+
+    /// Elementwise difference with broadcasting.
+    public static func - (a: Tensor, b: Tensor) -> Tensor {
+        zipValues(a, b, "sub", -).attaching(inputs: [a, b], name: "sub") { g in
+            [a.requiresGrad ? g.reduced(toShape: a.shape) : nil, b.requiresGrad ? (-g).reduced(toShape: b.shape) : nil]
+        }
+    }
+
+    /// Elementwise product with broadcasting.
+    public static func * (a: Tensor, b: Tensor) -> Tensor {
+        zipValues(a, b, "mul", *).attaching(inputs: [a, b], name: "mul") { g in
+            [a.requiresGrad ? (g * b).reduced(toShape: a.shape) : nil, b.requiresGrad ? (g * a).reduced(toShape: b.shape) : nil]
+        }
+    }
+
+    /// Elementwise quotient with broadcasting.
+    public static func / (a: Tensor, b: Tensor) -> Tensor {
+        zipValues(a, b, "div", /).attaching(inputs: [a, b], name: "div") { g in
+            let ga = a.requiresGrad ? (g / b).reduced(toShape: a.shape) : nil
+            let gb = b.requiresGrad ? zipValues(g * a, b, "div") { n, d in -n / (d * d) }.reduced(toShape: b.shape) : nil
+            return [ga, gb]
+        }
+    }
+
+    /// Elementwise negation.
+    public static prefix func - (x: Tensor) -> Tensor {
+        x.mapValues { -$0 }.attaching(inputs: [x], name: "neg") { g in [g.mapValues { -$0 }] }
+    }
+
+    public static func + (a: Tensor, s: Float) -> Tensor {
+        a.mapValues { $0 + s }.attaching(inputs: [a], name: "add") { g in [g] }
+    }
+    public static func + (s: Float, a: Tensor) -> Tensor { a + s }
+    public static func - (a: Tensor, s: Float) -> Tensor { a + (-s) }
+    public static func - (s: Float, a: Tensor) -> Tensor {
+        a.mapValues { s - $0 }.attaching(inputs: [a], name: "rsub") { g in [g.mapValues { -$0 }] }
+    }
+    public static func * (a: Tensor, s: Float) -> Tensor {
+        a.mapValues { $0 * s }.attaching(inputs: [a], name: "scale") { g in [g.mapValues { $0 * s }] }
+    }
+    public static func * (s: Float, a: Tensor) -> Tensor { a * s }
+    public static func / (a: Tensor, s: Float) -> Tensor { a * (1 / s) }
+    public static func / (s: Float, a: Tensor) -> Tensor {
+        let y = a.mapValues { s / $0 }
+        return y.attaching(inputs: [a], name: "rdiv") { g in
+            [zipValues(g, a, "rdiv") { gv, x in -gv * s / (x * x) }]
+        }
+    }
+
+    /// `self` raised to a constant power, elementwise.
+    public func pow(_ p: Float) -> Tensor {
+        if p == 2 {
+            return unary("square", { $0 * $0 }, derivative: { x, _ in 2 * x })
+        }
+        return unary("pow", { powf($0, p) }, derivative: { x, _ in p * powf(x, p - 1) })
+    }
+
+    /// Elementwise maximum of two broadcast tensors; on ties the gradient is split equally.
+    public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        zipValues(a, b, "maximum") { Swift.max($0, $1) }.attaching(inputs: [a, b], name: "maximum") { g in
+            let wa = zipValues(a, b, "maximum") { x, y in x > y ? 1 : (x == y ? 0.5 : 0) }
+            return [(g * wa).reduced(toShape: a.shape), (g * (1 - wa)).reduced(toShape: b.shape)]
+        }
+    }
+
+    /// Elementwise minimum of two broadcast tensors; on ties the gradient is split equally.
+    public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        zipValues(a, b, "minimum") { Swift.min($0, $1) }.attaching(inputs: [a, b], name: "minimum") { g in
+            let wa = zipValues(a, b, "minimum") { x, y in x < y ? 1 : (x == y ? 0.5 : 0) }
+            return [(g * wa).reduced(toShape: a.shape), (g * (1 - wa)).reduced(toShape: b.shape)]
+        }
+    }
+
+    /// Limits every element to `[min, max]`; the gradient passes where the input lies inside the range.
+    public func clamped(min lo: Float = -.infinity, max hi: Float = .infinity) -> Tensor {
+        unary("clamp", { Swift.min(Swift.max($0, lo), hi) },
+              derivative: { x, _ in x >= lo && x <= hi ? 1 : 0 })
+    }
+}
+
+// MARK: - Elementwise math
+
+extension Tensor {
+    /// eˣ elementwise.
+    public func exp() -> Tensor { unary("exp", { expf($0) }, derivative: { _, y in y }) }
+    /// Natural logarithm elementwise.
+    public func log() -> Tensor { unary("log", { logf($0) }, derivative: { x, _ in 1 / x }) }
+    /// Square root elementwise.
+    public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
+    /// Absolute value elementwise (gradient 0 at 0).
+    public func abs() -> Tensor {
+        unary("abs", { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
+    }
+    /// Square elementwise.
+    public func square() -> Tensor { pow(2) }
+}
+
+// MARK: - Activations
+
+extension Tensor {
+    /// max(0, x).
+    public func relu() -> Tensor {
+        unary("relu", { Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
+    }
+
+    /// x for x > 0, `slope`·x otherwise.
+    public func leakyRelu(slope: Float = 0.01) -> Tensor {
+        unary("leakyRelu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
+    }
+
+    /// 1 / (1 + e⁻ˣ).
+    public func sigmoid() -> Tensor {
+        unary("sigmoid", { Tensor.sigmoidValue($0) }, derivative: { _, y in y * (1 - y) })
+    }
+
+    /// Hyperbolic tangent.
+    public func tanh() -> Tensor {
+        unary("tanh", { tanhf($0) }, derivative: { _, y in 1 - y * y })
+    }
+
+    /// Gaussian error linear unit, exact form: x · Φ(x) = x/2 · (1 + erf(x/√2)).
+    public func gelu() -> Tensor {
+        unary("gelu", { x in 0.5 * x * (1 + erff(x * 0.70710678)) }, derivative: { x, _ in
+            let cdf = 0.5 * (1 + erff(x * 0.70710678))
+            let pdf = expf(-0.5 * x * x) * 0.39894228
+            return cdf + x * pdf
+        })
+    }
+
+    /// log(1 + eˣ), computed without overflow.
+    public func softplus() -> Tensor {
+        unary("softplus", { x in Swift.max(x, 0) + log1pf(expf(-Swift.abs(x))) },
+              derivative: { x, _ in Tensor.sigmoidValue(x) })
+    }
+
+    @inline(__always)
+    static func sigmoidValue(_ x: Float) -> Float {
+        x >= 0 ? 1 / (1 + expf(-x)) : { let e = expf(x); return e / (1 + e) }()
+    }
+}

@@ -1,0 +1,131 @@
+extension Tensor {
+    /// 2-D max pooling over NCHW input; padding counts as −∞. Backward routes each gradient to its arg-max.
+    ///
+    /// - Parameters:
+    ///   - kernel: window `(height, width)`.
+    ///   - stride: defaults to the kernel size.
+    ///   - padding: implicit −∞ border.
+    public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
+        let p = PoolGeometry(self, kernel: kernel, stride: stride ?? kernel, padding: padding, op: "maxPool2d")
+        let x = contiguous().detached()
+        let out = TensorStorage(uninitializedCount: p.planes * p.outH * p.outW)
+        let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(out.count, 1))
+        let argBox = ArgmaxBuffer(pointer: argmax)
+        let src = UncheckedSendable(value: x.storage.pointer + x.offset), dst = UncheckedSendable(value: out.pointer)
+        let arg = UncheckedSendable(value: argmax)
+        parallelChunks(p.planes, minChunk: 8) { planes in
+            for plane in planes {
+                let s = src.value + plane * p.height * p.width
+                let d = dst.value + plane * p.outH * p.outW, a = arg.value + plane * p.outH * p.outW
+                for oh in 0..<p.outH {
+                    for ow in 0..<p.outW {
+                        var best = -Float.infinity, bestIndex = -1
+                        for kh in 0..<p.kernelH {
+                            let ih = oh * p.strideH - p.padH + kh
+                            if ih < 0 || ih >= p.height { continue }
+                            for kw in 0..<p.kernelW {
+                                let iw = ow * p.strideW - p.padW + kw
+                                if iw < 0 || iw >= p.width { continue }
+                                let v = s[ih * p.width + iw]
+                                if v > best || bestIndex < 0 || v.isNaN { best = v; bestIndex = ih * p.width + iw }
+                            }
+                        }
+                        d[oh * p.outW + ow] = best
+                        a[oh * p.outW + ow] = Int32(bestIndex)
+                    }
+                }
+            }
+        }
+        let inShape = shape
+        return Tensor(storage: out, shape: p.outShape).attaching(inputs: [self], name: "maxPool2d") { g in
+            let gc = g.contiguous()
+            let dx = TensorStorage(count: Shape.count(inShape), repeating: 0)
+            let pg = gc.storage.pointer + gc.offset, a = argBox.pointer
+            let per = p.outH * p.outW
+            for plane in 0..<p.planes {
+                let d = dx.pointer + plane * p.height * p.width
+                for i in 0..<per {
+                    let k = Int(a[plane * per + i])
+                    if k >= 0 { d[k] += pg[plane * per + i] }
+                }
+            }
+            return [Tensor(storage: dx, shape: inShape)]
+        }
+    }
+
+    /// 2-D average pooling over NCHW input; zero padding is counted in the average (PyTorch's default).
+    public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0)) -> Tensor {
+        let p = PoolGeometry(self, kernel: kernel, stride: stride ?? kernel, padding: padding, op: "avgPool2d")
+        let x = contiguous().detached()
+        let out = TensorStorage(uninitializedCount: p.planes * p.outH * p.outW)
+        let scale = 1 / Float(p.kernelH * p.kernelW)
+        let src = UncheckedSendable(value: x.storage.pointer + x.offset), dst = UncheckedSendable(value: out.pointer)
+        parallelChunks(p.planes, minChunk: 8) { planes in
+            for plane in planes {
+                let s = src.value + plane * p.height * p.width, d = dst.value + plane * p.outH * p.outW
+                for oh in 0..<p.outH {
+                    for ow in 0..<p.outW {
+                        var total: Float = 0
+                        p.forEachInput(oh, ow) { total += s[$0] }
+                        d[oh * p.outW + ow] = total * scale
+                    }
+                }
+            }
+        }
+        let inShape = shape
+        return Tensor(storage: out, shape: p.outShape).attaching(inputs: [self], name: "avgPool2d") { g in
+            let gc = g.contiguous()
+            let dx = TensorStorage(count: Shape.count(inShape), repeating: 0)
+            let pg = gc.storage.pointer + gc.offset
+            for plane in 0..<p.planes {
+                let d = dx.pointer + plane * p.height * p.width, gp = pg + plane * p.outH * p.outW
+                for oh in 0..<p.outH {
+                    for ow in 0..<p.outW {
+                        let v = gp[oh * p.outW + ow] * scale
+                        p.forEachInput(oh, ow) { d[$0] += v }
+                    }
+                }
+            }
+            return [Tensor(storage: dx, shape: inShape)]
+        }
+    }
+}
+
+/// Owns the arg-max indices that a max-pool backward needs; freed with the graph.
+final class ArgmaxBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int32>
+    init(pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
+    deinit { pointer.deallocate() }
+}
+
+/// Window arithmetic shared by the pooling kernels.
+struct PoolGeometry: Sendable {
+    let planes, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW: Int
+    let outShape: [Int]
+
+    init(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), op: String) {
+        check(x.rank == 4, "\(op): input must be [N, C, H, W], got \(x.shape)")
+        check(kernel.0 > 0 && kernel.1 > 0 && stride.0 > 0 && stride.1 > 0, "\(op): kernel and stride must be positive")
+        check(padding.0 * 2 <= kernel.0 && padding.1 * 2 <= kernel.1, "\(op): padding must be at most half the kernel")
+        planes = x.shape[0] * x.shape[1]
+        height = x.shape[2]; width = x.shape[3]
+        kernelH = kernel.0; kernelW = kernel.1; strideH = stride.0; strideW = stride.1; padH = padding.0; padW = padding.1
+        outH = (height + 2 * padH - kernelH) / strideH + 1
+        outW = (width + 2 * padW - kernelW) / strideW + 1
+        check(outH > 0 && outW > 0, "\(op): kernel \(kernel) does not fit input \(x.shape)")
+        outShape = [x.shape[0], x.shape[1], outH, outW]
+    }
+
+    /// Calls `body` with the flat in-plane index of every in-bounds input under window (oh, ow).
+    @inline(__always)
+    func forEachInput(_ oh: Int, _ ow: Int, _ body: (Int) -> Void) {
+        for kh in 0..<kernelH {
+            let ih = oh * strideH - padH + kh
+            if ih < 0 || ih >= height { continue }
+            for kw in 0..<kernelW {
+                let iw = ow * strideW - padW + kw
+                if iw >= 0 && iw < width { body(ih * width + iw) }
+            }
+        }
+    }
+}
