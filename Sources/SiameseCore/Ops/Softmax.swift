@@ -22,8 +22,10 @@ extension Tensor {
     /// log softmax along `axis`: x − logsumexp(x).
     public func logSoftmax(axis: Int = -1) -> Tensor {
         let a = Shape.axis(axis, rank: rank, "logSoftmax")
-        let lse = detached().logSumExp(axis: a, keepDims: true)
-        let y = self.detached() - lse
+        // Subtract the maximum before anything else: x − m is exact, so large inputs keep their precision.
+        let m = Kernels.reduce(detached(), axis: a, .max).mapValues { $0.isFinite ? $0 : 0 }
+        let shifted = detached() - m
+        let y = shifted - shifted.exp().sum(axis: a, keepDims: true).log()
         return y.attaching(inputs: [self], name: "logSoftmax") { g in
             let p = y.exp()
             return [g - p * g.sum(axis: a, keepDims: true)]

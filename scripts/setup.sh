@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the system packages SiameseKit builds against, if they are missing (Debian/Ubuntu; macOS needs nothing).
+set -euo pipefail
+if [ "$(uname)" = "Darwin" ]; then exit 0; fi
+need=()
+dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
