@@ -1,0 +1,32 @@
+import Testing
+@testable import SiameseCore
+
+@Suite struct PoolingTests {
+    let x = Tensor((0..<16).map(Float.init), shape: [1, 1, 4, 4])
+
+    @Test func maxPoolValues() {
+        #expect(x.maxPool2d(kernel: (2, 2)).scalars == [5, 7, 13, 15])
+        #expect(x.maxPool2d(kernel: (3, 3), stride: (1, 1)).scalars == [10, 11, 14, 15])
+        #expect(x.maxPool2d(kernel: (2, 2), stride: (2, 2), padding: (1, 1)).scalars == [0, 2, 3, 8, 10, 11, 12, 14, 15])
+    }
+
+    @Test func avgPoolValuesCountPadding() {
+        #expect(x.avgPool2d(kernel: (2, 2)).scalars == [2.5, 4.5, 10.5, 12.5])
+        let padded = x.avgPool2d(kernel: (2, 2), stride: (2, 2), padding: (1, 1))
+        #expect(padded.scalars[0] == 0)
+        #expect(padded.scalars[1] == 0.75)  // (1 + 2) / 4
+    }
+
+    @Test func gradients() {
+        let r = Check.random([2, 3, 6, 5], seed: 31)
+        #expect(Check.gradientError([r]) { $0[0].maxPool2d(kernel: (2, 2)) } <= 1)
+        #expect(Check.gradientError([r]) { $0[0].maxPool2d(kernel: (3, 2), stride: (1, 2), padding: (1, 1)) } <= 1)
+        #expect(Check.gradientError([r]) { $0[0].avgPool2d(kernel: (2, 2)) } <= 1)
+        #expect(Check.gradientError([r]) { $0[0].avgPool2d(kernel: (3, 3), stride: (2, 1), padding: (1, 1)) } <= 1)
+    }
+
+    @Test func oddSizesFloorLikePyTorch() {
+        let odd = Check.random([1, 2, 5, 5], seed: 32)
+        #expect(odd.maxPool2d(kernel: (2, 2)).shape == [1, 2, 2, 2])
+    }
+}
