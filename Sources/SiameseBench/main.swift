@@ -1,1 +1,42 @@
-print("siamese-bench: not yet")
+import Foundation
+import SiameseCore
+
+/// siamese-bench: performance figures of SiameseKit, side by side with the peer kit's raw results.
+///
+///     swift run -c release siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps 5]
+let usage = """
+usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps N]
+  --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
+"""
+
+var args = Array(CommandLine.arguments.dropFirst())
+guard let command = args.first, command == "engine" else {
+    FileHandle.standardError.write(Data(usage.utf8))
+    exit(2)
+}
+args.removeFirst()
+var peersDir: String?
+var only: String?
+var threads = [1, 2]
+var reps = 5
+while !args.isEmpty {
+    let flag = args.removeFirst()
+    guard let value = args.first else {
+        FileHandle.standardError.write(Data("siamese-bench: \(flag) needs a value\n\(usage)".utf8))
+        exit(2)
+    }
+    args.removeFirst()
+    switch flag {
+    case "--peers": peersDir = value
+    case "--only": only = value
+    case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
+    case "--reps": reps = max(1, Int(value) ?? 5)
+    default:
+        FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
+        exit(2)
+    }
+}
+let env = ProcessInfo.processInfo.environment
+emit("SiameseKit engine benchmark — OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset") "
+      + "OPENBLAS_L2_SIZE=\(env["OPENBLAS_L2_SIZE"] ?? "unset"), peers: \(peersDir ?? "none")")
+EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, reps: reps)

@@ -13,10 +13,16 @@ struct ConvGeometry: Sendable {
     /// im2col rows of one group.
     var groupRows: Int { (inChannels / groups) * kernelH * kernelW }
 
-    /// Images per chunk so that the column buffer stays near `budget` floats.
+    /// Images per chunk: the column buffer stays near `budget` floats (cache-sized), but each GEMM
+    /// still gets at least ~4096 columns, below which the BLAS runs far from its peak.
     func imagesPerChunk(budget: Int = 1 << 21) -> Int {
-        Swift.max(1, Swift.min(batch, budget / Swift.max(colRows * positions, 1)))
+        let byBudget = budget / Swift.max(colRows * positions, 1)
+        let byGEMMWidth = (4096 + positions - 1) / Swift.max(positions, 1)
+        return Swift.max(1, Swift.min(batch, Swift.max(byBudget, byGEMMWidth)))
     }
+
+    /// Large images get one GEMM each, written straight into the NCHW output; small ones share a GEMM.
+    var gemmPerImage: Bool { positions >= 512 }
 
     /// Fills `col[colRows, images·positions]` from images `first..<first+images` of `x`.
     func im2col(_ x: UnsafePointer<Float>, first: Int, images: Int, into col: UnsafeMutablePointer<Float>) {
@@ -50,7 +56,9 @@ struct ConvGeometry: Sendable {
             for ow in 0..<lo { row[ow] = 0 }
             let base = kw * dilationW - padW
             if strideW == 1 {
-                if hi > lo { (row + lo).update(from: line + base + lo, count: hi - lo) }
+                // A plain loop: rows are short, and a memmove call per row costs more than the copy.
+                let from = line + base
+                for ow in lo..<Swift.max(lo, hi) { row[ow] = from[ow] }
             } else {
                 for ow in lo..<Swift.max(lo, hi) { row[ow] = line[ow * strideW + base] }
             }

@@ -50,6 +50,11 @@ extension Kernels {
             let images = Swift.min(chunk, geo.batch - first)
             let cols = images * geo.positions
             geo.im2col(px, first: first, images: images, into: col.pointer)
+            if geo.gemmPerImage {
+                forwardPerImage(geo, w: pw, bias: bias, col: col.pointer, cols: cols, first: first, images: images, out: out.pointer)
+                first += images
+                continue
+            }
             for grp in 0..<geo.groups {
                 BLAS.sgemm(transA: false, transB: false, m: og, n: cols, k: geo.groupRows,
                            a: pw + grp * og * geo.groupRows, lda: geo.groupRows,
@@ -73,6 +78,26 @@ extension Kernels {
             first += images
         }
         return Tensor(storage: out, shape: [geo.batch, geo.outChannels, geo.outH, geo.outW])
+    }
+
+    /// One GEMM per image and group, writing `[O, P]` blocks straight into the output (bias as the initial C).
+    private static func forwardPerImage(_ geo: ConvGeometry, w: UnsafePointer<Float>, bias: Tensor?,
+                                        col: UnsafeMutablePointer<Float>, cols: Int, first: Int, images: Int,
+                                        out: UnsafeMutablePointer<Float>) {
+        let og = geo.outChannels / geo.groups
+        let pb = bias.map { $0.storage.pointer + $0.offset }
+        for img in 0..<images {
+            let dst = out + (first + img) * geo.outChannels * geo.positions
+            if let pb {
+                for o in 0..<geo.outChannels { (dst + o * geo.positions).update(repeating: pb[o], count: geo.positions) }
+            }
+            for grp in 0..<geo.groups {
+                BLAS.sgemm(transA: false, transB: false, m: og, n: geo.positions, k: geo.groupRows,
+                           a: w + grp * og * geo.groupRows, lda: geo.groupRows,
+                           b: col + grp * geo.groupRows * cols + img * geo.positions, ldb: cols,
+                           beta: pb == nil ? 0 : 1, c: dst + grp * og * geo.positions, ldc: geo.positions)
+            }
+        }
     }
 
     static func conv2dBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ geo: ConvGeometry,

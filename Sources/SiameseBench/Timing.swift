@@ -1,0 +1,46 @@
+import Foundation
+
+/// Median, minimum and maximum of a rate over repetitions.
+struct RateStats: Codable {
+    var median: Double
+    var min: Double
+    var max: Double
+    var n: Int
+}
+
+/// Times `body` like the peer kit does: one warm-up, then `reps` repetitions that each loop the body
+/// for about `target` seconds; the rate is `work` per second of one body call.
+func measure(work: Double, reps: Int = 5, target: Double = 0.2, _ body: () -> Void) -> RateStats {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    body(); body()
+    let once = max(Double(DispatchTime.now().uptimeNanoseconds - t0) / 2e9, 1e-7)
+    let iters = max(1, Int(target / once))
+    body()
+    var rates: [Double] = []
+    for _ in 0..<reps {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iters { body() }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        rates.append(work * Double(iters) / seconds)
+    }
+    rates.sort()
+    return RateStats(median: rates[rates.count / 2], min: rates.first!, max: rates.last!, n: reps)
+}
+
+/// Prints a markdown table row.
+func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
+
+func fmt(_ x: Double?) -> String {
+    guard let x else { return "—" }
+    return x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x)
+}
+
+func ratio(_ a: Double?, _ b: Double?) -> String {
+    guard let a, let b, b > 0 else { return "—" }
+    return String(format: "%.2f×", a / b)
+}
+
+/// Writes one line to standard output immediately (no buffering between long measurements).
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
