@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "SiameseCore", targets: ["SiameseCore"]),
+        .library(name: "SiameseNN", targets: ["SiameseNN"]),
+        .library(name: "SiameseOptimizers", targets: ["SiameseOptimizers"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
     targets: [
@@ -20,6 +22,8 @@ let package = Package(
             name: "SiameseCore",
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
         ),
+        .target(name: "SiameseNN", dependencies: ["SiameseCore"]),
+        .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .executableTarget(
             name: "SiameseBench",
             dependencies: [
@@ -28,5 +32,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore"]),
+        .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers"]),
     ]
 )

@@ -22,6 +22,12 @@ public final class Parameter: @unchecked Sendable {
     /// Clears the accumulated gradient.
     public func zeroGrad() { value.zeroGrad() }
 
+    /// Replaces the accumulated gradient (used by gradient clipping).
+    public func setGrad(_ gradient: Tensor?) {
+        if let gradient { check(gradient.shape == shape, "Parameter.setGrad: shape \(gradient.shape) differs from \(shape)") }
+        value.node?.grad = gradient?.detached()
+    }
+
     /// Stops (or resumes) gradient recording for this parameter.
     public func setFrozen(_ frozen: Bool) {
         isFrozen = frozen

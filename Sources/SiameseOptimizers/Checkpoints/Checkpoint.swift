@@ -1,0 +1,98 @@
+import Foundation
+import SiameseCore
+import SiameseNN
+
+/// A training checkpoint: a folder with the weights, the optimizer state and a JSON description.
+///
+/// ```
+/// run/checkpoint/
+///   model.safetensors       parameters and buffers, PyTorch key names
+///   optimizer.safetensors   optimizer slots (`<parameter>.exp_avg`, …); step count in its metadata
+///   checkpoint.json         architecture description, optimizer name and user metadata
+/// ```
+/// The folder is written beside its destination and swapped in with renames, so a crash never leaves a
+/// half-written checkpoint in place of a good one.
+public enum Checkpoint {
+    /// What ``load(from:into:optimizer:)`` found besides the tensors.
+    public struct Info: Codable, Sendable, Equatable {
+        /// The architecture description given at save time (any JSON value, as text).
+        public var architecture: String?
+        /// The optimizer's type name.
+        public var optimizer: String?
+        /// Steps the optimizer had taken.
+        public var stepCount: Int
+        /// Free-form values (epoch, best metric, …).
+        public var metadata: [String: String]
+    }
+
+    /// Problems with a checkpoint folder as a whole.
+    public enum Error: Swift.Error, Equatable, CustomStringConvertible {
+        case notACheckpoint(path: String, reason: String)
+        case optimizerMismatch(path: String, saved: String, given: String)
+
+        public var description: String {
+            switch self {
+            case let .notACheckpoint(path, reason): return "\(path): not a checkpoint (\(reason))"
+            case let .optimizerMismatch(path, saved, given):
+                return "\(path): checkpoint holds \(saved) state but the optimizer is \(given)"
+            }
+        }
+    }
+
+    /// Saves `model`, `optimizer` and the description into `directory` (replacing an existing checkpoint).
+    public static func save(model: Module, optimizer: (any Optimizer)? = nil, architecture: String? = nil,
+                            metadata: [String: String] = [:], to directory: URL) throws {
+        let fm = FileManager.default
+        let parent = directory.deletingLastPathComponent()
+        let partial = parent.appendingPathComponent(".\(directory.lastPathComponent).partial-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: partial) }
+        do { try fm.createDirectory(at: partial, withIntermediateDirectories: true) } catch {
+            throw SafetensorsError.io(path: partial.path, reason: "cannot create folder (\(error.localizedDescription))")
+        }
+        try model.save(to: partial.appendingPathComponent("model.safetensors"))
+        let info = Info(architecture: architecture, optimizer: optimizer.map { String(describing: type(of: $0)) },
+                        stepCount: optimizer?.stepCount ?? 0, metadata: metadata)
+        if let optimizer {
+            try Safetensors.write(floats: optimizer.stateTensors(), metadata: ["step": String(optimizer.stepCount)],
+                                  to: partial.appendingPathComponent("optimizer.safetensors"))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(info), to: partial.appendingPathComponent("checkpoint.json"))
+        // Swap the new folder in: old → aside, new → place, then drop the old one.
+        let aside = parent.appendingPathComponent(".\(directory.lastPathComponent).old-\(UUID().uuidString)")
+        let hadOld = fm.fileExists(atPath: directory.path)
+        if hadOld && rename(directory.path, aside.path) != 0 {
+            throw SafetensorsError.io(path: directory.path, reason: "cannot move the previous checkpoint aside (errno \(errno))")
+        }
+        if rename(partial.path, directory.path) != 0 {
+            if hadOld { _ = rename(aside.path, directory.path) }
+            throw SafetensorsError.io(path: directory.path, reason: "cannot move the new checkpoint into place (errno \(errno))")
+        }
+        if hadOld { try? fm.removeItem(at: aside) }
+    }
+
+    /// Loads a checkpoint into `model` (and `optimizer`, when given) and returns its description.
+    @discardableResult
+    public static func load(from directory: URL, into model: Module, optimizer: (any Optimizer)? = nil) throws -> Info {
+        let infoURL = directory.appendingPathComponent("checkpoint.json")
+        guard let data = FileManager.default.contents(atPath: infoURL.path) else {
+            throw Error.notACheckpoint(path: directory.path, reason: "checkpoint.json is missing")
+        }
+        let info: Info
+        do { info = try JSONDecoder().decode(Info.self, from: data) } catch {
+            throw Error.notACheckpoint(path: infoURL.path, reason: "checkpoint.json is not valid")
+        }
+        try model.load(from: directory.appendingPathComponent("model.safetensors"))
+        if let optimizer {
+            let given = String(describing: type(of: optimizer))
+            if let saved = info.optimizer, saved != given {
+                throw Error.optimizerMismatch(path: directory.path, saved: saved, given: given)
+            }
+            let url = directory.appendingPathComponent("optimizer.safetensors")
+            let file = try Safetensors.read(url)
+            try optimizer.loadState(file.tensors.mapValues { $0.tensor() }, stepCount: info.stepCount)
+        }
+        return info
+    }
+}
