@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SiameseCore", targets: ["SiameseCore"]),
         .library(name: "SiameseNN", targets: ["SiameseNN"]),
         .library(name: "SiameseOptimizers", targets: ["SiameseOptimizers"]),
+        .library(name: "SiameseData", targets: ["SiameseData"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
     targets: [
@@ -22,7 +23,9 @@ let package = Package(
             name: "SiameseCore",
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SiameseNN", dependencies: ["SiameseCore"]),
+        .target(name: "SiameseData", dependencies: ["SiameseCore", "CZlib"]),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .executableTarget(
             name: "SiameseBench",
@@ -33,6 +36,7 @@ let package = Package(
         ),
         .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore"]),
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData"]),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers"]),
     ]
 )

@@ -1,0 +1,2 @@
+// zlib, for gzip-compressed data sets (IDX .gz files).
+#include <zlib.h>
