@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SiameseNN", targets: ["SiameseNN"]),
         .library(name: "SiameseOptimizers", targets: ["SiameseOptimizers"]),
         .library(name: "SiameseData", targets: ["SiameseData"]),
+        .library(name: "SiameseEvaluation", targets: ["SiameseEvaluation"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
     targets: [
@@ -26,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SiameseNN", dependencies: ["SiameseCore"]),
         .target(name: "SiameseData", dependencies: ["SiameseCore", "CZlib"]),
+        .target(name: "SiameseEvaluation", dependencies: ["SiameseCore"]),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .executableTarget(
             name: "SiameseBench",
@@ -37,6 +39,7 @@ let package = Package(
         .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore"]),
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData"]),
+        .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseEvaluation"]),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers"]),
     ]
 )
