@@ -11,7 +11,12 @@ let package = Package(
         .library(name: "SiameseOptimizers", targets: ["SiameseOptimizers"]),
         .library(name: "SiameseData", targets: ["SiameseData"]),
         .library(name: "SiameseEvaluation", targets: ["SiameseEvaluation"]),
+        .library(name: "SiameseMetricLearning", targets: ["SiameseMetricLearning"]),
+        .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
@@ -28,6 +33,18 @@ let package = Package(
         .target(name: "SiameseNN", dependencies: ["SiameseCore"]),
         .target(name: "SiameseData", dependencies: ["SiameseCore", "CZlib"]),
         .target(name: "SiameseEvaluation", dependencies: ["SiameseCore"]),
+        .target(
+            name: "SiameseMetricLearning",
+            dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData"]
+        ),
+        .executableTarget(
+            name: "SiameseCLI",
+            dependencies: [
+                "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseMetricLearning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources/mnist")]
+        ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .executableTarget(
             name: "SiameseBench",

@@ -29,7 +29,7 @@ extension Tensor {
     }
 
     /// √x with a gradient of 0 where x is 0 (distances of a point to itself).
-    func safeSqrt() -> Tensor {
+    public func safeSqrt() -> Tensor {
         unary("sqrt", { $0.squareRoot() }, derivative: { _, y in y > 0 ? 0.5 / y : 0 })
     }
 

@@ -1,0 +1,34 @@
+import Foundation
+import SiameseMetricLearning
+
+/// A one-line progress bar on standard error: epoch, bar, loss, throughput and time left.
+struct ProgressBar {
+    var enabled: Bool
+    private var lastDraw = Date.distantPast
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    mutating func update(_ p: TrainingProgress) {
+        guard enabled else { return }
+        let now = Date()
+        guard p.step == p.stepsPerEpoch || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        let width = 24
+        let filled = width * p.step / Swift.max(p.stepsPerEpoch, 1)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let line = String(format: "\repoch %d/%d %@ %d/%d  loss %.4f  %.0f pairs/s  ETA %@   ",
+                          p.epoch, p.epochs, bar, p.step, p.stepsPerEpoch, p.loss, p.pairsPerSecond, Self.clock(p.secondsLeft))
+        FileHandle.standardError.write(Data(line.utf8))
+        if p.step == p.stepsPerEpoch { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+    }
+}
+
+/// Prints a line on standard error (human-facing status, kept off standard output for `--json`).
+func status(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

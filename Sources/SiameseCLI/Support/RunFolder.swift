@@ -1,0 +1,36 @@
+import Foundation
+import SiameseNN
+
+/// The folder every run writes: its configuration, metrics, checkpoints and a log.
+struct RunFolder {
+    let url: URL
+    private var log: [String] = []
+
+    /// Creates `root/<name>-<timestamp>` (or uses `explicit` as given).
+    init(root: URL, name: String, explicit: URL?) throws {
+        if let explicit {
+            url = explicit
+        } else {
+            let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+            url = root.appendingPathComponent("\(name)-\(stamp)")
+        }
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw ValidationError("cannot create run folder \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes `value` as pretty JSON to `name`, atomically.
+    func writeJSON<T: Encodable>(_ value: T, _ name: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(value), to: url.appendingPathComponent(name))
+    }
+
+    /// Adds a line to the run log (and rewrites `log.txt`).
+    mutating func log(_ line: String) {
+        log.append(line)
+        try? AtomicFile.write(Data((log.joined(separator: "\n") + "\n").utf8), to: url.appendingPathComponent("log.txt"))
+    }
+}
+
+import ArgumentParser

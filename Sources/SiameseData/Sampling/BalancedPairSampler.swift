@@ -1,0 +1,67 @@
+import SiameseCore
+
+/// Draws labelled pairs from a labelled set: a chosen fraction of *same* pairs, the rest *different*.
+///
+/// Anchors are drawn class-first (a uniformly random class, then a random member), so rare classes are
+/// not drowned by common ones. An item is never paired with itself, and classes with a single member
+/// never supply a positive pair. The generator is explicit, so the same seed gives the same pairs.
+public struct BalancedPairSampler: Sendable {
+    /// One pair: two item indices and whether they share a class.
+    public struct Pair: Sendable, Equatable {
+        public let first: Int, second: Int
+        public let same: Bool
+
+        public init(first: Int, second: Int, same: Bool) {
+            self.first = first; self.second = second; self.same = same
+        }
+    }
+
+    public let labels: [Int]
+    public let positiveFraction: Double
+    let members: [Int: [Int]]
+    let classes: [Int]
+    let pairableClasses: [Int]
+
+    /// - Parameters:
+    ///   - labels: the class of each item.
+    ///   - positiveFraction: the expected fraction of same-class pairs (default ½).
+    /// - Throws: ``DataError/empty(path:)`` without items, or ``DataError/corrupt(path:reason:)`` when
+    ///   positives or negatives are impossible (no class with two members, or a single class).
+    public init(labels: [Int], positiveFraction: Double = 0.5) throws {
+        precondition(positiveFraction >= 0 && positiveFraction <= 1, "BalancedPairSampler: positiveFraction must be in [0, 1]")
+        guard !labels.isEmpty else { throw DataError.empty(path: "pair sampler") }
+        var members: [Int: [Int]] = [:]
+        for (i, l) in labels.enumerated() { members[l, default: []].append(i) }
+        self.labels = labels
+        self.positiveFraction = positiveFraction
+        self.members = members
+        classes = members.keys.sorted()
+        pairableClasses = classes.filter { members[$0]!.count >= 2 }
+        if positiveFraction > 0 && pairableClasses.isEmpty {
+            throw DataError.corrupt(path: "pair sampler", reason: "no class has two items, so no positive pair exists")
+        }
+        if positiveFraction < 1 && classes.count < 2 {
+            throw DataError.corrupt(path: "pair sampler", reason: "a single class gives no negative pair")
+        }
+    }
+
+    /// `count` pairs drawn with `generator`.
+    public func pairs(_ count: Int, generator: inout SeededGenerator) -> [Pair] {
+        (0..<count).map { _ in
+            let wantSame = Double(generator.nextUniform()) < positiveFraction
+            if wantSame {
+                let c = pairableClasses[generator.nextInt(below: pairableClasses.count)]
+                let m = members[c]!
+                let i = generator.nextInt(below: m.count)
+                var j = generator.nextInt(below: m.count - 1)
+                if j >= i { j += 1 }
+                return Pair(first: m[i], second: m[j], same: true)
+            }
+            let ci = generator.nextInt(below: classes.count)
+            var cj = generator.nextInt(below: classes.count - 1)
+            if cj >= ci { cj += 1 }
+            let a = members[classes[ci]]!, b = members[classes[cj]]!
+            return Pair(first: a[generator.nextInt(below: a.count)], second: b[generator.nextInt(below: b.count)], same: false)
+        }
+    }
+}
