@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData"]),
         .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseEvaluation"]),
+        .testTarget(name: "SiameseMetricLearningTests", dependencies: ["SiameseCore", "SiameseMetricLearning"]),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers"]),
     ]
 )

@@ -1,0 +1,63 @@
+import SiameseCore
+import SiameseNN
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Additive angular margin (ArcFace, Deng et al. 2019) and additive cosine margin (CosFace, Wang et al. 2018)
+/// softmax losses, with learned class weights `W` (`[embeddingSize, numClasses]`).
+///
+/// With `θ` the angle between an embedding and its class weight, the target logit is `scale · cos(θ + m)`
+/// (ArcFace) or `scale · (cos θ − m)` (CosFace); other logits are `scale · cos θ`; then cross-entropy.
+/// Defaults (ArcFace): margin 28.6° (0.4992 rad), scale 64, ``MeanReducer``. The weights are a ``Parameter``:
+/// pass ``parameters()`` to the optimizer along with the encoder's.
+public final class ArcFaceLoss: Module, MetricLoss {
+    /// Which margin is applied to the target class.
+    public enum Margin: Sendable { case angular(Float), cosine(Float) }
+
+    public let weight: Parameter
+    public let margin: Margin
+    public let scale: Float
+    public let distance: any Distance = CosineSimilarity()
+    public let reducer: any Reducer
+
+    public init(numClasses: Int, embeddingSize: Int, margin: Margin = .angular(28.6 * Float.pi / 180), scale: Float = 64,
+                reducer: any Reducer = MeanReducer()) {
+        // PML initialises W with normal(0, 1) … then normalises it in the forward pass.
+        weight = Parameter(Initializer.normal([embeddingSize, numClasses]))
+        self.margin = margin; self.scale = scale; self.reducer = reducer
+        super.init()
+    }
+
+    /// CosFace: `cos θ − m` on the target class (defaults m 0.35, scale 64).
+    public static func cosFace(numClasses: Int, embeddingSize: Int, margin: Float = 0.35, scale: Float = 64) -> ArcFaceLoss {
+        ArcFaceLoss(numClasses: numClasses, embeddingSize: embeddingSize, margin: .cosine(margin), scale: scale)
+    }
+
+    override public func children() -> [(String, Any)] { [("W", weight)] }
+
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
+        let classes = weight.shape[1]
+        precondition(labels.allSatisfy { $0 >= 0 && $0 < classes }, "ArcFaceLoss: labels must be in 0..<\(classes)")
+        let cosine = distance.matrix(embeddings, weight.value.transposed())
+        var oneHot = [Float](repeating: 0, count: labels.count * classes)
+        for (i, l) in labels.enumerated() { oneHot[i * classes + l] = 1 }
+        let mask = Tensor(oneHot, shape: [labels.count, classes])
+        let target = (cosine * mask).sum(axis: 1, keepDims: true)
+        let modified: Tensor
+        switch margin {
+        case let .angular(m):
+            // cos(θ + m) = cos θ · cos m − sin θ · sin m, with θ from the clamped cosine.
+            let c = target.clamped(min: -1 + 1e-7, max: 1 - 1e-7)
+            let sine = (1 - c.square()).sqrt()
+            modified = c * cosf(m) - sine * sinf(m)
+        case let .cosine(m):
+            modified = target - m
+        }
+        let logits = (cosine + mask * (modified - target)) * scale
+        let losses = -(logits.logSoftmax(axis: 1) * mask).sum(axis: 1)
+        return ["loss": LossTerm(losses: losses, kind: .element)]
+    }
+}

@@ -1,0 +1,27 @@
+import SiameseCore
+
+/// Contrastive loss in PyTorch Metric Learning's form, over all (or mined) pairs of a batch.
+///
+/// Per positive pair `max(0, d − posMargin)`, per negative pair `max(0, negMargin − d)` (not squared; with a
+/// similarity the signs flip). Each set is reduced on its own and the two are added.
+///
+/// Defaults: `posMargin` 0, `negMargin` 1, ``LpDistance`` (L2 on normalised embeddings), ``AvgNonZeroReducer``.
+/// For the squared Hadsell et al. form over explicit pairs, see ``PairContrastiveLoss``.
+public struct ContrastiveLoss: MetricLoss {
+    public let posMargin: Float, negMargin: Float
+    public let distance: any Distance
+    public let reducer: any Reducer
+
+    public init(posMargin: Float = 0, negMargin: Float = 1, distance: any Distance = LpDistance(),
+                reducer: any Reducer = AvgNonZeroReducer()) {
+        self.posMargin = posMargin; self.negMargin = negMargin; self.distance = distance; self.reducer = reducer
+    }
+
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
+        let (a1, p, a2, n) = (tuples ?? .allPairs(labels)).asPairs
+        let mat = distance.matrix(embeddings)
+        let pos = distance.margin(mat.entries(rows: a1, cols: p), Tensor(scalar: posMargin)).relu()
+        let neg = distance.margin(Tensor(scalar: negMargin), mat.entries(rows: a2, cols: n)).relu()
+        return ["neg_loss": LossTerm(losses: neg, kind: .negativePair), "pos_loss": LossTerm(losses: pos, kind: .positivePair)]
+    }
+}

@@ -1,0 +1,68 @@
+import SiameseCore
+
+/// What one entry of a loss term stands for.
+public enum ReductionKind: Sendable {
+    case element, positivePair, negativePair, triplet
+}
+
+/// One named part of a loss before reduction: per-item values, what they stand for, and an optional divisor.
+public struct LossTerm {
+    public let losses: Tensor
+    public let kind: ReductionKind
+    /// For ``DivisorReducer``: the sum is divided by this instead of the count.
+    public let divisor: Float?
+
+    public init(losses: Tensor, kind: ReductionKind, divisor: Float? = nil) {
+        self.losses = losses; self.kind = kind; self.divisor = divisor
+    }
+}
+
+/// Turns a loss term's per-item values into a scalar. A loss with several terms reduces each one
+/// separately and adds the results (PML's `MultipleReducers`).
+public protocol Reducer: Sendable {
+    func reduce(_ term: LossTerm) -> Tensor
+}
+
+/// The mean of all entries (0 for none).
+public struct MeanReducer: Reducer {
+    public init() {}
+    public func reduce(_ term: LossTerm) -> Tensor {
+        term.losses.count == 0 ? Tensor(scalar: 0) : term.losses.mean()
+    }
+}
+
+/// The sum of all entries.
+public struct SumReducer: Reducer {
+    public init() {}
+    public func reduce(_ term: LossTerm) -> Tensor { term.losses.sum() }
+}
+
+/// The mean of the entries strictly inside `(low, high)`; 0 when none is (PML's `ThresholdReducer`).
+public struct ThresholdReducer: Reducer {
+    public let low: Float?, high: Float?
+    public init(low: Float? = nil, high: Float? = nil) { self.low = low; self.high = high }
+
+    public func reduce(_ term: LossTerm) -> Tensor {
+        let values = term.losses.scalars
+        var keep: [Int] = []
+        for (i, v) in values.enumerated() where v > (low ?? -.infinity) && v < (high ?? .infinity) { keep.append(i) }
+        guard !keep.isEmpty else { return term.losses.sum() * 0 }
+        return term.losses.reshaped([-1]).indexSelect(axis: 0, keep).mean()
+    }
+}
+
+/// The mean of the entries greater than 0: only the pairs or triplets that still violate their margin
+/// count (PML's `AvgNonZeroReducer`).
+public struct AvgNonZeroReducer: Reducer {
+    public init() {}
+    public func reduce(_ term: LossTerm) -> Tensor { ThresholdReducer(low: 0).reduce(term) }
+}
+
+/// The sum divided by the term's own ``LossTerm/divisor`` (PML's `DivisorReducer`).
+public struct DivisorReducer: Reducer {
+    public init() {}
+    public func reduce(_ term: LossTerm) -> Tensor {
+        guard let d = term.divisor, d > 0 else { return term.losses.sum() * 0 }
+        return term.losses.sum() / d
+    }
+}
