@@ -5,6 +5,12 @@ public final class Dropout: Module, UnaryLayer {
     public let probability: Float
     private var generator: SeededGenerator
 
+    /// The mask generator's state; checkpoints save and restore it so a resumed run draws the same masks.
+    public var generatorState: [UInt64] {
+        get { generator.state }
+        set { generator.state = newValue }
+    }
+
     /// - Parameters:
     ///   - probability: chance of zeroing each element.
     ///   - seed: seeds this layer's mask sequence; by default drawn from ``GlobalGenerator``.

@@ -91,6 +91,20 @@ open class Module {
         return out
     }
 
+    /// The random-generator states of stochastic layers (dropout), by module path.
+    public var randomStates: [String: [UInt64]] {
+        get {
+            var out: [String: [UInt64]] = [:]
+            visit { path, entry in if case let .module(m) = entry, let d = m as? Dropout { out[path] = d.generatorState } }
+            return out
+        }
+        set {
+            visit { path, entry in
+                if case let .module(m) = entry, let d = m as? Dropout, let state = newValue[path] { d.generatorState = state }
+            }
+        }
+    }
+
     /// Total number of trainable scalars.
     public var parameterCount: Int { parameters().reduce(0) { $0 + $1.value.count } }
 

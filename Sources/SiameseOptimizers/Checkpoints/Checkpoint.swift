@@ -23,6 +23,8 @@ public enum Checkpoint {
         public var stepCount: Int
         /// Free-form values (epoch, best metric, …).
         public var metadata: [String: String]
+        /// Generator states of the model's dropout layers, by module path, so resumed masks match.
+        public var randomStates: [String: [UInt64]]?
     }
 
     /// Problems with a checkpoint folder as a whole.
@@ -51,7 +53,7 @@ public enum Checkpoint {
         }
         try model.save(to: partial.appendingPathComponent("model.safetensors"))
         let info = Info(architecture: architecture, optimizer: optimizer.map { String(describing: type(of: $0)) },
-                        stepCount: optimizer?.stepCount ?? 0, metadata: metadata)
+                        stepCount: optimizer?.stepCount ?? 0, metadata: metadata, randomStates: model.randomStates)
         if let optimizer {
             try Safetensors.write(floats: optimizer.stateTensors(), metadata: ["step": String(optimizer.stepCount)],
                                   to: partial.appendingPathComponent("optimizer.safetensors"))
@@ -84,6 +86,7 @@ public enum Checkpoint {
             throw Error.notACheckpoint(path: infoURL.path, reason: "checkpoint.json is not valid")
         }
         try model.load(from: directory.appendingPathComponent("model.safetensors"))
+        if let states = info.randomStates { model.randomStates = states }
         if let optimizer {
             let given = String(describing: type(of: optimizer))
             if let saved = info.optimizer, saved != given {
