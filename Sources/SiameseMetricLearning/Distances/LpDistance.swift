@@ -24,11 +24,21 @@ public struct LpDistance: Distance {
         } else if p == 1 {
             base = Tensor.pairwiseDistances(query, reference, metric: .l1)
         } else {
-            let diff = (query.unsqueezed(1) - reference.unsqueezed(0)).abs()
-            base = diff.pow(p).sum(axis: -1).pow(1 / p)
+            // General p broadcasts [rows, m, d]; take query rows in chunks so that stays ≤ chunkElements.
+            let (n, m, d) = (query.shape[0], reference.shape[0], query.shape[1])
+            let rows = Swift.max(1, Self.chunkElements / Swift.max(m * d, 1))
+            let chunks = stride(from: 0, to: n, by: rows).map { lo -> Tensor in
+                let q = query.narrowed(axis: 0, start: lo, length: Swift.min(rows, n - lo))
+                return (q.unsqueezed(1) - reference.unsqueezed(0)).abs().pow(p).sum(axis: -1).pow(1 / p)
+            }
+            base = chunks.count == 1 ? chunks[0] : Tensor.concatenate(chunks, axis: 0)
         }
         return power == 1 ? base : base.pow(power)
     }
+
+    /// Bound on the temporary `[rows, m, d]` block of the general-p path (4 Mi floats = 16 MiB). The other
+    /// paths (p = 1, p = 2, cosine, dot product) never allocate more than the `[n, m]` result plus `O((n + m)·d)`.
+    public static let chunkElements = 1 << 22
 
     public func computePairwise(_ a: Tensor, _ b: Tensor) -> Tensor {
         let diff = a - b

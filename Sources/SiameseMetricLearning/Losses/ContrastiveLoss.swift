@@ -22,6 +22,6 @@ public struct ContrastiveLoss: MetricLoss {
         let mat = distance.matrix(embeddings)
         let pos = distance.margin(mat.entries(rows: a1, cols: p), Tensor(scalar: posMargin)).relu()
         let neg = distance.margin(Tensor(scalar: negMargin), mat.entries(rows: a2, cols: n)).relu()
-        return ["neg_loss": LossTerm(losses: neg, kind: .negativePair), "pos_loss": LossTerm(losses: pos, kind: .positivePair)]
+        return ["neg_loss": LossTerm(losses: neg, kind: .negativePair, anchors: a2), "pos_loss": LossTerm(losses: pos, kind: .positivePair, anchors: a1)]
     }
 }

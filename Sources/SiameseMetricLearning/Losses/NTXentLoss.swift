@@ -33,6 +33,6 @@ public struct NTXentLoss: MetricLoss {
         let positive = mat.entries(rows: a1, cols: p).unsqueezed(1)
         let logits = Tensor.concatenate([positive, negRows], axis: 1)
         let losses = -logits.logSoftmax(axis: 1).narrowed(axis: 1, start: 0, length: 1).reshaped([-1])
-        return ["loss": LossTerm(losses: losses, kind: .positivePair)]
+        return ["loss": LossTerm(losses: losses, kind: .positivePair, anchors: a1)]
     }
 }

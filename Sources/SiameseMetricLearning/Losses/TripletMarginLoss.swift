@@ -22,6 +22,6 @@ public struct TripletMarginLoss: MetricLoss {
         let mat = distance.matrix(embeddings)
         let violation = distance.margin(mat.entries(rows: a, cols: p), mat.entries(rows: a, cols: n))
         let losses = softMargin ? violation.softplus() : (violation + margin).relu()
-        return ["loss": LossTerm(losses: losses, kind: .triplet)]
+        return ["loss": LossTerm(losses: losses, kind: .triplet, anchors: a)]
     }
 }

@@ -9,11 +9,13 @@ public enum ReductionKind: Sendable {
 public struct LossTerm {
     public let losses: Tensor
     public let kind: ReductionKind
+    /// The anchor (batch index) of each entry, when the loss knows it; used by ``PerAnchorReducer``.
+    public let anchors: [Int]?
     /// For ``DivisorReducer``: the sum is divided by this instead of the count.
     public let divisor: Float?
 
-    public init(losses: Tensor, kind: ReductionKind, divisor: Float? = nil) {
-        self.losses = losses; self.kind = kind; self.divisor = divisor
+    public init(losses: Tensor, kind: ReductionKind, anchors: [Int]? = nil, divisor: Float? = nil) {
+        self.losses = losses; self.kind = kind; self.anchors = anchors; self.divisor = divisor
     }
 }
 
@@ -64,5 +66,24 @@ public struct DivisorReducer: Reducer {
     public func reduce(_ term: LossTerm) -> Tensor {
         guard let d = term.divisor, d > 0 else { return term.losses.sum() * 0 }
         return term.losses.sum() / d
+    }
+}
+
+/// Averages each anchor's entries first, then averages over anchors, so anchors with many pairs or
+/// triplets do not dominate. Terms without anchor information are simply averaged.
+public struct PerAnchorReducer: Reducer {
+    public init() {}
+
+    public func reduce(_ term: LossTerm) -> Tensor {
+        guard let anchors = term.anchors, anchors.count == term.losses.count, !anchors.isEmpty else {
+            return MeanReducer().reduce(term)
+        }
+        let ids = Array(Set(anchors)).sorted()
+        let slot = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        var counts = [Float](repeating: 0, count: ids.count)
+        for a in anchors { counts[slot[a]!] += 1 }
+        var weights = [Float](repeating: 0, count: ids.count * anchors.count)
+        for (k, a) in anchors.enumerated() { weights[slot[a]! * anchors.count + k] = 1 / counts[slot[a]!] }
+        return matmul(Tensor(weights, shape: [ids.count, anchors.count]), term.losses.reshaped([-1, 1])).mean()
     }
 }

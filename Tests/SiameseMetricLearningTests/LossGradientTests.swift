@@ -1,0 +1,138 @@
+import Testing
+@testable import SiameseCore
+@testable import SiameseMetricLearning
+
+/// Finite-difference checks for every loss, on a small batch (8 samples, 3 classes), away from kinks.
+enum LossCheck {
+    static let labels = [0, 1, 2, 0, 1, 2, 0, 1]
+
+    static func embeddings(seed: UInt64 = 5, dim: Int = 4) -> Tensor {
+        var g = SeededGenerator(seed: seed)
+        return Tensor.normal([labels.count, dim], generator: &g)
+    }
+
+    /// Worst |analytic − numeric| / (atol + rtol·|numeric|) of d loss / d embeddings.
+    static func error(_ x: Tensor, epsilon: Float = 1e-3, _ loss: (Tensor) -> Tensor) -> Float {
+        let leaf = x.requiringGrad()
+        loss(leaf).backward()
+        let analytic = leaf.grad?.scalars ?? [Float](repeating: 0, count: x.count)
+        var values = x.scalars
+        var worst: Float = 0
+        for j in values.indices {
+            let saved = values[j]
+            values[j] = saved + epsilon
+            let plus = Double(withNoGrad { loss(Tensor(values, shape: x.shape)) }.item)
+            values[j] = saved - epsilon
+            let minus = Double(withNoGrad { loss(Tensor(values, shape: x.shape)) }.item)
+            values[j] = saved
+            let numeric = Float((plus - minus) / (2 * Double(epsilon)))
+            worst = Swift.max(worst, Swift.abs(analytic[j] - numeric) / (2e-3 + 2e-2 * Swift.abs(numeric)))
+        }
+        return worst
+    }
+}
+
+@Suite struct LossGradientTests {
+    let x = LossCheck.embeddings()
+    let labels = LossCheck.labels
+
+    @Test func pairAndTripletLosses() {
+        #expect(LossCheck.error(x) { ContrastiveLoss()($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { TripletMarginLoss(margin: 0.3)($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { TripletMarginLoss(softMargin: true)($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { QuadrupletLoss()($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { MarginLoss()($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { LiftedStructureLoss()($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { ContrastiveLoss(distance: LpDistance(p: 3, normalizeEmbeddings: false))($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { ContrastiveLoss(distance: CosineSimilarity(), reducer: PerAnchorReducer())($0, labels: labels) } <= 1)
+    }
+
+    @Test func softmaxFamilyLosses() {
+        #expect(LossCheck.error(x) { MultiSimilarityLoss()($0, labels: labels) } <= 1)
+        // CircleLoss is absent on purpose: its pair weights are detached (as in the paper and PML), so its
+        // gradient is not the derivative of its value; it is checked against PML's gradient instead.
+        #expect(LossCheck.error(x) { NTXentLoss(temperature: 0.5)($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { NPairsLoss()($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { SupConLoss(temperature: 0.5)($0, labels: labels) } <= 1)
+        #expect(LossCheck.error(x) { AngularLoss()($0, labels: labels) } <= 1)
+        let arc = ArcFaceLoss(numClasses: 3, embeddingSize: 4, scale: 8)
+        #expect(LossCheck.error(x) { arc($0, labels: labels) } <= 1)
+        let cos = ArcFaceLoss.cosFace(numClasses: 3, embeddingSize: 4, scale: 8)
+        #expect(LossCheck.error(x) { cos($0, labels: labels) } <= 1)
+        let proxyAnchor = ProxyAnchorLoss(numClasses: 3, embeddingSize: 4, alpha: 4)
+        #expect(LossCheck.error(x) { proxyAnchor($0, labels: labels) } <= 1)
+        let nca = ProxyNCALoss(numClasses: 3, embeddingSize: 4)
+        #expect(LossCheck.error(x) { nca($0, labels: labels) } <= 1)
+    }
+
+    @Test func explicitPairLosses() {
+        let a = LossCheck.embeddings(seed: 6), b = LossCheck.embeddings(seed: 7)
+        let same = Tensor([1, 0, 1, 0, 1, 0, 1, 0]), targets = Tensor([0.9, 0.1, 0.5, 0.3, 1, 0, 0.7, 0.2])
+        #expect(LossCheck.error(a) { PairContrastiveLoss()($0, b, same: same) } <= 1)
+        #expect(LossCheck.error(a) { CosineSimilarityRegressionLoss()($0, b, targets: targets) } <= 1)
+        #expect(LossCheck.error(a) { OnlineContrastiveLoss(margin: 1)($0, b, same: same) } <= 1)
+    }
+}
+
+@Suite struct HandDerivedLossTests {
+    // Points on the unit circle at known angles.
+    static func unit(_ degrees: Float) -> [Float] {
+        let r = degrees * Float.pi / 180
+        return [Tensor([r]).mapValues { Foundation_cos($0) }.item, Tensor([r]).mapValues { Foundation_sin($0) }.item]
+    }
+
+    @Test func cosineRegressionAtRightAngles() {
+        let a = Tensor([[1, 0], [1, 0]]), b = Tensor([[0, 1], [1, 0]])
+        // cos = [0, 1]; targets [1, 1] → ((0 − 1)² + 0) / 2
+        #expect(CosineSimilarityRegressionLoss()(a, b, targets: Tensor([1, 1])).item == 0.5)
+    }
+
+    @Test func marginLossByHand() {
+        // Unnormalised L2: positive pair at distance 1.5, negative at 1.0; α 0.2, β 1.2.
+        let x = Tensor([[0, 0], [1.5, 0], [0, 1]])
+        let loss = MarginLoss(distance: LpDistance(normalizeEmbeddings: false))(x, labels: [0, 0, 1])
+        // pos: [0.2 + 1.5 − 1.2]₊ = 0.5 (both orders); neg: [0.2 + 1.2 − d]₊ for d = 1 (0.4, twice) and d = √3.25 (0).
+        #expect(Swift.abs(loss.item - (0.5 + 0.4)) < 1e-5)
+    }
+
+    @Test func tripletLossAtKnownAngles() {
+        // Anchor at 0°, positive at 60°, negative at 90°: chord lengths 1 and √2.
+        let x = Tensor([Self.unit(0), Self.unit(60), Self.unit(90)])
+        let loss = TripletMarginLoss(margin: 0.5)(x, labels: [0, 0, 1])
+        // Triplets (0,1,2): [1 − √2 + 0.5]₊ = 0.0858; (1,0,2): d(1,2) = chord(30°) = 0.5176: [1 − 0.5176 + 0.5]₊ = 0.9824.
+        #expect(Swift.abs(loss.item - (0.0857864 + 0.9823619) / 2) < 1e-5)
+    }
+
+    @Test func npairsAtKnownAngles() {
+        // Two classes; each anchor's own positive at 0° difference, the other at 90°: CE = log(1 + e^(0 − 1)).
+        let x = Tensor([Self.unit(0), Self.unit(90), Self.unit(0), Self.unit(90)])
+        let loss = NPairsLoss()(x, labels: [0, 1, 0, 1])
+        #expect(Swift.abs(loss.item - 0.31326169) < 1e-5)
+    }
+
+    @Test func perAnchorReducerWeightsAnchorsEqually() {
+        let term = LossTerm(losses: Tensor([1, 3, 10]), kind: .positivePair, anchors: [0, 0, 1])
+        #expect(PerAnchorReducer().reduce(term).item == 6)  // (mean(1, 3) + 10) / 2
+        #expect(AvgNonZeroReducer().reduce(LossTerm(losses: Tensor([0, 2, 4]), kind: .element)).item == 3)
+        #expect(ThresholdReducer(low: 1, high: 5).reduce(LossTerm(losses: Tensor([0, 2, 4, 6]), kind: .element)).item == 3)
+        #expect(DivisorReducer().reduce(LossTerm(losses: Tensor([2, 4]), kind: .element, divisor: 3)).item == 2)
+    }
+
+    @Test func onlineContrastiveUsesOnlyHardPairs() {
+        let a = Tensor([[1, 0], [1, 0], [1, 0]]), b = Tensor([Self.unit(0), Self.unit(60), Self.unit(30)])
+        // Cosine distances: pos 0 (easy), pos 0.5 (hard: farther than the negative at 0.134), neg 0.134 (hard).
+        let l = OnlineContrastiveLoss(margin: 0.5)(a, b, same: Tensor([1, 1, 0]))
+        let dNeg = 1 - Float(0.8660254)
+        #expect(Swift.abs(l.item - (0.25 + (0.5 - dNeg) * (0.5 - dNeg))) < 1e-5)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+func Foundation_cos(_ x: Float) -> Float { Glibc.cosf(x) }
+func Foundation_sin(_ x: Float) -> Float { Glibc.sinf(x) }
+#else
+import Darwin
+func Foundation_cos(_ x: Float) -> Float { Darwin.cosf(x) }
+func Foundation_sin(_ x: Float) -> Float { Darwin.sinf(x) }
+#endif
