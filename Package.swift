@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "SiameseBench",
             dependencies: [
-                "SiameseCore",
+                "SiameseCore", "SiameseMetricLearning",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),

@@ -6,11 +6,12 @@ import SiameseCore
 ///     swift run -c release siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps 5]
 let usage = """
 usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps N]
+       siamese-bench losses [--peers DIR] [--reps N]
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, command == "engine" else {
+guard let command = args.first, ["engine", "losses"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -37,6 +38,12 @@ while !args.isEmpty {
     }
 }
 let env = ProcessInfo.processInfo.environment
-emit("SiameseKit engine benchmark — OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset") "
+emit("SiameseKit \(command) benchmark — OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset") "
       + "OPENBLAS_L2_SIZE=\(env["OPENBLAS_L2_SIZE"] ?? "unset"), peers: \(peersDir ?? "none")")
-EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, reps: reps)
+if command == "losses" && only == "profile" {
+    LossBenchmark.profile()
+} else if command == "losses" {
+    LossBenchmark.run(peers: peersDir, reps: reps)
+} else {
+    EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, reps: reps)
+}

@@ -1,6 +1,8 @@
 /// Raw-buffer kernels behind the tensor operations. They know nothing of autograd.
 enum Kernels {
-    /// Elementwise work below this many elements stays on one thread.
+    /// Work below this many elements stays on one thread (kernels with a per-element closure always do:
+    /// handing such a closure to another thread stops the compiler from inlining and vectorising it, which
+    /// was measured at 8× slower than one thread's vectorised loop).
     static let parallelThreshold = 1 << 16
 
     /// Copies a strided tensor's elements, in row-major order, into `out`.
@@ -54,73 +56,57 @@ enum Kernels {
         }
     }
 
-    /// `out[i] = f(x[i])` for a contiguous input, in parallel for large tensors.
+    /// `out[i] = f(x[i])` for a contiguous input (one thread, vectorised).
     @inline(__always)
     static func map(_ x: Tensor, _ f: (Float) -> Float) -> TensorStorage {
         let c = x.contiguous()
         let n = c.count
         let out = TensorStorage(uninitializedCount: n)
-        let src = UncheckedSendable(value: c.storage.pointer + c.offset)
-        let dst = UncheckedSendable(value: out.pointer)
-        parallelChunks(n, minChunk: parallelThreshold) { r in
-            let s = src.value, d = dst.value
-            for i in r { d[i] = f(s[i]) }
-        }
+        let s = c.storage.pointer + c.offset, d = out.pointer
+        for i in 0..<n { d[i] = f(s[i]) }
         return out
     }
 
-    /// `out = f(a, b)` elementwise with NumPy broadcasting to `outShape`.
+    /// `out = f(a, b)` elementwise with NumPy broadcasting to `outShape` (one thread, vectorised).
     @inline(__always)
     static func zipBroadcast(_ a: Tensor, _ b: Tensor, outShape: [Int], _ f: (Float, Float) -> Float) -> TensorStorage {
         let n = Shape.count(outShape)
         let out = TensorStorage(uninitializedCount: n)
         let pa = a.storage.pointer + a.offset, pb = b.storage.pointer + b.offset
-        let dst = UncheckedSendable(value: out.pointer)
+        let d = out.pointer
         if n == 0 { return out }
         let denseA = a.shape == outShape && a.isContiguous
         let denseB = b.shape == outShape && b.isContiguous
         if denseA && denseB {
-            let sa = UncheckedSendable(value: pa), sb = UncheckedSendable(value: pb)
-            parallelChunks(n, minChunk: parallelThreshold) { r in
-                let x = sa.value, y = sb.value, d = dst.value
-                for i in r { d[i] = f(x[i], y[i]) }
-            }
+            for i in 0..<n { d[i] = f(pa[i], pb[i]) }
             return out
         }
         if denseA && b.count == 1 {
             let y = pb[0]
-            let sa = UncheckedSendable(value: pa)
-            parallelChunks(n, minChunk: parallelThreshold) { r in
-                let x = sa.value, d = dst.value
-                for i in r { d[i] = f(x[i], y) }
-            }
+            for i in 0..<n { d[i] = f(pa[i], y) }
             return out
         }
         if denseB && a.count == 1 {
             let x = pa[0]
-            let sb = UncheckedSendable(value: pb)
-            parallelChunks(n, minChunk: parallelThreshold) { r in
-                let y = sb.value, d = dst.value
-                for i in r { d[i] = f(x, y[i]) }
-            }
+            for i in 0..<n { d[i] = f(x, pb[i]) }
             return out
         }
         let stA = broadcastStrides(a, to: outShape), stB = broadcastStrides(b, to: outShape)
-        if outShape.isEmpty { out.pointer[0] = f(pa[0], pb[0]); return out }
+        if outShape.isEmpty { d[0] = f(pa[0], pb[0]); return out }
         let inner = outShape[outShape.count - 1]
         let ia = stA[stA.count - 1], ib = stB[stB.count - 1]
         forEachRow(shape: outShape, strides: [stA, stB]) { row, offsets in
-            let x = pa + offsets[0], y = pb + offsets[1], d = out.pointer + row * inner
+            let x = pa + offsets[0], y = pb + offsets[1], o = d + row * inner
             if ia == 1 && ib == 1 {
-                for j in 0..<inner { d[j] = f(x[j], y[j]) }
+                for j in 0..<inner { o[j] = f(x[j], y[j]) }
             } else if ia == 1 && ib == 0 {
                 let yv = y[0]
-                for j in 0..<inner { d[j] = f(x[j], yv) }
+                for j in 0..<inner { o[j] = f(x[j], yv) }
             } else if ia == 0 && ib == 1 {
                 let xv = x[0]
-                for j in 0..<inner { d[j] = f(xv, y[j]) }
+                for j in 0..<inner { o[j] = f(xv, y[j]) }
             } else {
-                for j in 0..<inner { d[j] = f(x[j * ia], y[j * ib]) }
+                for j in 0..<inner { o[j] = f(x[j * ia], y[j * ib]) }
             }
         }
         return out

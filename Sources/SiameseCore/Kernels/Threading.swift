@@ -44,12 +44,7 @@ func parallelChunks(_ count: Int, minChunk: Int, _ body: (Range<Int>) -> Void) {
         if count > 0 { body(0..<count) }
         return
     }
-    withoutActuallyEscaping(body) { escaping in
-        let work = UncheckedSendable(value: escaping)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = count * c / chunks
-            let hi = count * (c + 1) / chunks
-            work.value(lo..<hi)
-        }
+    WorkerPool.shared.run(chunks: chunks) { c in
+        body((count * c / chunks)..<(count * (c + 1) / chunks))
     }
 }

@@ -42,9 +42,9 @@ extension Tensor {
               "pairwiseDistances: expected [n, d] and [m, d], got \(a.shape) and \(b.shape)")
         switch metric {
         case .squaredL2:
-            return squaredL2Matrix(a, b)
+            return euclideanMatrix(a, b, squared: true)
         case .l2:
-            return squaredL2Matrix(a, b).safeSqrt()
+            return euclideanMatrix(a, b, squared: false)
         case .cosine:
             return 1 - matmul(a.l2Normalized(), b.l2Normalized().transposed())
         case .l1:
@@ -57,10 +57,38 @@ extension Tensor {
         matmul(a.l2Normalized(), b.l2Normalized().transposed())
     }
 
-    private static func squaredL2Matrix(_ a: Tensor, _ b: Tensor) -> Tensor {
-        let aa = a.square().sum(axis: 1, keepDims: true)
-        let bb = b.square().sum(axis: 1, keepDims: true).transposed()
-        return (aa + bb - 2 * matmul(a, b.transposed())).clamped(min: 0)
+    /// ‖a_i − b_j‖² (or its square root) as one fused op: a GEMM for a·bᵀ, then one pass that adds the
+    /// squared norms and clamps at 0 (and takes the root). The backward pass is two GEMMs plus row/column sums.
+    private static func euclideanMatrix(_ a: Tensor, _ b: Tensor, squared: Bool) -> Tensor {
+        let (n, m) = (a.shape[0], b.shape[0])
+        let ac = a.contiguous().detached(), bc = b.contiguous().detached()
+        let dot = Kernels.batchedGEMM(ac, bc.transposed())
+        let aa = ac.square().sum(axis: 1).scalars, bb = bc.square().sum(axis: 1).scalars
+        let out = dot.storage.pointer
+        for i in 0..<n {
+            let row = out + i * m, ai = aa[i]
+            for j in 0..<m {
+                let sq = Swift.max(ai + bb[j] - 2 * row[j], 0)
+                row[j] = squared ? sq : sq.squareRoot()
+            }
+        }
+        let result = Tensor(storage: dot.storage, shape: [n, m])
+        return result.attaching(inputs: [a, b], name: squared ? "squaredL2Distances" : "l2Distances") { g in
+            // w = dL/d(sq): g where the unclamped value was positive, and g / (2·dist) for the root.
+            let gc = g.contiguous()
+            let w = TensorStorage(uninitializedCount: n * m)
+            let pg = gc.storage.pointer + gc.offset, pr = result.storage.pointer
+            for k in 0..<(n * m) {
+                let v = pr[k]
+                w.pointer[k] = v > 0 ? (squared ? pg[k] : pg[k] * 0.5 / v) : 0
+            }
+            let wt = Tensor(storage: w, shape: [n, m])
+            let rowSums = wt.sum(axis: 1, keepDims: true), colSums = wt.sum(axis: 0).reshaped([m, 1])
+            // d sq_ij / d a_i = 2(a_i − b_j), so dA = 2(rowSums ⊙ A − W·B), dB = 2(colSums ⊙ B − Wᵀ·A).
+            let da = a.requiresGrad ? (ac * rowSums - matmul(wt, bc)) * 2 : nil
+            let db = b.requiresGrad ? (bc * colSums - matmul(wt.transposed(), ac)) * 2 : nil
+            return [da, db]
+        }
     }
 
     private static func l1Matrix(_ a: Tensor, _ b: Tensor) -> Tensor {

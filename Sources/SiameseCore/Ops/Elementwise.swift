@@ -34,10 +34,9 @@ extension Tensor {
         let x = self
         return y.attaching(inputs: [x], name: name) { g in
             // d/dx = g · f'(x); the rule sees x and y through a fused three-way loop.
-            let xc = x.contiguous(), yc = y
-            let gc = g.contiguous()
+            let xc = x.contiguous(), gc = g.contiguous()
             let out = TensorStorage(uninitializedCount: x.count)
-            let px = xc.storage.pointer + xc.offset, py = yc.storage.pointer, pg = gc.storage.pointer + gc.offset
+            let px = xc.storage.pointer + xc.offset, py = y.storage.pointer, pg = gc.storage.pointer + gc.offset
             for i in 0..<x.count { out.pointer[i] = pg[i] * derivative(px[i], py[i]) }
             return [Tensor(storage: out, shape: x.shape)]
         }
@@ -137,7 +136,7 @@ extension Tensor {
 
 extension Tensor {
     /// eˣ elementwise.
-    public func exp() -> Tensor { unary("exp", { expf($0) }, derivative: { _, y in y }) }
+    public func exp() -> Tensor { unary("exp", { FastMath.exp($0) }, derivative: { _, y in y }) }
     /// Natural logarithm elementwise.
     public func log() -> Tensor { unary("log", { logf($0) }, derivative: { x, _ in 1 / x }) }
     /// Square root elementwise.

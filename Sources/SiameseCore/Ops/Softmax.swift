@@ -48,7 +48,7 @@ extension Kernels {
                 for j in 0..<n { m = Swift.max(m, s[j]) }
                 if !m.isFinite { m = 0 }
                 var total: Float = 0
-                for j in 0..<n { let e = expf(s[j] - m); d[j] = e; total += e }
+                for j in 0..<n { let e = FastMath.exp(s[j] - m); d[j] = e; total += e }
                 let inv = 1 / total
                 for j in 0..<n { d[j] *= inv }
             }

@@ -12,9 +12,17 @@ extension Tensor {
         outShape[a] = indices.count
         let out = TensorStorage(uninitializedCount: Shape.count(outShape))
         let src = c.storage.pointer + c.offset
-        for o in 0..<outer {
-            for (j, idx) in indices.enumerated() {
-                (out.pointer + (o * indices.count + j) * inner).update(from: src + (o * n + idx) * inner, count: inner)
+        if inner == 1 {
+            // Scalar gathers (matrix entries): a plain loop, no copy call per element.
+            for o in 0..<outer {
+                let d = out.pointer + o * indices.count, s = src + o * n
+                for (j, idx) in indices.enumerated() { d[j] = s[idx] }
+            }
+        } else {
+            for o in 0..<outer {
+                for (j, idx) in indices.enumerated() {
+                    (out.pointer + (o * indices.count + j) * inner).update(from: src + (o * n + idx) * inner, count: inner)
+                }
             }
         }
         let inShape = shape
@@ -36,6 +44,11 @@ extension Tensor {
         let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
         let ps = s.storage.pointer + s.offset
         for o in 0..<outer {
+            if inner == 1 {
+                let d = out.storage.pointer + o * n, src = ps + o * indices.count
+                for (j, idx) in indices.enumerated() { d[idx] += src[j] }
+                continue
+            }
             for (j, idx) in indices.enumerated() {
                 let d = out.storage.pointer + (o * n + idx) * inner, src = ps + (o * indices.count + j) * inner
                 for i in 0..<inner { d[i] += src[i] }

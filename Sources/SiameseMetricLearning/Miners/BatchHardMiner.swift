@@ -16,16 +16,18 @@ public struct BatchHardMiner: Sendable {
         let n = labels.count
         var a: [Int] = [], p: [Int] = [], neg: [Int] = []
         for i in 0..<n {
-            var hardestPositive: Int?, hardestNegative: Int?
+            // Scan row i once: farthest positive and closest negative (first one on ties).
+            var hardestPositive = -1, hardestNegative = -1
+            let row = i * n
             for j in 0..<n where j != i {
-                let d = mat[i * n + j]
+                let d = mat[row + j]
                 if labels[j] == labels[i] {
-                    if hardestPositive.map({ isFarther(d, than: mat[i * n + $0]) }) ?? true { hardestPositive = j }
-                } else if hardestNegative.map({ isFarther(mat[i * n + $0], than: d) }) ?? true {
+                    if hardestPositive < 0 || isFarther(d, than: mat[row + hardestPositive]) { hardestPositive = j }
+                } else if hardestNegative < 0 || isFarther(mat[row + hardestNegative], than: d) {
                     hardestNegative = j
                 }
             }
-            if let hp = hardestPositive, let hn = hardestNegative { a.append(i); p.append(hp); neg.append(hn) }
+            if hardestPositive >= 0 && hardestNegative >= 0 { a.append(i); p.append(hardestPositive); neg.append(hardestNegative) }
         }
         return .triplets(a: a, p: p, n: neg)
     }

@@ -11,17 +11,24 @@ public enum MinedTuples: Sendable, Equatable {
     /// Every ordered positive pair `(i, j)`, `i ≠ j`, and every ordered negative pair, in row-major order
     /// (PML's `get_all_pairs_indices`).
     public static func allPairs(_ labels: [Int]) -> MinedTuples {
-        var a1: [Int] = [], p: [Int] = [], a2: [Int] = [], n: [Int] = []
-        for i in labels.indices {
-            for j in labels.indices {
-                if labels[i] == labels[j] {
+        let n = labels.count
+        var sizes: [Int: Int] = [:]
+        for l in labels { sizes[l, default: 0] += 1 }
+        let positives = labels.reduce(0) { $0 + sizes[$1]! - 1 }
+        var a1 = [Int](), p = [Int](), a2 = [Int](), neg = [Int]()
+        a1.reserveCapacity(positives); p.reserveCapacity(positives)
+        a2.reserveCapacity(n * n - positives - n); neg.reserveCapacity(n * n - positives - n)
+        for i in 0..<n {
+            let li = labels[i]
+            for j in 0..<n {
+                if labels[j] == li {
                     if i != j { a1.append(i); p.append(j) }
                 } else {
-                    a2.append(i); n.append(j)
+                    a2.append(i); neg.append(j)
                 }
             }
         }
-        return .pairs(a1: a1, p: p, a2: a2, n: n)
+        return .pairs(a1: a1, p: p, a2: a2, n: neg)
     }
 
     /// Every triplet `(a, p, n)` in row-major order (PML's `get_all_triplets_indices`).
