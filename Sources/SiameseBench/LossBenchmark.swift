@@ -50,39 +50,4 @@ enum LossBenchmark {
             }
         }
     }
-    static func profile() {
-        var g = SeededGenerator(seed: 0)
-        let x = Tensor.normal([1024, 128], generator: &g).requiringGrad()
-        func t(_ name: String, _ body: () -> Void) {
-            let s = measure(work: 1, reps: 3, target: 0.2, body); emit("\(name): \(fmt(1000 / s.median)) ms")
-        }
-        t("normalize fwd") { _ = x.l2Normalized() }
-        let n = x.l2Normalized()
-        t("matmul fwd") { _ = matmul(n, n.transposed()) }
-        t("sqL2 fwd") { _ = Tensor.pairwiseDistances(n, n, metric: .squaredL2) }
-        t("L2 fwd") { _ = Tensor.pairwiseDistances(n, n, metric: .l2) }
-        t("L2 fwd+bwd") { x.zeroGrad(); Tensor.pairwiseDistances(x, x, metric: .l2).sum().backward() }
-        t("LpDistance matrix fwd+bwd") { x.zeroGrad(); LpDistance().matrix(x).sum().backward() }
-        let m = Tensor.normal([1024, 1024], generator: &g)
-        t("relu 1M") { _ = m.relu() }
-        t("exp 1M") { _ = m.exp() }
-        t("add 1M") { _ = m + m }
-
-        t("manual add 1M") {
-            let out = UnsafeMutablePointer<Float>.allocate(capacity: 1 << 20)
-            let p = m.storage.pointer
-            for i in 0..<(1 << 20) { out[i] = p[i] + p[i] }
-            out.deallocate()
-        }
-        t("mul scalar 1M") { _ = m * 2 }
-        t("sum 1M") { _ = m.sum() }
-        t("sum axis1 1M") { _ = m.sum(axis: 1) }
-        t("sum axis0 1M") { _ = m.sum(axis: 0) }
-        t("where 1M") { _ = Tensor.where(m, m, m) }
-        t("scalars 1M") { _ = m.scalars }
-        t("transposed contiguous 1M") { _ = m.transposed().contiguous() }
-        let labels = (0..<1024).map { $0 / 4 }
-        t("allPairs") { _ = MinedTuples.allPairs(labels) }
-        t("miner batchhard") { _ = BatchHardMiner()(x, labels: labels) }
-    }
 }

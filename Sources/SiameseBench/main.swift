@@ -40,9 +40,7 @@ while !args.isEmpty {
 let env = ProcessInfo.processInfo.environment
 emit("SiameseKit \(command) benchmark — OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset") "
       + "OPENBLAS_L2_SIZE=\(env["OPENBLAS_L2_SIZE"] ?? "unset"), peers: \(peersDir ?? "none")")
-if command == "losses" && only == "profile" {
-    LossBenchmark.profile()
-} else if command == "losses" {
+if command == "losses" {
     LossBenchmark.run(peers: peersDir, reps: reps)
 } else {
     EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, reps: reps)

@@ -17,7 +17,7 @@ public struct CircleLoss: MetricLoss {
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
         let s = distance.matrix(embeddings)
-        let (posMask, negMask) = (tuples ?? .allPairs(labels)).pairMasks(count: labels.count)
+        let (posMask, negMask) = tuples?.pairMasks(count: labels.count) ?? MinedTuples.allPairMasks(labels)
         let sd = s.detached()
         let posLogits = (1 + m - sd).relu() * (s - (1 - m)) * (-gamma)
         let negLogits = (sd + m).relu() * (s - m) * gamma

@@ -18,8 +18,16 @@ public struct ContrastiveLoss: MetricLoss {
     }
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let (a1, p, a2, n) = (tuples ?? .allPairs(labels)).asPairs
         let mat = distance.matrix(embeddings)
+        guard let tuples else {
+            // All pairs: work on the whole matrix with masks instead of gathering a million entries.
+            let (posMask, negMask) = MinedTuples.allPairMasks(labels)
+            let pos = distance.margin(mat, Tensor(scalar: posMargin)).relu()
+            let neg = distance.margin(Tensor(scalar: negMargin), mat).relu()
+            return ["neg_loss": LossTerm(losses: neg, kind: .negativePair, mask: negMask),
+                    "pos_loss": LossTerm(losses: pos, kind: .positivePair, mask: posMask)]
+        }
+        let (a1, p, a2, n) = tuples.asPairs
         let pos = distance.margin(mat.entries(rows: a1, cols: p), Tensor(scalar: posMargin)).relu()
         let neg = distance.margin(Tensor(scalar: negMargin), mat.entries(rows: a2, cols: n)).relu()
         return ["neg_loss": LossTerm(losses: neg, kind: .negativePair, anchors: a2), "pos_loss": LossTerm(losses: pos, kind: .positivePair, anchors: a1)]

@@ -16,7 +16,7 @@ public struct MultiSimilarityLoss: MetricLoss {
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
         let mat = distance.matrix(embeddings)
-        let (posMask, negMask) = (tuples ?? .allPairs(labels)).pairMasks(count: labels.count)
+        let (posMask, negMask) = tuples?.pairMasks(count: labels.count) ?? MinedTuples.allPairMasks(labels)
         let b = Tensor(scalar: base)
         let pos = (distance.margin(mat, b) * alpha).maskedLogSumExp(keep: posMask, addOne: true, axis: 1) * (1 / alpha)
         let neg = (distance.margin(b, mat) * beta).maskedLogSumExp(keep: negMask, addOne: true, axis: 1) * (1 / beta)

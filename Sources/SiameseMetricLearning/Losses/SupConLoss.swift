@@ -14,7 +14,7 @@ public struct SupConLoss: MetricLoss {
     }
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let (posMask, negMask) = (tuples ?? .allPairs(labels)).pairMasks(count: labels.count)
+        let (posMask, negMask) = tuples?.pairMasks(count: labels.count) ?? MinedTuples.allPairMasks(labels)
         guard posMask.sum().item > 0, negMask.sum().item > 0 else { return [:] }
         var mat = distance.matrix(embeddings)
         if !distance.isInverted { mat = -mat }

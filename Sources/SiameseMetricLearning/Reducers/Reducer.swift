@@ -13,9 +13,19 @@ public struct LossTerm {
     public let anchors: [Int]?
     /// For ``DivisorReducer``: the sum is divided by this instead of the count.
     public let divisor: Float?
+    /// For a term laid out as a matrix over (anchor, other): 1 where an entry belongs to the term. Entries
+    /// outside the mask are ignored by every reducer, and a row's anchor is its row index.
+    public let mask: Tensor?
 
-    public init(losses: Tensor, kind: ReductionKind, anchors: [Int]? = nil, divisor: Float? = nil) {
-        self.losses = losses; self.kind = kind; self.anchors = anchors; self.divisor = divisor
+    public init(losses: Tensor, kind: ReductionKind, anchors: [Int]? = nil, divisor: Float? = nil, mask: Tensor? = nil) {
+        if let mask { precondition(mask.shape == losses.shape, "LossTerm: mask \(mask.shape) differs from losses \(losses.shape)") }
+        self.losses = losses; self.kind = kind; self.anchors = anchors; self.divisor = divisor; self.mask = mask
+    }
+
+    /// The losses with entries outside the mask zeroed, and how many entries are in the term.
+    var masked: (losses: Tensor, count: Float) {
+        guard let mask else { return (losses, Float(losses.count)) }
+        return (losses * mask, mask.sum().item)
     }
 }
 
@@ -29,14 +39,15 @@ public protocol Reducer: Sendable {
 public struct MeanReducer: Reducer {
     public init() {}
     public func reduce(_ term: LossTerm) -> Tensor {
-        term.losses.count == 0 ? Tensor(scalar: 0) : term.losses.mean()
+        let (losses, count) = term.masked
+        return count == 0 ? losses.sum() * 0 : losses.sum() / count
     }
 }
 
 /// The sum of all entries.
 public struct SumReducer: Reducer {
     public init() {}
-    public func reduce(_ term: LossTerm) -> Tensor { term.losses.sum() }
+    public func reduce(_ term: LossTerm) -> Tensor { term.masked.losses.sum() }
 }
 
 /// The mean of the entries strictly inside `(low, high)`; 0 when none is (PML's `ThresholdReducer`).
@@ -45,11 +56,14 @@ public struct ThresholdReducer: Reducer {
     public init(low: Float? = nil, high: Float? = nil) { self.low = low; self.high = high }
 
     public func reduce(_ term: LossTerm) -> Tensor {
-        let values = term.losses.scalars
-        var keep: [Int] = []
-        for (i, v) in values.enumerated() where v > (low ?? -.infinity) && v < (high ?? .infinity) { keep.append(i) }
-        guard !keep.isEmpty else { return term.losses.sum() * 0 }
-        return term.losses.reshaped([-1]).indexSelect(axis: 0, keep).mean()
+        // A constant 0/1 selection: inside the mask and strictly between the thresholds.
+        let lo = low ?? -.infinity, hi = high ?? .infinity
+        let values = term.losses.detached()
+        var keep = values.gt(lo) * values.lt(hi)
+        if let mask = term.mask { keep = keep * mask }
+        let count = keep.sum().item
+        guard count > 0 else { return term.losses.sum() * 0 }
+        return (term.losses * keep).sum() / count
     }
 }
 
@@ -65,7 +79,7 @@ public struct DivisorReducer: Reducer {
     public init() {}
     public func reduce(_ term: LossTerm) -> Tensor {
         guard let d = term.divisor, d > 0 else { return term.losses.sum() * 0 }
-        return term.losses.sum() / d
+        return term.masked.losses.sum() / d
     }
 }
 
@@ -75,6 +89,15 @@ public struct PerAnchorReducer: Reducer {
     public init() {}
 
     public func reduce(_ term: LossTerm) -> Tensor {
+        if let mask = term.mask, term.losses.rank == 2 {
+            // Rows are anchors: mean over each row's entries, then over rows that have any.
+            let perRow = mask.sum(axis: 1)
+            let rows = perRow.gt(0)
+            let count = rows.sum().item
+            guard count > 0 else { return term.losses.sum() * 0 }
+            let rowMeans = (term.losses * mask).sum(axis: 1) / Tensor.maximum(perRow, Tensor(scalar: 1))
+            return (rowMeans * rows).sum() / count
+        }
         guard let anchors = term.anchors, anchors.count == term.losses.count, !anchors.isEmpty else {
             return MeanReducer().reduce(term)
         }
