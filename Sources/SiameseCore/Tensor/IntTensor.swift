@@ -31,7 +31,12 @@ public struct IntTensor: Sendable, Equatable {
         check(rank == 1, "equalityMatrix: labels must be 1-D, got shape \(shape)")
         let n = count
         let s = TensorStorage(uninitializedCount: n * n)
-        for i in 0..<n { for j in 0..<n { s.pointer[i * n + j] = scalars[i] == scalars[j] ? 1 : 0 } }
+        scalars.withUnsafeBufferPointer { l in
+            for i in 0..<n {
+                let li = l[i], row = s.pointer + i * n
+                for j in 0..<n { row[j] = l[j] == li ? 1 : 0 }
+            }
+        }
         return Tensor(storage: s, shape: [n, n])
     }
 

@@ -70,14 +70,10 @@ public enum MinedTuples: Sendable, Equatable {
     /// The `[n, n]` masks of all positive pairs (same label, off the diagonal) and all negative pairs.
     public static func allPairMasks(_ labels: [Int]) -> (positive: Tensor, negative: Tensor) {
         let n = labels.count
-        var pos = [Float](repeating: 0, count: n * n), neg = [Float](repeating: 0, count: n * n)
-        for i in 0..<n {
-            let li = labels[i], row = i * n
-            for j in 0..<n {
-                if labels[j] == li { if j != i { pos[row + j] = 1 } } else { neg[row + j] = 1 }
-            }
-        }
-        return (Tensor(pos, shape: [n, n]), Tensor(neg, shape: [n, n]))
+        let same = IntTensor(labels).equalityMatrix()
+        let negative = 1 - same
+        // Positives: same label, minus the diagonal.
+        return (same - Tensor.eye(n), negative)
     }
 
     /// The `[n, n]` positive and negative masks (1 where a pair is present).
