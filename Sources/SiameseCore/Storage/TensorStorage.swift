@@ -9,7 +9,7 @@ public final class TensorStorage: @unchecked Sendable {
     public let count: Int
 
     /// Allocates `count` floats without initialising them; the caller must write every element.
-    init(uninitializedCount count: Int) {
+    public init(uninitializedCount count: Int) {
         self.count = count
         self.pointer = BufferPool.shared.take(count)
     }

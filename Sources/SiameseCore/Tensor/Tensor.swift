@@ -30,8 +30,15 @@ public struct Tensor: @unchecked Sendable {
         self.node = node
     }
 
+    /// A constant dense tensor over `storage`, which must hold exactly the shape's element count
+    /// (for kernels written outside the engine, which fill a fresh ``TensorStorage`` directly).
+    public init(storage: TensorStorage, shape: [Int]) {
+        check(storage.count == Shape.count(shape), "Tensor: storage of \(storage.count) floats does not fit shape \(shape)")
+        self.init(storage: storage, shape: shape, node: nil)
+    }
+
     /// A contiguous tensor over `storage` (which must hold exactly the shape's element count).
-    init(storage: TensorStorage, shape: [Int], node: GradNode? = nil) {
+    init(storage: TensorStorage, shape: [Int], node: GradNode?) {
         self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), offset: 0, node: node)
     }
 

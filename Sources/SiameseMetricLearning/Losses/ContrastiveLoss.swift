@@ -22,6 +22,14 @@ public struct ContrastiveLoss: MetricLoss {
         guard let tuples else {
             // All pairs: work on the whole matrix with masks instead of gathering a million entries.
             let (posMask, negMask) = MinedTuples.allPairMasks(labels)
+            if reducer is AvgNonZeroReducer {
+                // The default reduction, fused: one pass per pair set instead of a dozen.
+                let s: Float = distance.isInverted ? -1 : 1
+                let pos = FusedHinge.averageOfPositive(mat, mask: posMask, margin: posMargin, sign: s)
+                let neg = FusedHinge.averageOfPositive(mat, mask: negMask, margin: negMargin, sign: -s)
+                return ["neg_loss": LossTerm(losses: neg.reshaped([1]), kind: .negativePair),
+                        "pos_loss": LossTerm(losses: pos.reshaped([1]), kind: .positivePair)]
+            }
             let pos = distance.margin(mat, Tensor(scalar: posMargin)).relu()
             let neg = distance.margin(Tensor(scalar: negMargin), mat).relu()
             return ["neg_loss": LossTerm(losses: neg, kind: .negativePair, mask: negMask),
