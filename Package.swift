@@ -55,9 +55,13 @@ let package = Package(
         ),
         .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore"]),
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI"]),
         .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData"]),
         .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseEvaluation"]),
-        .testTarget(name: "SiameseMetricLearningTests", dependencies: ["SiameseCore", "SiameseMetricLearning"]),
+        .testTarget(
+            name: "SiameseMetricLearningTests",
+            dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseMetricLearning"]
+        ),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers"]),
     ]
 )

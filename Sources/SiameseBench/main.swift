@@ -7,11 +7,12 @@ import SiameseCore
 let usage = """
 usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps N]
        siamese-bench losses [--peers DIR] [--reps N]
+       siamese-bench tutorial [--peers DIR] [--reps N]
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -40,7 +41,9 @@ while !args.isEmpty {
 let env = ProcessInfo.processInfo.environment
 emit("SiameseKit \(command) benchmark — OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset") "
       + "OPENBLAS_L2_SIZE=\(env["OPENBLAS_L2_SIZE"] ?? "unset"), peers: \(peersDir ?? "none")")
-if command == "losses" {
+if command == "tutorial" {
+    TutorialBenchmark.run(peers: peersDir, reps: reps)
+} else if command == "losses" {
     LossBenchmark.run(peers: peersDir, reps: reps)
 } else {
     EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, reps: reps)

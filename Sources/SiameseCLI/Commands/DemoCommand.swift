@@ -25,6 +25,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Training pairs drawn per epoch.") var pairsPerEpoch = 12_000
     @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Contrastive margin.") var margin: Float = 1
+    @Option(help: "Held-out pairs to report on (half as many choose the threshold).") var evaluationPairs = 8000
     @Option(help: "Random seed (weights, pairs).") var seed: UInt64 = 42
     @Option(help: "Threads for the engine and the BLAS (default: all cores).") var threads: Int?
     @Option(help: "Run folder (default: runs/demo-<time>).") var output: String?
@@ -46,6 +47,7 @@ struct DemoCommand: ParsableCommand {
         guard pairsPerEpoch >= batchSize else { throw ValidationError("--pairs-per-epoch must be at least --batch-size") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard evaluationPairs >= 20 else { throw ValidationError("--evaluation-pairs must be at least 20") }
     }
 
     func run() throws {
@@ -95,7 +97,8 @@ struct DemoCommand: ParsableCommand {
                             metadata: ["epochs": String(epochs)], to: run.url.appendingPathComponent("checkpoint"))
 
         var evalGenerator = SeededGenerator(seed: seed &+ 1)
-        let valPairs = try pairs(validation, 4000, &evalGenerator), testPairs = try pairs(test, 8000, &evalGenerator)
+        let valPairs = try pairs(validation, evaluationPairs / 2, &evalGenerator)
+        let testPairs = try pairs(test, evaluationPairs, &evalGenerator)
         let valMetrics = try VerificationMetrics.fromDistances(
             labels: valPairs.map { $0.same ? 1 : 0 }, distances: trainer.distances(inputs: inputs, pairs: valPairs).map(Double.init))
         let threshold = valMetrics.bestMidpointThreshold
@@ -114,12 +117,12 @@ struct DemoCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(String(format: """
-                Held-out digits (2,000 images never seen in training, 8,000 pairs):
+                Held-out digits (2,000 images never seen in training, %d pairs):
                   ROC-AUC          %.4f
                   equal error rate %.4f
                   accuracy         %.4f  (same if distance ≤ %.3f, threshold chosen on validation pairs)
                 Training: %.1f s, final loss %.4f. Run folder: %@
-                """, report.testROCAUC, report.testEER, report.testAccuracy, threshold, seconds, lastLoss, run.url.path))
+                """, testPairs.count, report.testROCAUC, report.testEER, report.testAccuracy, threshold, seconds, lastLoss, run.url.path))
         }
     }
 }
