@@ -30,7 +30,7 @@ extension Tensor {
 
     /// √x with a gradient of 0 where x is 0 (distances of a point to itself).
     public func safeSqrt() -> Tensor {
-        unary("sqrt", { $0.squareRoot() }, derivative: { _, y in y > 0 ? 0.5 / y : 0 })
+        unary("sqrt", { $0.squareRoot() }, rule: { g, _, y in Tensor.zipValues(g, y, "sqrt") { g, y in y > 0 ? g * 0.5 / y : 0 } })
     }
 
     /// The `[n, m]` matrix of distances between the rows of `a` (`[n, d]`) and of `b` (`[m, d]`).

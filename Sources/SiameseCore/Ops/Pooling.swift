@@ -9,14 +9,38 @@ extension Tensor {
         let p = PoolGeometry(self, kernel: kernel, stride: stride ?? kernel, padding: padding, op: "maxPool2d")
         let x = contiguous().detached()
         let out = TensorStorage(uninitializedCount: p.planes * p.outH * p.outW)
-        let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(out.count, 1))
-        let argBox = ArgmaxBuffer(pointer: argmax)
+        // Arg-max offsets within each plane, kept as floats (exact below 2²⁴) in pooled storage: a fresh
+        // allocation per call costs page faults that were measured to dominate this op.
+        let argBox = TensorStorage(uninitializedCount: Swift.max(out.count, 1))
+        let argmax = argBox.pointer
         let src = UncheckedSendable(value: x.storage.pointer + x.offset), dst = UncheckedSendable(value: out.pointer)
         let arg = UncheckedSendable(value: argmax)
         parallelChunks(p.planes, minChunk: 8) { planes in
             for plane in planes {
                 let s = src.value + plane * p.height * p.width
                 let d = dst.value + plane * p.outH * p.outW, a = arg.value + plane * p.outH * p.outW
+                if p.padH == 0 && p.padW == 0 {
+                    // Every window lies inside the image: no bounds checks. Geometry in locals, since stores
+                    // through the output pointers would otherwise force reloads from the captured struct.
+                    let (outH, outW, width) = (p.outH, p.outW, p.width)
+                    let (strideH, strideW, kernelH, kernelW) = (p.strideH, p.strideW, p.kernelH, p.kernelW)
+                    for oh in 0..<outH {
+                        for ow in 0..<outW {
+                            let origin = oh * strideH * width + ow * strideW
+                            var best = s[origin], bestIndex = origin
+                            for kh in 0..<kernelH {
+                                let row = origin + kh * width
+                                for kw in 0..<kernelW {
+                                    let v = s[row + kw]
+                                    if v > best || v.isNaN { best = v; bestIndex = row + kw }
+                                }
+                            }
+                            d[oh * outW + ow] = best
+                            a[oh * outW + ow] = Float(bestIndex)
+                        }
+                    }
+                    continue
+                }
                 for oh in 0..<p.outH {
                     for ow in 0..<p.outW {
                         var best = -Float.infinity, bestIndex = -1
@@ -31,7 +55,7 @@ extension Tensor {
                             }
                         }
                         d[oh * p.outW + ow] = best
-                        a[oh * p.outW + ow] = Int32(bestIndex)
+                        a[oh * p.outW + ow] = Float(bestIndex)
                     }
                 }
             }
@@ -89,13 +113,6 @@ extension Tensor {
             return [Tensor(storage: dx, shape: inShape)]
         }
     }
-}
-
-/// Owns the arg-max indices that a max-pool backward needs; freed with the graph.
-final class ArgmaxBuffer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Int32>
-    init(pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
-    deinit { pointer.deallocate() }
 }
 
 /// Window arithmetic shared by the pooling kernels.
