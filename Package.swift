@@ -31,7 +31,9 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SiameseNN", dependencies: ["SiameseCore"]),
-        .target(name: "SiameseData", dependencies: ["SiameseCore", "CZlib"]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .target(name: "SiameseData", dependencies: ["SiameseCore", "CZlib", "CPNG", "CTurboJPEG"]),
         .target(name: "SiameseEvaluation", dependencies: ["SiameseCore"]),
         .target(
             name: "SiameseMetricLearning",
@@ -56,7 +58,7 @@ let package = Package(
         .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore"]),
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI"]),
-        .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData"]),
+        .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseEvaluation"]),
         .testTarget(
             name: "SiameseMetricLearningTests",
