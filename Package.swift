@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
@@ -29,11 +30,14 @@ let package = Package(
             name: "SiameseCore",
             dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
         ),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "SiameseZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SiameseNN", dependencies: ["SiameseCore"]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
-        .target(name: "SiameseData", dependencies: ["SiameseCore", "CZlib", "CPNG", "CTurboJPEG"]),
+        .target(
+            name: "SiameseData",
+            dependencies: ["SiameseCore", "SiameseZlib", "CPNG", "CTurboJPEG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .target(name: "SiameseEvaluation", dependencies: ["SiameseCore"]),
         .target(
             name: "SiameseMetricLearning",

@@ -8,6 +8,10 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case sizeMismatch(path: String, expectedBytes: Int, actualBytes: Int)
     /// A data set has no items.
     case empty(path: String)
+    /// A class folder holds no readable image.
+    case emptyClass(path: String)
+    /// A text row has the wrong number of fields or an unreadable value.
+    case badRow(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -16,6 +20,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case let .sizeMismatch(path, expected, actual):
             return "\(path): header describes \(expected) bytes of data but the file holds \(actual)"
         case let .empty(path): return "\(path): no items"
+        case let .emptyClass(path): return "\(path): class folder holds no image"
+        case let .badRow(path, line, reason): return "\(path):\(line): \(reason)"
         }
     }
 }

@@ -1,4 +1,4 @@
-import CZlib
+import SiameseZlib
 import Foundation
 
 /// Decompression of gzip (and zlib) streams through the system zlib.
