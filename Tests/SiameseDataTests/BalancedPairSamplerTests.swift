@@ -36,3 +36,31 @@ import Testing
         #expect((try? BalancedPairSampler(labels: [3, 3, 3], positiveFraction: 1)) != nil)
     }
 }
+
+@Suite struct PairAndTripletGenerationTests {
+    let labels = [0, 0, 0, 1, 1, 2]
+
+    @Test func selfPairsOnlyWhenAsked() throws {
+        var g = SeededGenerator(seed: 2)
+        let strict = try BalancedPairSampler(labels: labels, positiveFraction: 1).pairs(500, generator: &g)
+        #expect(strict.allSatisfy { $0.first != $0.second })
+        let loose = try BalancedPairSampler(labels: labels, positiveFraction: 1, allowSelfPairs: true).pairs(500, generator: &g)
+        #expect(loose.contains { $0.first == $0.second })
+        #expect(loose.contains { labels[$0.first] == 2 })  // the singleton class can now form (self) positives
+    }
+
+    @Test func allPairsWithinABatch() {
+        let pairs = BalancedPairSampler.allPairs(labels: labels)
+        #expect(pairs.count == 15 && pairs.filter(\.same).count == 4)
+        #expect(BalancedPairSampler.allPairs(labels: labels, includeSelf: true).count == 21)
+    }
+
+    @Test func tripletsAreValidAndSeeded() throws {
+        let sampler = try TripletSampler(labels: labels)
+        var g1 = SeededGenerator(seed: 4), g2 = SeededGenerator(seed: 4)
+        let t = sampler.triplets(300, generator: &g1)
+        #expect(t == sampler.triplets(300, generator: &g2))
+        #expect(t.allSatisfy { labels[$0.anchor] == labels[$0.positive] && $0.anchor != $0.positive && labels[$0.negative] != labels[$0.anchor] })
+        #expect(Set(t.map { labels[$0.negative] }) == [0, 1, 2])
+    }
+}
