@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "SiameseBench",
             dependencies: [
-                "SiameseCore", "SiameseMetricLearning",
+                "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),

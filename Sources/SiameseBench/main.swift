@@ -8,11 +8,12 @@ let usage = """
 usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps N]
        siamese-bench losses [--peers DIR] [--reps N]
        siamese-bench tutorial [--peers DIR] [--reps N]
+       siamese-bench loader --data MNIST_DIR [--reps N]
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -29,7 +30,7 @@ while !args.isEmpty {
     }
     args.removeFirst()
     switch flag {
-    case "--peers": peersDir = value
+    case "--peers", "--data": peersDir = value
     case "--only": only = value
     case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
     case "--reps": reps = max(1, Int(value) ?? 5)
@@ -41,7 +42,18 @@ while !args.isEmpty {
 let env = ProcessInfo.processInfo.environment
 emit("SiameseKit \(command) benchmark — OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset") "
       + "OPENBLAS_L2_SIZE=\(env["OPENBLAS_L2_SIZE"] ?? "unset"), peers: \(peersDir ?? "none")")
-if command == "tutorial" {
+if command == "loader" {
+    do {
+        guard let directory = peersDir else {
+            FileHandle.standardError.write(Data("siamese-bench loader: --data MNIST_DIR is required\n".utf8))
+            exit(2)
+        }
+        try LoaderBenchmark.run(mnist: directory, reps: reps)
+    } catch {
+        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else if command == "tutorial" {
     TutorialBenchmark.run(peers: peersDir, reps: reps)
 } else if command == "losses" {
     LossBenchmark.run(peers: peersDir, reps: reps)
