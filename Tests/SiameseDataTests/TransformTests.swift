@@ -69,3 +69,16 @@ import Testing
         #expect(!dropped.isEmpty && dropped.allSatisfy(words.contains))
     }
 }
+
+@Suite struct PreprocessingTests {
+    @Test func sameRecipeForBothBranches() {
+        let prep = Preprocessing(resize: (4, 4), method: .area, centerCrop: (2, 2), mean: [1], std: [2])
+        let a = TransformTests.ramp(8, 8), b = TransformTests.ramp(6, 10)
+        let x = prep.tensor([a, b])
+        #expect(x.shape == [2, 1, 2, 2])
+        // 8×8 ramp → 4×4 block means → centre 2×2 → (v − 1) / 2.
+        let expected: [Float] = [22.5, 24.5, 38.5, 40.5].map { ($0 - 1) / 2 }
+        #expect(Array(x.scalars.prefix(4)) == expected)
+        #expect(prep.apply(a) == prep.apply(a))
+    }
+}
