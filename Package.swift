@@ -49,7 +49,7 @@ let package = Package(
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseMetricLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.copy("Resources/mnist")]
+            resources: [.copy("Resources/mnist"), .copy("Resources/omniglot")]
         ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .executableTarget(

@@ -23,7 +23,7 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
 @Suite(.serialized) struct DemoCommandTests {
     @Test func shortDemoRunWritesItsRunFolderAndMetrics() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-demo-\(UUID().uuidString)")
-        let r = try runSiamese(["demo", "--epochs", "1", "--pairs-per-epoch", "512", "--batch-size", "128",
+        let r = try runSiamese(["demo", "--dataset", "mnist", "--epochs", "1", "--pairs-per-epoch", "512", "--batch-size", "128",
                                 "--evaluation-pairs", "400", "--output", dir.path, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let metrics = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
@@ -36,6 +36,20 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         #expect(r.stderr.contains("pairs/s"))
     }
 
+    @Test func omniglotDemoEvaluatesTheOfficialTrials() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-omniglot-\(UUID().uuidString)")
+        let r = try runSiamese(["demo", "--epochs", "1", "--pairs-per-epoch", "128", "--batch-size", "128", "--no-augment",
+                                "--evaluation-pairs", "40", "--output", dir.path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let metrics = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(metrics?["oneShotTrials"] as? Int == 400)
+        let accuracy = try #require(metrics?["oneShotAccuracy"] as? Double)
+        let interval = try #require(metrics?["oneShotInterval95"] as? [Double])
+        #expect(interval.count == 2 && interval[0] <= accuracy && accuracy <= interval[1])
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as? [String: Any]
+        #expect(config?["trainingClasses"] as? Int == 218 && config?["validationClasses"] as? Int == 24)
+    }
+
     @Test func badOptionsGiveOneLineErrors() throws {
         let zero = try runSiamese(["demo", "--epochs", "0"])
         #expect(zero.status != 0)
@@ -45,6 +59,8 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         #expect(unknown.stderr.contains("no-such-option"))
         let badNumber = try runSiamese(["demo", "--learning-rate", "fast"])
         #expect(badNumber.status != 0)
+        let badDataset = try runSiamese(["demo", "--dataset", "imagenet"])
+        #expect(badDataset.status != 0 && badDataset.stderr.contains("imagenet"))
         let unknownCommand = try runSiamese(["fly"])
         #expect(unknownCommand.status != 0)
     }

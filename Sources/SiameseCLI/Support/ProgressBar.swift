@@ -1,17 +1,25 @@
 import Foundation
 import SiameseMetricLearning
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A one-line progress bar on standard error: epoch, bar, loss, throughput and time left.
 struct ProgressBar {
     var enabled: Bool
     private var lastDraw = Date.distantPast
 
+    /// Redraws in place on a terminal; elsewhere (a log file, a pipe) prints only each epoch's final line.
+    private let interactive = isatty(2) != 0
+
     init(enabled: Bool) { self.enabled = enabled }
 
     mutating func update(_ p: TrainingProgress) {
         guard enabled else { return }
         let now = Date()
-        guard p.step == p.stepsPerEpoch || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        guard p.step == p.stepsPerEpoch || (interactive && now.timeIntervalSince(lastDraw) > 0.1) else { return }
         lastDraw = now
         let width = 24
         let filled = width * p.step / Swift.max(p.stepsPerEpoch, 1)

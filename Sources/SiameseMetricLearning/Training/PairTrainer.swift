@@ -14,6 +14,11 @@ public struct TrainingProgress: Sendable {
     public let pairsPerSecond: Double
     /// Estimated seconds left in the whole run.
     public let secondsLeft: Double
+
+    public init(epoch: Int, epochs: Int, step: Int, stepsPerEpoch: Int, loss: Float, pairsPerSecond: Double, secondsLeft: Double) {
+        self.epoch = epoch; self.epochs = epochs; self.step = step; self.stepsPerEpoch = stepsPerEpoch
+        self.loss = loss; self.pairsPerSecond = pairsPerSecond; self.secondsLeft = secondsLeft
+    }
 }
 
 /// Trains a ``SiameseNetwork`` on labelled pairs with ``PairContrastiveLoss``.
@@ -47,15 +52,7 @@ public final class PairTrainer<Encoder: UnaryLayer> {
         for s in 0..<steps {
             let batch = Array(pairs[(s * batchSize)..<Swift.min(pairs.count, (s + 1) * batchSize)])
             let x1 = inputs.indexSelect(axis: 0, batch.map(\.first)), x2 = inputs.indexSelect(axis: 0, batch.map(\.second))
-            let same = Tensor(batch.map { $0.same ? 1 : 0 })
-            schedule?.apply(to: optimizer)
-            optimizer.zeroGrad()
-            let (e1, e2) = network(x1, x2)
-            let l = loss(e1, e2, same: same)
-            guard l.item.isFinite else { throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
-            l.backward()
-            optimizer.step()
-            total += l.item
+            total += try step(x1, x2, same: Tensor(batch.map { $0.same ? 1 : 0 }))
             if let progress {
                 let elapsed = Date().timeIntervalSince(start)
                 let rate = Double((s + 1) * batchSize) / Swift.max(elapsed, 1e-9)
@@ -65,6 +62,35 @@ public final class PairTrainer<Encoder: UnaryLayer> {
             }
         }
         return total / Float(Swift.max(steps, 1))
+    }
+
+    /// One optimisation step on a batch of input pairs; returns the loss.
+    ///
+    /// - Throws: ``TrainingError/nonFiniteLoss(step:)`` if the loss is NaN or infinite (the update is skipped).
+    @discardableResult
+    public func step(_ x1: Tensor, _ x2: Tensor, same: Tensor) throws -> Float {
+        network.train()
+        schedule?.apply(to: optimizer)
+        optimizer.zeroGrad()
+        let (e1, e2) = network(x1, x2)
+        let l = loss(e1, e2, same: same)
+        guard l.item.isFinite else { throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
+        l.backward()
+        optimizer.step()
+        return l.item
+    }
+
+    /// Embeddings of `inputs` in evaluation mode, without a graph, in batches.
+    public func embed(_ inputs: Tensor, batchSize: Int = 512) -> Tensor {
+        network.eval()
+        defer { network.train() }
+        return withNoGrad {
+            let n = inputs.shape[0]
+            let parts = stride(from: 0, to: n, by: batchSize).map {
+                network.embed(inputs.narrowed(axis: 0, start: $0, length: Swift.min(batchSize, n - $0)))
+            }
+            return Tensor.concatenate(parts, axis: 0)
+        }
     }
 
     /// Distances between the embeddings of each pair, in evaluation mode and without a graph.
