@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import SiameseCore
+@testable import SiameseMetricLearning
+@testable import SiameseNN
+@testable import SiameseOptimizers
+
+@Suite struct EncoderTests {
+    @Test func tutorialAndKochShapesAndParameterCounts() {
+        GlobalGenerator.seed(1)
+        #expect(TutorialCNN().parameterCount == 115_584)
+        let koch = KochEncoder(), head = KochHead()
+        // 38,951,745 in the peer kit's PyTorch model (encoder + 4096→1 output).
+        #expect(koch.parameterCount + head.parameterCount == 38_951_745)
+        #expect(koch.namedParameters().first?.name == "conv.0.weight")
+    }
+
+    @Test func kochForwardShape() {
+        GlobalGenerator.seed(2)
+        let koch = KochEncoder()
+        var g = SeededGenerator(seed: 1)
+        let e = withNoGrad { koch(Tensor.uniform([1, 1, 105, 105], generator: &g)) }
+        #expect(e.shape == [1, 4096])
+        #expect(e.min().item >= 0 && e.max().item <= 1)
+    }
+
+    @Test func binaryCrossEntropyValuesAndGradient() {
+        // z = 0: log 2 whatever the target; z = 3, y = 1: log(1 + e⁻³).
+        let z = Tensor([0, 3]), y = Tensor([1, 1])
+        #expect(Swift.abs(binaryCrossEntropy(logits: z, targets: y).item - Float((log(2.0) + log(1 + exp(-3.0))) / 2)) < 1e-6)
+        #expect(binaryCrossEntropy(logits: Tensor([100]), targets: Tensor([1])).item < 1e-6)
+        let leaf = Tensor([0.5, -1]).requiringGrad()
+        binaryCrossEntropy(logits: leaf, targets: Tensor([1, 0])).backward()
+        // d/dz = (σ(z) − y) / n
+        let expected = [(1 / (1 + Float(exp(-0.5))) - 1) / 2, (1 / (1 + Float(exp(1.0)))) / 2]
+        #expect(zip(leaf.grad!.scalars, expected).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
+    }
+
+    @Test func learnedHeadAndResidualEncoderTrain() throws {
+        GlobalGenerator.seed(3)
+        let encoder = ResidualEncoder(inChannels: 1, width: 4, blocks: 2, embeddingSize: 8)
+        let head = KochHead(features: 8)
+        var g = SeededGenerator(seed: 4)
+        let x1 = Tensor.normal([6, 1, 8, 8], generator: &g), x2 = Tensor.normal([6, 1, 8, 8], generator: &g)
+        let y = Tensor([1, 0, 1, 0, 1, 0])
+        #expect(encoder(x1).shape == [6, 8])
+        let params = encoder.trainableParameters() + head.trainableParameters().map { ("head." + $0.name, $0.parameter) }
+        let adam = Adam(params, learningRate: 0.01)
+        var losses: [Float] = []
+        for _ in 0..<30 {
+            adam.zeroGrad()
+            let l = binaryCrossEntropy(logits: head(encoder(x1), encoder(x2)), targets: y)
+            l.backward()
+            adam.step()
+            losses.append(l.item)
+        }
+        #expect(losses.last! < losses.first! * 0.5)
+    }
+}
