@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmarks side by side with the peer kit (../shared/peers), in one run: the peer's step first, then the
+# matching `siamese-bench` command, which prints both with ratios. Needs the peer venv for the peer columns
+# (bash ../shared/peers/setup.sh). Usage:
+#   bash scripts/bench.sh engine     # GEMM and conv2d      (peer: gemm.py, conv.py)
+#   bash scripts/bench.sh losses     # losses and miners    (peer: pml_speed.py)
+#   bash scripts/bench.sh tutorial   # tutorial Siamese CNN (peer: siamese_tutorial.py --quick)
+# Extra arguments go to siamese-bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:?usage: bash scripts/bench.sh engine|losses|tutorial [siamese-bench options]}"
+shift
+case "$what" in
+  engine) steps="gemm conv" ;;
+  losses) steps="pml_speed" ;;
+  tutorial) steps="siamese_quick" ;;
+  *) echo "bench: unknown benchmark '$what' (engine, losses or tutorial)" >&2; exit 2 ;;
+esac
+bash scripts/setup.sh
+PEERS="${PEERS:-../shared/peers}"
+export PEERS_OUT="${PEERS_OUT:-$HOME/.cache/siamese-peers/out}"
+swift build -c release --product siamese-bench >/dev/null
+if [ -x "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" ]; then
+  QUICK=1 STEPS="$steps" bash "$PEERS/run_benchmarks.sh" >&2
+else
+  echo "bench: peer venv missing; run 'bash $PEERS/setup.sh' for the peer columns" >&2
+fi
+.build/release/siamese-bench "$what" --peers "$PEERS_OUT/raw" "$@"
