@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Library targets carry no unsafeFlags, so SiameseKit stays usable as a SwiftPM dependency.
+// Library targets carry no unsafe compiler flags, so SiameseKit stays usable as a SwiftPM dependency.
 let package = Package(
     name: "SiameseKit",
     platforms: [.macOS(.v15)],

@@ -1,9 +1,10 @@
 import SiameseCore
 
-/// 2-D max pooling; the stride defaults to the kernel size.
-public final class MaxPool2d: Module, UnaryLayer {
+/// Window geometry shared by the fixed-window pooling layers.
+public class WindowPooling: Module {
     public let kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
 
+    /// Square window; the stride defaults to the kernel size.
     public init(_ kernel: Int, stride: Int? = nil, padding: Int = 0) {
         self.kernel = (kernel, kernel)
         self.stride = (stride ?? kernel, stride ?? kernel)
@@ -12,23 +13,15 @@ public final class MaxPool2d: Module, UnaryLayer {
     }
 
     override public func children() -> [(String, Any)] { [] }
+}
 
+/// 2-D max pooling; the stride defaults to the kernel size.
+public final class MaxPool2d: WindowPooling, UnaryLayer {
     public func callAsFunction(_ x: Tensor) -> Tensor { x.maxPool2d(kernel: kernel, stride: stride, padding: padding) }
 }
 
 /// 2-D average pooling (zero padding counted, as PyTorch's default); the stride defaults to the kernel size.
-public final class AvgPool2d: Module, UnaryLayer {
-    public let kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
-
-    public init(_ kernel: Int, stride: Int? = nil, padding: Int = 0) {
-        self.kernel = (kernel, kernel)
-        self.stride = (stride ?? kernel, stride ?? kernel)
-        self.padding = (padding, padding)
-        super.init()
-    }
-
-    override public func children() -> [(String, Any)] { [] }
-
+public final class AvgPool2d: WindowPooling, UnaryLayer {
     public func callAsFunction(_ x: Tensor) -> Tensor { x.avgPool2d(kernel: kernel, stride: stride, padding: padding) }
 }
 
