@@ -24,6 +24,10 @@ extension Tensor {
                     // through the output pointers would otherwise force reloads from the captured struct.
                     let (outH, outW, width) = (p.outH, p.outW, p.width)
                     let (strideH, strideW, kernelH, kernelW) = (p.strideH, p.strideW, p.kernelH, p.kernelW)
+                    if kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 {
+                        Kernels.maxPool2x2(s, width: width, outH: outH, outW: outW, values: d, argmax: a)
+                        continue
+                    }
                     for oh in 0..<outH {
                         for ow in 0..<outW {
                             let origin = oh * strideH * width + ow * strideW
@@ -142,6 +146,29 @@ struct PoolGeometry: Sendable {
             for kw in 0..<kernelW {
                 let iw = ow * strideW - padW + kw
                 if iw >= 0 && iw < width { body(ih * width + iw) }
+            }
+        }
+    }
+}
+
+extension Kernels {
+    /// The common 2×2, stride-2 max-pool of one plane, unrolled with wrapping index arithmetic (the checked
+    /// general loop spent most of its time on overflow checks). `!(v <= best)` also picks NaN, as PyTorch does.
+    @inline(__always)
+    static func maxPool2x2(_ s: UnsafeMutablePointer<Float>, width: Int, outH: Int, outW: Int,
+                           values d: UnsafeMutablePointer<Float>, argmax a: UnsafeMutablePointer<Float>) {
+        for oh in 0..<outH {
+            let top = (2 &* oh) &* width, bottom = top &+ width
+            let dRow = d + oh &* outW, aRow = a + oh &* outW
+            for ow in 0..<outW {
+                let c = 2 &* ow
+                var best = s[top &+ c], index = top &+ c
+                let v1 = s[top &+ c &+ 1], v2 = s[bottom &+ c], v3 = s[bottom &+ c &+ 1]
+                if !(v1 <= best) { best = v1; index = top &+ c &+ 1 }
+                if !(v2 <= best) { best = v2; index = bottom &+ c }
+                if !(v3 <= best) { best = v3; index = bottom &+ c &+ 1 }
+                dRow[ow] = best
+                aRow[ow] = Float(index)
             }
         }
     }
