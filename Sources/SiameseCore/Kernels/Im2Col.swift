@@ -41,9 +41,24 @@ struct ConvGeometry: Sendable {
         }
     }
 
+    /// Whether every window lies inside the image with unit steps (the common case: no padding, stride 1,
+    /// dilation 1), so rows are plain shifted copies without bounds logic.
+    var isDense: Bool { padH == 0 && padW == 0 && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1 }
+
     /// One kernel offset of one image plane: `out[oh·outW + ow] = plane[ih, iw]` (0 in the padding).
     @inline(__always)
     private func fillRow(plane: UnsafePointer<Float>, kh: Int, kw: Int, out: UnsafeMutablePointer<Float>) {
+        if isDense {
+            // Wrapping arithmetic: the checked version spent most of its time on overflow checks.
+            let (outH, outW, width) = (self.outH, self.outW, self.width)
+            var src = plane + (kh &* width &+ kw), dst = out
+            for _ in 0..<outH {
+                for ow in 0..<outW { dst[ow] = src[ow] }
+                src += width
+                dst += outW
+            }
+            return
+        }
         let (lo, hi) = validColumns(kw)
         for oh in 0..<outH {
             let ih = oh * strideH - padH + kh * dilationH
@@ -89,6 +104,22 @@ struct ConvGeometry: Sendable {
                     let r = c * g.kernelH * g.kernelW + k
                     let (lo, hi) = g.validColumns(kw)
                     let base = kw * g.dilationW - g.padW
+                    if g.isDense {
+                        let (outH, outW, width, positions) = (g.outH, g.outW, g.width, g.positions)
+                        for img in 0..<images {
+                            let planeIndex: Int = (first + img) &* g.inChannels &+ c
+                            let lineOffset: Int = planeIndex &* g.height &* width &+ kh &* width &+ kw
+                            let rowOffset: Int = r &* cols &+ img &* positions
+                            var line = dst.value + lineOffset
+                            var row = src.value + rowOffset
+                            for _ in 0..<outH {
+                                for ow in 0..<outW { line[ow] += row[ow] }
+                                line += width
+                                row += outW
+                            }
+                        }
+                        continue
+                    }
                     for img in 0..<images {
                         let plane = dst.value + ((first + img) * g.inChannels + c) * g.height * g.width
                         let rowBase = src.value + r * cols + img * g.positions
