@@ -65,3 +65,59 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         #expect(unknownCommand.status != 0)
     }
 }
+
+@Suite(.serialized) struct CompareAndEmbedTests {
+    /// Writes MNIST test digit `index` as a binary PGM.
+    static func digit(_ index: Int, to url: URL) throws {
+        let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/mnist")
+        let gz = try Data(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
+        let dir = url.deletingLastPathComponent()
+        let packed = dir.appendingPathComponent("images.gz")
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("images").path) {
+            try gz.write(to: packed)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            p.arguments = ["-d", "-f", packed.path]
+            try p.run(); p.waitUntilExit()
+        }
+        let raw = try Data(contentsOf: dir.appendingPathComponent("images"))
+        var pgm = Data("P5\n28 28\n255\n".utf8)
+        pgm.append(raw.subdata(in: (16 + index * 784)..<(16 + (index + 1) * 784)))
+        try pgm.write(to: url)
+    }
+
+    @Test func compareAndEmbedWithATrainedRun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-compare-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let run = dir.appendingPathComponent("run")
+        let trained = try runSiamese(["demo", "--dataset", "mnist", "--epochs", "1", "--pairs-per-epoch", "2048",
+                                      "--evaluation-pairs", "200", "--output", run.path, "--json"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        // Test digits 0 and 17 are both 7s; digit 1 is a 2.
+        for (i, name) in [(0, "a.pgm"), (17, "b.pgm"), (1, "c.pgm")] { try Self.digit(i, to: dir.appendingPathComponent(name)) }
+        let same = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path,
+                                   "--run", run.path, "--json"])
+        #expect(same.status == 0, "\(same.stderr)")
+        let other = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("c.pgm").path,
+                                    "--run", run.path, "--json"])
+        let d1 = try #require((try JSONSerialization.jsonObject(with: Data(same.stdout.utf8)) as? [String: Any])?["distance"] as? Double)
+        let d2 = try #require((try JSONSerialization.jsonObject(with: Data(other.stdout.utf8)) as? [String: Any])?["distance"] as? Double)
+        #expect(d1 < d2)
+        let human = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path, "--run", run.path])
+        #expect(human.stdout.contains("distance") && human.stdout.contains("threshold"))
+
+        let output = dir.appendingPathComponent("e.safetensors")
+        let embed = try runSiamese(["embed", dir.path, "--run", run.path, "--output", output.path])
+        #expect(embed.status == 0, "\(embed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: output.path))
+
+        let missing = try runSiamese(["compare", dir.appendingPathComponent("nope.png").path, dir.appendingPathComponent("b.pgm").path, "--run", run.path])
+        #expect(missing.status != 0 && missing.stderr.contains("nope.png"))
+        let notARun = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path, "--run", dir.path])
+        #expect(notARun.status != 0 && notARun.stderr.contains("not a run folder"))
+        try Data("garbage".utf8).write(to: dir.appendingPathComponent("bad.png"))
+        let corrupt = try runSiamese(["compare", dir.appendingPathComponent("bad.png").path, dir.appendingPathComponent("b.pgm").path, "--run", run.path])
+        #expect(corrupt.status != 0 && corrupt.stderr.contains("bad.png"))
+    }
+}

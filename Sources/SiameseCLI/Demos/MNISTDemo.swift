@@ -80,6 +80,7 @@ struct MNISTDemo {
                             testAccuracy: Double(correct) / Double(testLabels.count), threshold: threshold,
                             validationROCAUC: valMetrics.rocAUC, trainingSeconds: seconds, finalLoss: lastLoss)
         try folder.writeJSON(report, "metrics.json")
+        try folder.writeJSON(InputRecipe(size: 28, invert: false, mean: 0.1307, std: 0.3081), "preprocessing.json")
         folder.log("test ROC-AUC \(report.testROCAUC), EER \(report.testEER), accuracy \(report.testAccuracy) at distance ≤ \(threshold)")
         try settings.publish(report, summary: String(format: """
             Held-out digits (2,000 images never seen in training, %d pairs):

@@ -140,6 +140,7 @@ struct OmniglotDemo {
                             oneShotTrials: oneShot.trials, validationROCAUC: valMetrics.rocAUC,
                             threshold: valMetrics.bestMidpointThreshold, trainingSeconds: seconds, finalLoss: lastLoss)
         try folder.writeJSON(report, "metrics.json")
+        try folder.writeJSON(InputRecipe(size: Self.side, invert: true, mean: mean, std: std), "preprocessing.json")
         folder.log("20-way one-shot accuracy \(oneShot.accuracy) over \(oneShot.trials) trials, 95% CI \(oneShot.interval95)")
         try settings.publish(report, summary: String(format: """
             Omniglot, 400 official 20-way one-shot trials (alphabets never seen in training):
