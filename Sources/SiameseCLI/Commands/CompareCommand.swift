@@ -13,14 +13,14 @@ struct CompareCommand: ParsableCommand {
 
     @Argument(help: "First image (PNG, JPEG or PGM/PPM).") var first: String
     @Argument(help: "Second image.") var second: String
-    @Option(help: "Run folder written by `siamese demo`.") var run: String
+    @Option(name: .customLong("run"), help: "Run folder written by `siamese demo`.") var runFolder: String
     @Option(help: "Distance threshold (default: the run's calibrated one).") var threshold: Double?
     @Flag(help: "Print the result as JSON.") var json = false
 
     struct Result: Codable { let distance: Double; let similarity: Double; let threshold: Double?; let same: Bool? }
 
     func run() throws {
-        let model = try ModelRun(folder: URL(fileURLWithPath: run))
+        let model = try ModelRun(folder: URL(fileURLWithPath: runFolder))
         let e = try model.embed([URL(fileURLWithPath: first), URL(fileURLWithPath: second)])
         let d = Double(Tensor.pairwiseDistances(e.narrowed(axis: 0, start: 0, length: 1), e.narrowed(axis: 0, start: 1, length: 1),
                                                 metric: .l2).item)
@@ -43,7 +43,7 @@ struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "embed", abstract: "Embed images with a trained model.")
 
     @Argument(help: "Image files, or folders whose images are embedded in name order.") var inputs: [String]
-    @Option(help: "Run folder written by `siamese demo`.") var run: String
+    @Option(name: .customLong("run"), help: "Run folder written by `siamese demo`.") var runFolder: String
     @Option(help: "Output file.") var output = "embeddings.safetensors"
 
     func run() throws {
@@ -58,7 +58,7 @@ struct EmbedCommand: ParsableCommand {
                 .map { URL(fileURLWithPath: path).appendingPathComponent($0) }
         }
         guard !files.isEmpty else { throw ValidationError("no images to embed") }
-        let model = try ModelRun(folder: URL(fileURLWithPath: run))
+        let model = try ModelRun(folder: URL(fileURLWithPath: runFolder))
         let embeddings = try model.embed(files)
         let names = String(decoding: try JSONEncoder().encode(files.map(\.path)), as: UTF8.self)
         try EmbeddingsFile.write(embeddings, files: names, to: URL(fileURLWithPath: output))
