@@ -16,6 +16,11 @@ struct DemoCommand: ParsableCommand {
     )
 
     enum Dataset: String, ExpressibleByArgument, CaseIterable, Codable { case omniglot, mnist }
+    /// What the Omniglot demo optimises: twin pairs with the contrastive loss, or P×K batches with multi-similarity.
+    enum Objective: String, ExpressibleByArgument, CaseIterable, Codable {
+        case pairs
+        case multiSimilarity = "multi-similarity"
+    }
 
     @Option(help: "omniglot or mnist.") var dataset: Dataset = .omniglot
     @Option(help: "Training epochs (default: 12 for omniglot, 3 for mnist).") var epochs: Int?
@@ -25,6 +30,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Contrastive margin.") var margin: Float = 1
     @Option(help: "Held-out pairs for verification metrics (half as many choose the threshold).") var evaluationPairs = 8000
     @Flag(inversion: .prefixedNo, help: "omniglot: Koch et al.'s random affine distortions of training images.") var augment = true
+    @Option(help: "omniglot: multi-similarity (P×K batches, mined) or pairs (contrastive twin pairs).") var objective: Objective = .multiSimilarity
     @Option(help: "Random seed (weights, pairs, augmentation).") var seed: UInt64 = 42
     @Option(help: "Threads for the engine and the BLAS (default: all cores).") var threads: Int?
     @Option(help: "Run folder (default: runs/demo-<dataset>-<time>).") var output: String?

@@ -19,7 +19,7 @@ struct OmniglotDemo {
     struct Config: Codable {
         let dataset: String, encoder: String, loss: String, resolution: Int, augmentation: String
         let epochs: Int, batchSize: Int, pairsPerEpoch: Int, learningRate: Float, margin: Float, seed: UInt64, threads: Int
-        let trainingClasses: Int, validationClasses: Int
+        let trainingClasses: Int, validationClasses: Int, objective: String
     }
 
     struct Report: Codable {
@@ -27,7 +27,10 @@ struct OmniglotDemo {
         let validationROCAUC: Double, threshold: Double, trainingSeconds: Double, finalLoss: Float
     }
 
-    struct PairBatch: Sendable { let x1: Tensor, x2: Tensor, same: Tensor }
+    /// A training batch: twin inputs with same/different flags (pairs), or one input with class labels (multi-similarity).
+    struct PairBatch: Sendable {
+        let x1: Tensor, x2: Tensor?, same: Tensor?, labels: [Int]
+    }
 
     init(settings: DemoCommand, folder: RunFolder) {
         self.settings = settings
@@ -62,11 +65,13 @@ struct OmniglotDemo {
 
         let epochs = s.resolvedEpochs, pairsPerEpoch = s.resolvedPairs, batchSize = s.batchSize
         try folder.writeJSON(Config(dataset: "Omniglot minimal background sets (bundled)", encoder: "TutorialCNN",
-                                 loss: "PairContrastiveLoss", resolution: Self.side,
+                                 loss: s.objective == .pairs ? "PairContrastiveLoss" : "MultiSimilarityLoss + MultiSimilarityMiner",
+                                 resolution: Self.side,
                                  augmentation: s.augment ? "Koch et al. affine" : "none", epochs: epochs, batchSize: batchSize,
                                  pairsPerEpoch: pairsPerEpoch, learningRate: s.learningRate, margin: s.margin, seed: s.seed,
                                  threads: Threading.threadCount, trainingClasses: Set(trainIndices.map { labels[$0] }).count,
-                                 validationClasses: Set(validationIndices.map { labels[$0] }).count), "config.json")
+                                 validationClasses: Set(validationIndices.map { labels[$0] }).count,
+                                 objective: s.objective.rawValue), "config.json")
         status("siamese demo: tutorial CNN twin network on \(trainIndices.count) drawings of "
                + "\(Set(trainIndices.map { labels[$0] }).count) characters, \(epochs) epochs × \(pairsPerEpoch) pairs, "
                + "\(Threading.threadCount) threads → \(folder.url.path)")
@@ -86,24 +91,46 @@ struct OmniglotDemo {
         let start = Date()
         var lastLoss: Float = 0
         var g = SeededGenerator(seed: s.seed)
+        let batches = (pairsPerEpoch + batchSize - 1) / batchSize
+        let trainLabels = trainIndices.map { labels[$0] }
+        // Multi-similarity batches: 2·batchSize images, 4 drawings of each of batchSize/2 characters.
+        let perClass = MPerClassSampler(labels: trainLabels, classesPerBatch: Swift.max(2, batchSize / 2), samplesPerClass: 4)
+        let multiSimilarity = MultiSimilarityLoss(), miner = MultiSimilarityMiner()
         for epoch in 1...epochs {
             let pairs = sampler.pairs(pairsPerEpoch, generator: &g)
-            let batches = (pairsPerEpoch + batchSize - 1) / batchSize
+            let groups = (0..<((batches + perClass.batchesPerEpoch - 1) / perClass.batchesPerEpoch)).flatMap { _ in perClass.epoch(generator: &g) }
             let seed = s.seed &+ UInt64(epoch) &* 7919
             // Batches are gathered and distorted on the loader's background thread while the network trains.
-            let loader = BatchLoader(count: batches, batchSize: 1, shuffle: false) { [images, trainIndices] index -> PairBatch in
+            let loader = BatchLoader(count: batches, batchSize: 1, shuffle: false) { [images, trainIndices, objective = s.objective] index -> PairBatch in
                 var ag = SeededGenerator(seed: seed &+ UInt64(index[0]))
+                if objective == .multiSimilarity {
+                    let members = groups[index[0]]
+                    let drawn = members.map { augmentation.apply(images[trainIndices[$0]], generator: &ag) }
+                    return PairBatch(x1: Self.stack(drawn, mean: mean, std: std), x2: nil, same: nil,
+                                     labels: members.map { trainLabels[$0] })
+                }
                 let slice = pairs[(index[0] * batchSize)..<Swift.min(pairs.count, (index[0] + 1) * batchSize)]
                 let first = slice.map { augmentation.apply(images[trainIndices[$0.first]], generator: &ag) }
                 let second = slice.map { augmentation.apply(images[trainIndices[$0.second]], generator: &ag) }
                 return PairBatch(x1: Self.stack(first, mean: mean, std: std), x2: Self.stack(second, mean: mean, std: std),
-                                 same: Tensor(slice.map { $0.same ? 1 : 0 }))
+                                 same: Tensor(slice.map { $0.same ? 1 : 0 }), labels: [])
             }
             var total: Float = 0, step = 0
             let epochStart = Date()
             for result in loader.epoch(0) {
                 let batch = try result.get()
-                total += try trainer.step(batch.x1, batch.x2, same: batch.same)
+                if let x2 = batch.x2, let same = batch.same {
+                    total += try trainer.step(batch.x1, x2, same: same)
+                } else {
+                    schedule.apply(to: optimizer)
+                    optimizer.zeroGrad()
+                    let e = network.embed(batch.x1)
+                    let l = multiSimilarity(e, labels: batch.labels, tuples: miner(e, labels: batch.labels))
+                    guard l.item.isFinite else { throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
+                    l.backward()
+                    optimizer.step()
+                    total += l.item
+                }
                 step += 1
                 let elapsed = Date().timeIntervalSince(epochStart)
                 bar.update(TrainingProgress(epoch: epoch, epochs: epochs, step: step, stepsPerEpoch: batches,
