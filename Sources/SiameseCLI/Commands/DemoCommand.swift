@@ -23,7 +23,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     @Option(help: "omniglot or mnist.") var dataset: Dataset = .omniglot
-    @Option(help: "Training epochs (default: 12 for omniglot, 3 for mnist).") var epochs: Int?
+    @Option(help: "Training epochs (default: at most 30 for omniglot, with early stopping; 3 for mnist).") var epochs: Int?
     @Option(help: "Pairs per training step.") var batchSize = 128
     @Option(help: "Training pairs drawn per epoch (default: 24000 for omniglot, 12000 for mnist).") var pairsPerEpoch: Int?
     @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
@@ -31,12 +31,13 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Held-out pairs for verification metrics (half as many choose the threshold).") var evaluationPairs = 8000
     @Flag(inversion: .prefixedNo, help: "omniglot: Koch et al.'s random affine distortions of training images.") var augment = true
     @Option(help: "omniglot: multi-similarity (P×K batches, mined) or pairs (contrastive twin pairs).") var objective: Objective = .multiSimilarity
+    @Option(help: "omniglot: stop after this many epochs without a better held-out one-shot accuracy.") var patience = 4
     @Option(help: "Random seed (weights, pairs, augmentation).") var seed: UInt64 = 42
     @Option(help: "Threads for the engine and the BLAS (default: all cores).") var threads: Int?
     @Option(help: "Run folder (default: runs/demo-<dataset>-<time>).") var output: String?
     @Flag(help: "Print the final metrics as JSON on standard output.") var json = false
 
-    var resolvedEpochs: Int { epochs ?? (dataset == .omniglot ? 12 : 3) }
+    var resolvedEpochs: Int { epochs ?? (dataset == .omniglot ? 30 : 3) }
     var resolvedPairs: Int { pairsPerEpoch ?? (dataset == .omniglot ? 24_000 : 12_000) }
 
     func validate() throws {
@@ -46,6 +47,7 @@ struct DemoCommand: ParsableCommand {
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard evaluationPairs >= 20 else { throw ValidationError("--evaluation-pairs must be at least 20") }
+        guard patience >= 1 else { throw ValidationError("--patience must be at least 1") }
     }
 
     func run() throws {

@@ -25,6 +25,7 @@ struct OmniglotDemo {
     struct Report: Codable {
         let oneShotAccuracy: Double, oneShotInterval95: [Double], oneShotTrials: Int
         let validationROCAUC: Double, threshold: Double, trainingSeconds: Double, finalLoss: Float
+        let bestEpoch: Int, validationOneShot: Double
     }
 
     /// A training batch: twin inputs with same/different flags (pairs), or one input with class labels (multi-similarity).
@@ -40,6 +41,19 @@ struct OmniglotDemo {
     static func prepare(_ image: Image) -> Image {
         Image(width: image.width, height: image.height, channels: 1, pixels: image.pixels.map { 1 - $0 })
             .resized(height: side, width: side, method: .area)
+    }
+
+    /// Fraction of episodes whose query's nearest support example has the right class.
+    static func episodeAccuracy(_ embeddings: Tensor, _ episodes: [EpisodicSampler.Episode]) throws -> Double {
+        var distances: [[Double]] = [], classes: [[Int]] = [], answers: [Int] = []
+        for e in episodes {
+            let support = embeddings.indexSelect(axis: 0, e.support)
+            for (q, k) in zip(e.query, e.queryClasses) {
+                let d = Tensor.pairwiseDistances(embeddings.indexSelect(axis: 0, [q]), support, metric: .l2)
+                distances.append(d.scalars.map(Double.init)); classes.append(e.supportClasses); answers.append(k)
+            }
+        }
+        return try FewShotAccuracy(distances: distances, supportClasses: classes, answers: answers).accuracy
     }
 
     static func stack(_ images: [Image], mean: Float, std: Float) -> Tensor {
@@ -96,6 +110,15 @@ struct OmniglotDemo {
         // Multi-similarity batches: 2·batchSize images, 4 drawings of each of batchSize/2 characters.
         let perClass = MPerClassSampler(labels: trainLabels, classesPerBatch: Swift.max(2, batchSize / 2), samplesPerClass: 4)
         let multiSimilarity = MultiSimilarityLoss(), miner = MultiSimilarityMiner()
+        // Each epoch ends with 20-way one-shot episodes on the held-out characters; the best epoch's weights are
+        // kept (checkpoint/) and training stops after `patience` epochs without improvement.
+        let validation = Self.stack(validationIndices.map { images[$0] }, mean: mean, std: std)
+        let episodes = EpisodicSampler(labels: validationIndices.map { labels[$0] }, ways: 20, shots: 1)
+        var episodeGenerator = SeededGenerator(seed: s.seed &+ 2)
+        let validationEpisodes = (0..<300).map { _ in episodes.episode(generator: &episodeGenerator) }
+        let checkpoint = folder.url.appendingPathComponent("checkpoint")
+        let architecture = #"{"encoder":"TutorialCNN","input":[1,28,28]}"#
+        var best = -1.0, bestEpoch = 0
         for epoch in 1...epochs {
             let pairs = sampler.pairs(pairsPerEpoch, generator: &g)
             let groups = (0..<((batches + perClass.batchesPerEpoch - 1) / perClass.batchesPerEpoch)).flatMap { _ in perClass.epoch(generator: &g) }
@@ -138,16 +161,25 @@ struct OmniglotDemo {
                                             secondsLeft: Double((batches - step) + (epochs - epoch) * batches) * elapsed / Double(step)))
             }
             lastLoss = total / Float(Swift.max(step, 1))
-            folder.log("epoch \(epoch): mean loss \(lastLoss)")
+            let score = try Self.episodeAccuracy(trainer.embed(validation), validationEpisodes)
+            folder.log(String(format: "epoch %d: mean loss %.4f, held-out 20-way one-shot %.1f %%", epoch, lastLoss, 100 * score))
+            status(String(format: "  held-out 20-way one-shot accuracy %.1f %%%@", 100 * score, score > best ? " (best so far)" : ""))
+            if score > best {
+                best = score
+                bestEpoch = epoch
+                try Checkpoint.save(model: network, optimizer: optimizer, architecture: architecture,
+                                    metadata: ["epoch": String(epoch), "mean": String(mean), "std": String(std),
+                                               "validationOneShot": String(score)], to: checkpoint)
+            } else if epoch - bestEpoch >= s.patience {
+                status("  no improvement for \(s.patience) epochs: stopping, keeping epoch \(bestEpoch)")
+                break
+            }
         }
+        try Checkpoint.load(from: checkpoint, into: network)
         let seconds = Date().timeIntervalSince(start)
-        try Checkpoint.save(model: network, optimizer: optimizer, architecture: #"{"encoder":"TutorialCNN","input":[1,28,28]}"#,
-                            metadata: ["epochs": String(epochs), "mean": String(mean), "std": String(std)],
-                            to: folder.url.appendingPathComponent("checkpoint"))
 
         // Verification on the held-out characters picks the threshold that `compare` will use.
         var eg = SeededGenerator(seed: s.seed &+ 1)
-        let validation = Self.stack(validationIndices.map { images[$0] }, mean: mean, std: std)
         let valPairs = try BalancedPairSampler(labels: validationIndices.map { labels[$0] }).pairs(s.evaluationPairs / 2, generator: &eg)
         let valMetrics = try VerificationMetrics.fromDistances(labels: valPairs.map { $0.same ? 1 : 0 },
                                                                distances: trainer.distances(inputs: validation, pairs: valPairs).map(Double.init))
@@ -165,7 +197,8 @@ struct OmniglotDemo {
                                           answers: runs.trials.map(\.answer))
         let report = Report(oneShotAccuracy: oneShot.accuracy, oneShotInterval95: [oneShot.interval95.lowerBound, oneShot.interval95.upperBound],
                             oneShotTrials: oneShot.trials, validationROCAUC: valMetrics.rocAUC,
-                            threshold: valMetrics.bestMidpointThreshold, trainingSeconds: seconds, finalLoss: lastLoss)
+                            threshold: valMetrics.bestMidpointThreshold, trainingSeconds: seconds, finalLoss: lastLoss,
+                            bestEpoch: bestEpoch, validationOneShot: best)
         try folder.writeJSON(report, "metrics.json")
         try folder.writeJSON(InputRecipe(size: Self.side, invert: true, mean: mean, std: std), "preprocessing.json")
         folder.log("20-way one-shot accuracy \(oneShot.accuracy) over \(oneShot.trials) trials, 95% CI \(oneShot.interval95)")
@@ -173,8 +206,8 @@ struct OmniglotDemo {
             Omniglot, 400 official 20-way one-shot trials (alphabets never seen in training):
               accuracy         %.1f %%  (95 %% interval %.1f–%.1f %%; chance 5 %%)
             Held-out characters: verification ROC-AUC %.4f, same if distance ≤ %.3f
-            Training: %.1f s, final loss %.4f. Run folder: %@
+            Training: %.1f s, final loss %.4f; weights of epoch %d (held-out one-shot %.1f %%). Run folder: %@
             """, 100 * oneShot.accuracy, 100 * oneShot.interval95.lowerBound, 100 * oneShot.interval95.upperBound,
-                                                     valMetrics.rocAUC, valMetrics.bestMidpointThreshold, seconds, lastLoss, folder.url.path))
+                                                     valMetrics.rocAUC, valMetrics.bestMidpointThreshold, seconds, lastLoss, bestEpoch, 100 * best, folder.url.path))
     }
 }
