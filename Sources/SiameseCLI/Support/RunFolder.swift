@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SiameseNN
 
@@ -33,4 +34,3 @@ struct RunFolder {
     }
 }
 
-import ArgumentParser

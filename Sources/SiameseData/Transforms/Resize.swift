@@ -1,3 +1,5 @@
+import SiameseCore
+
 extension Image {
     /// How ``resized(height:width:method:)`` interpolates.
     public enum ResizeMethod: String, Sendable, Codable {
@@ -102,5 +104,3 @@ extension Image {
         return Image(width: width, height: height, channels: channels, pixels: out)
     }
 }
-
-import SiameseCore
