@@ -42,8 +42,9 @@ enum LoaderBenchmark {
         }
         // 2. With the prefetching loader: time spent waiting for the next batch.
         let loader = BatchLoader(count: steps, batchSize: 1, seed: 1, makeBatch: make)
-        var waiting = Duration.zero, total = Duration.zero
-        var iterator = loader.epoch(0).makeIterator()
+        var waiting = Duration.zero
+        let total: Duration
+        let iterator = loader.epoch(0).makeIterator()
         total = clock.measure {
             while true {
                 var next: Result<PairBatch, Error>?
