@@ -25,6 +25,17 @@ import Testing
         #expect(Check.gradientError([r]) { $0[0].avgPool2d(kernel: (3, 3), stride: (2, 1), padding: (1, 1)) } <= 1)
     }
 
+    @Test func twoByTwoFastPathGradientWithOddSizes() {
+        // 5×7 planes: the last row and column lie outside every 2×2 window and must get a zero gradient.
+        let r = Check.random([2, 2, 5, 7], seed: 33)
+        #expect(Check.gradientError([r]) { $0[0].maxPool2d(kernel: (2, 2)) } <= 1)
+        let leaf = r.requiringGrad()
+        leaf.maxPool2d(kernel: (2, 2)).sum().backward()
+        let g = leaf.grad!
+        #expect((0..<7).allSatisfy { g[0, 0, 4, $0] == 0 } && (0..<5).allSatisfy { g[1, 1, $0, 6] == 0 })
+        #expect(g.sum().item == 2 * 2 * 2 * 3)
+    }
+
     @Test func oddSizesFloorLikePyTorch() {
         let odd = Check.random([1, 2, 5, 5], seed: 32)
         #expect(odd.maxPool2d(kernel: (2, 2)).shape == [1, 2, 2, 2])

@@ -67,6 +67,9 @@ extension Tensor {
         let inShape = shape
         return Tensor(storage: out, shape: p.outShape).attaching(inputs: [self], name: "maxPool2d") { g in
             let gc = g.contiguous()
+            if p.kernelH == 2 && p.kernelW == 2 && p.strideH == 2 && p.strideW == 2 && p.padH == 0 && p.padW == 0 {
+                return [Tensor(storage: Kernels.maxPool2x2Backward(gc.storage.pointer + gc.offset, argBox.pointer, p), shape: inShape)]
+            }
             let dx = TensorStorage(count: Shape.count(inShape), repeating: 0)
             let pg = gc.storage.pointer + gc.offset, a = argBox.pointer
             let per = p.outH * p.outW
@@ -171,5 +174,32 @@ extension Kernels {
                 aRow[ow] = Float(index)
             }
         }
+    }
+
+    /// Backward of ``maxPool2x2(_:width:outH:outW:values:argmax:)``: windows do not overlap, so every input
+    /// position is written exactly once (the gradient at the window's arg-max, 0 elsewhere) and the buffer needs
+    /// no zero-filling first.
+    static func maxPool2x2Backward(_ g: UnsafePointer<Float>, _ argmax: UnsafePointer<Float>, _ p: PoolGeometry) -> TensorStorage {
+        let (height, width, outH, outW) = (p.height, p.width, p.outH, p.outW)
+        let dx = TensorStorage(uninitializedCount: p.planes &* height &* width)
+        let src = UncheckedSendable(value: g), arg = UncheckedSendable(value: argmax), dst = UncheckedSendable(value: dx.pointer)
+        parallelChunks(p.planes, minChunk: 8) { planes in
+            for plane in planes {
+                let d = dst.value + plane &* height &* width
+                let gp = src.value + plane &* outH &* outW, ap = arg.value + plane &* outH &* outW
+                for oh in 0..<outH {
+                    let top = (2 &* oh) &* width, bottom = top &+ width
+                    for ow in 0..<outW {
+                        let c = 2 &* ow
+                        d[top &+ c] = 0; d[top &+ c &+ 1] = 0; d[bottom &+ c] = 0; d[bottom &+ c &+ 1] = 0
+                        d[Int(ap[oh &* outW &+ ow])] = gp[oh &* outW &+ ow]
+                    }
+                }
+                // Odd sizes leave a last row or column outside every window.
+                if height > 2 &* outH { for x in 0..<width { d[(height &- 1) &* width &+ x] = 0 } }
+                if width > 2 &* outW { for y in 0..<height { d[y &* width &+ width &- 1] = 0 } }
+            }
+        }
+        return dx
     }
 }
