@@ -6,6 +6,6 @@ struct SiameseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "siamese",
         abstract: "Similarity learning with Siamese networks.",
-        subcommands: [DemoCommand.self, CompareCommand.self, EmbedCommand.self]
+        subcommands: [DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self]
     )
 }

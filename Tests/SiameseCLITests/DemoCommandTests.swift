@@ -107,6 +107,13 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         let human = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path, "--run", run.path])
         #expect(human.stdout.contains("distance") && human.stdout.contains("threshold"))
 
+        let evaluated = try runSiamese(["evaluate", "--run", run.path, "--evaluation-pairs", "400", "--json"])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let metrics = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
+        #expect((metrics?["testROCAUC"] as? Double ?? 0) > 0.8)
+        let noRun = try runSiamese(["evaluate", "--run", dir.path])
+        #expect(noRun.status != 0 && noRun.stderr.contains("not a run folder"))
+
         let output = dir.appendingPathComponent("e.safetensors")
         let embed = try runSiamese(["embed", dir.path, "--run", run.path, "--output", output.path])
         #expect(embed.status == 0, "\(embed.stderr)")

@@ -64,6 +64,16 @@ struct ModelRun {
                 throw ValidationError(error.description)
             }
         }
-        return withNoGrad { network.embed(recipe.tensor(images)) }
+        return embed(images)
+    }
+
+    /// Embeddings of decoded grey images, in batches, without a graph.
+    func embed(_ images: [Image], batchSize: Int = 512) -> Tensor {
+        withNoGrad {
+            let parts = stride(from: 0, to: images.count, by: batchSize).map {
+                network.embed(recipe.tensor(Array(images[$0..<Swift.min(images.count, $0 + batchSize)])))
+            }
+            return Tensor.concatenate(parts, axis: 0)
+        }
     }
 }

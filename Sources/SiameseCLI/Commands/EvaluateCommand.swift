@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import SiameseCore
+import SiameseData
+import SiameseEvaluation
+import SiameseMetricLearning
+
+/// `siamese evaluate --run DIR`: re-measures a trained run on its bundled test data.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate a trained run: Omniglot 20-way one-shot accuracy, or MNIST verification metrics.",
+        discussion: "The data set is the one the run was trained for (its config.json)."
+    )
+
+    @Option(name: .customLong("run"), help: "Run folder written by `siamese demo`.") var runFolder: String
+    @Option(help: "MNIST: held-out pairs to report on.") var evaluationPairs = 8000
+    @Option(help: "Seed for drawing the MNIST evaluation pairs.") var seed: UInt64 = 43
+    @Flag(help: "Print the metrics as JSON.") var json = false
+
+    struct OneShotReport: Codable { let oneShotAccuracy: Double; let oneShotInterval95: [Double]; let oneShotTrials: Int }
+    struct VerificationReport: Codable { let testROCAUC: Double; let testEER: Double; let testAccuracy: Double?; let threshold: Double? }
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: runFolder)
+        let model = try ModelRun(folder: folder)
+        struct Config: Decodable { let dataset: String }
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("config.json").path),
+              let config = try? JSONDecoder().decode(Config.self, from: data) else {
+            throw ValidationError("\(folder.path): config.json is missing or unreadable")
+        }
+        if config.dataset.hasPrefix("Omniglot") {
+            let runs = try OmniglotOneShotRuns(archive: try DemoCommand.resource("omniglot").appendingPathComponent("all_runs.zip"))
+            let queries = model.embed(runs.trials.map(\.query))
+            var candidates: [Int: Tensor] = [:]
+            for t in runs.trials where candidates[t.run] == nil { candidates[t.run] = model.embed(t.candidates) }
+            let distances = runs.trials.enumerated().map { i, t in
+                Tensor.pairwiseDistances(queries.narrowed(axis: 0, start: i, length: 1), candidates[t.run]!, metric: .l2).scalars.map(Double.init)
+            }
+            let r = try FewShotAccuracy(distances: distances, supportClasses: runs.trials.map { _ in Array(0..<20) },
+                                        answers: runs.trials.map(\.answer))
+            try publish(OneShotReport(oneShotAccuracy: r.accuracy, oneShotInterval95: [r.interval95.lowerBound, r.interval95.upperBound],
+                                      oneShotTrials: r.trials),
+                        String(format: "20-way one-shot accuracy %.1f %% over %d official trials (95 %% interval %.1f–%.1f %%)",
+                               100 * r.accuracy, r.trials, 100 * r.interval95.lowerBound, 100 * r.interval95.upperBound))
+        } else {
+            let mnist = try DemoCommand.resource("mnist")
+            let images = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
+            let labels = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
+            let test = 8000..<10000
+            var g = SeededGenerator(seed: seed)
+            let pairs = try BalancedPairSampler(labels: Array(labels[test])).pairs(evaluationPairs, generator: &g)
+            let pixels = images.images(test)
+            let decoded = (0..<test.count).map { i in
+                Image(width: 28, height: 28, channels: 1, pixels: pixels.narrowed(axis: 0, start: i, length: 1).scalars)
+            }
+            let e = model.embed(decoded)
+            let n = pairs.count
+            let distances = LpDistance(normalizeEmbeddings: false)
+                .pairwise(e.indexSelect(axis: 0, pairs.map(\.first)), e.indexSelect(axis: 0, pairs.map(\.second))).scalars.map(Double.init)
+            let same = pairs.map { $0.same ? 1 : 0 }
+            let m = try VerificationMetrics.fromDistances(labels: same, distances: distances)
+            let accuracy = model.threshold.map { t in Double(zip(distances, same).filter { ($0 <= t) == ($1 == 1) }.count) / Double(n) }
+            try publish(VerificationReport(testROCAUC: m.rocAUC, testEER: m.equalErrorRate, testAccuracy: accuracy, threshold: model.threshold),
+                        String(format: "held-out digits, %d pairs: ROC-AUC %.4f, EER %.4f%@", n, m.rocAUC, m.equalErrorRate,
+                               accuracy.map { String(format: ", accuracy %.4f at the run's threshold", $0) } ?? ""))
+        }
+    }
+
+    private func publish<R: Encodable>(_ report: R, _ text: String) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(text)
+        }
+    }
+}
