@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import SiameseCore
+@testable import SiameseMetricLearning
+@testable import SiameseNN
+@testable import SiameseOptimizers
+
+@Suite struct EarlyStoppingTests {
+    func makeLoop(_ dir: URL) -> (Linear, EarlyStopping) {
+        GlobalGenerator.seed(1)
+        let model = Linear(2, 1)
+        return (model, EarlyStopping(model: model, optimizer: SGD(model.trainableParameters(), learningRate: 0.1),
+                                     checkpoint: dir.appendingPathComponent("ckpt"), patience: 2))
+    }
+
+    @Test func stopsAfterPatienceAndKeepsTheBestWeights() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)")
+        let (model, loop) = makeLoop(dir)
+        let scores: [Double] = [0.5, 0.7, 0.6, 0.65, 0.9]
+        var weightsAtBest: [Float] = []
+        let best = try loop.run(epochs: 5, train: { epoch in
+            model.weight.update(Tensor([Float(epoch), 0], shape: [1, 2]))  // stands in for training
+            if epoch == 2 { weightsAtBest = model.weight.value.scalars }
+            return 1 / Float(epoch)
+        }, validate: { scores[loop.history.count] })
+        #expect(best?.epoch == 2)
+        #expect(loop.history.map(\.epoch) == [1, 2, 3, 4])  // epochs 3 and 4 did not improve: stop before 5
+        #expect(model.weight.value.scalars == weightsAtBest)
+    }
+
+    @Test func resumeContinuesAfterTheBestEpoch() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)")
+        let (_, first) = makeLoop(dir)
+        try first.run(epochs: 2, train: { _ in 1 }, validate: { Double(first.history.count) })
+        let (_, again) = makeLoop(dir)
+        try again.resume()
+        #expect(again.history.map(\.epoch) == [1, 2])
+        var trained: [Int] = []
+        try again.run(epochs: 4, train: { trained.append($0); return 1 }, validate: { 10 })
+        #expect(trained == [3, 4])
+        #expect(again.best?.epoch == 3)
+    }
+}
