@@ -118,8 +118,9 @@ struct OmniglotDemo {
         let validationEpisodes = (0..<300).map { _ in episodes.episode(generator: &episodeGenerator) }
         let checkpoint = folder.url.appendingPathComponent("checkpoint")
         let architecture = #"{"encoder":"TutorialCNN","input":[1,28,28]}"#
-        var best = -1.0, bestEpoch = 0
-        for epoch in 1...epochs {
+        let stopping = EarlyStopping(model: network, optimizer: optimizer, checkpoint: checkpoint, patience: s.patience,
+                                     architecture: architecture)
+        try stopping.run(epochs: epochs, train: { epoch in
             let pairs = sampler.pairs(pairsPerEpoch, generator: &g)
             let groups = (0..<((batches + perClass.batchesPerEpoch - 1) / perClass.batchesPerEpoch)).flatMap { _ in perClass.epoch(generator: &g) }
             let seed = s.seed &+ UInt64(epoch) &* 7919
@@ -161,21 +162,18 @@ struct OmniglotDemo {
                                             secondsLeft: Double((batches - step) + (epochs - epoch) * batches) * elapsed / Double(step)))
             }
             lastLoss = total / Float(Swift.max(step, 1))
+            return lastLoss
+        }, validate: {
             let score = try Self.episodeAccuracy(trainer.embed(validation), validationEpisodes)
-            folder.log(String(format: "epoch %d: mean loss %.4f, held-out 20-way one-shot %.1f %%", epoch, lastLoss, 100 * score))
-            status(String(format: "  held-out 20-way one-shot accuracy %.1f %%%@", 100 * score, score > best ? " (best so far)" : ""))
-            if score > best {
-                best = score
-                bestEpoch = epoch
-                try Checkpoint.save(model: network, optimizer: optimizer, architecture: architecture,
-                                    metadata: ["epoch": String(epoch), "mean": String(mean), "std": String(std),
-                                               "validationOneShot": String(score)], to: checkpoint)
-            } else if epoch - bestEpoch >= s.patience {
-                status("  no improvement for \(s.patience) epochs: stopping, keeping epoch \(bestEpoch)")
-                break
-            }
+            let improved = score > (stopping.best?.validation ?? -1)
+            folder.log(String(format: "epoch %d: mean loss %.4f, held-out 20-way one-shot %.1f %%", stopping.history.count + 1, lastLoss, 100 * score))
+            status(String(format: "  held-out 20-way one-shot accuracy %.1f %%%@", 100 * score, improved ? " (best so far)" : ""))
+            return score
+        })
+        let bestEpoch = stopping.best?.epoch ?? 0, best = stopping.best?.validation ?? 0
+        if stopping.history.count < epochs {
+            status("  no improvement for \(s.patience) epochs: stopped, keeping epoch \(bestEpoch)")
         }
-        try Checkpoint.load(from: checkpoint, into: network)
         let seconds = Date().timeIntervalSince(start)
 
         // Verification on the held-out characters picks the threshold that `compare` will use.

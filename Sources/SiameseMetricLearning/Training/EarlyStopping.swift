@@ -25,12 +25,15 @@ public final class EarlyStopping {
     public let patience: Int
     /// Whether larger validation scores are better (accuracy, ROC-AUC) or smaller (a loss).
     public let greaterIsBetter: Bool
+    /// The architecture description stored with each checkpoint.
+    public let architecture: String?
     public private(set) var history: [EpochRecord] = []
 
-    public init(model: Module, optimizer: any Optimizer, checkpoint: URL, patience: Int = 4, greaterIsBetter: Bool = true) {
+    public init(model: Module, optimizer: any Optimizer, checkpoint: URL, patience: Int = 4, greaterIsBetter: Bool = true,
+                architecture: String? = nil) {
         precondition(patience >= 1, "EarlyStopping: patience must be at least 1")
         self.model = model; self.optimizer = optimizer; self.checkpoint = checkpoint
-        self.patience = patience; self.greaterIsBetter = greaterIsBetter
+        self.patience = patience; self.greaterIsBetter = greaterIsBetter; self.architecture = architecture
     }
 
     /// The best epoch so far.
@@ -69,7 +72,7 @@ public final class EarlyStopping {
     private func save() throws {
         let encoder = JSONEncoder()
         let text = String(decoding: try encoder.encode(history), as: UTF8.self)
-        try Checkpoint.save(model: model, optimizer: optimizer, metadata: ["history": text], to: checkpoint)
+        try Checkpoint.save(model: model, optimizer: optimizer, architecture: architecture, metadata: ["history": text], to: checkpoint)
     }
 
     /// Restores the best checkpoint's weights, optimizer state and history, so ``run(epochs:train:validate:)``
