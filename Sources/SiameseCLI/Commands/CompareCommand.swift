@@ -27,9 +27,7 @@ struct CompareCommand: ParsableCommand {
         let cut = threshold ?? model.threshold
         let result = Result(distance: d, similarity: 1 / (1 + d), threshold: cut, same: cut.map { d <= $0 })
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try printJSON(result)
         } else {
             let verdict = result.same.map { $0 ? "same" : "different" } ?? "no threshold in the run"
             print(String(format: "distance %.4f  similarity %.4f  → %@%@", d, result.similarity, verdict,

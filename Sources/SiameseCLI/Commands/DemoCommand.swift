@@ -67,9 +67,7 @@ struct DemoCommand: ParsableCommand {
     /// Prints `report` as JSON (with `--json`) or as the human summary.
     func publish<R: Encodable>(_ report: R, summary: String) throws {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(summary)
         }

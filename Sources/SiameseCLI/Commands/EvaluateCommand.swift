@@ -69,9 +69,7 @@ struct EvaluateCommand: ParsableCommand {
 
     private func publish<R: Encodable>(_ report: R, _ text: String) throws {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(text)
         }

@@ -38,10 +38,7 @@ struct OmniglotDemo {
         self.folder = folder
     }
 
-    static func prepare(_ image: Image) -> Image {
-        Image(width: image.width, height: image.height, channels: 1, pixels: image.pixels.map { 1 - $0 })
-            .resized(height: side, width: side, method: .area)
-    }
+    static func prepare(_ image: Image) -> Image { InputRecipe.prepared(image, size: side, invert: true) }
 
     /// Fraction of episodes whose query's nearest support example has the right class.
     static func episodeAccuracy(_ embeddings: Tensor, _ episodes: [EpisodicSampler.Episode]) throws -> Double {
@@ -56,9 +53,6 @@ struct OmniglotDemo {
         return try FewShotAccuracy(distances: distances, supportClasses: classes, answers: answers).accuracy
     }
 
-    static func stack(_ images: [Image], mean: Float, std: Float) -> Tensor {
-        Tensor(images.flatMap { $0.pixels.map { ($0 - mean) / std } }, shape: [images.count, 1, side, side])
-    }
 
     mutating func execute() throws {
         let s = settings
@@ -75,6 +69,7 @@ struct OmniglotDemo {
         let pixels = trainIndices.flatMap { images[$0].pixels }
         let mean = pixels.reduce(0, +) / Float(pixels.count)
         let std = (pixels.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(pixels.count)).squareRoot()
+        let recipe = InputRecipe(size: Self.side, invert: true, mean: mean, std: std)
         let runs = try OmniglotOneShotRuns(archive: data.appendingPathComponent("all_runs.zip"))
 
         let epochs = s.resolvedEpochs, pairsPerEpoch = s.resolvedPairs, batchSize = s.batchSize
@@ -112,7 +107,7 @@ struct OmniglotDemo {
         let multiSimilarity = MultiSimilarityLoss(), miner = MultiSimilarityMiner()
         // Each epoch ends with 20-way one-shot episodes on the held-out characters; the best epoch's weights are
         // kept (checkpoint/) and training stops after `patience` epochs without improvement.
-        let validation = Self.stack(validationIndices.map { images[$0] }, mean: mean, std: std)
+        let validation = recipe.stack(validationIndices.map { images[$0] })
         let episodes = EpisodicSampler(labels: validationIndices.map { labels[$0] }, ways: 20, shots: 1)
         var episodeGenerator = SeededGenerator(seed: s.seed &+ 2)
         let validationEpisodes = (0..<300).map { _ in episodes.episode(generator: &episodeGenerator) }
@@ -130,13 +125,13 @@ struct OmniglotDemo {
                 if objective == .multiSimilarity {
                     let members = groups[index[0]]
                     let drawn = members.map { augmentation.apply(images[trainIndices[$0]], generator: &ag) }
-                    return PairBatch(x1: Self.stack(drawn, mean: mean, std: std), x2: nil, same: nil,
+                    return PairBatch(x1: recipe.stack(drawn), x2: nil, same: nil,
                                      labels: members.map { trainLabels[$0] })
                 }
                 let slice = pairs[(index[0] * batchSize)..<Swift.min(pairs.count, (index[0] + 1) * batchSize)]
                 let first = slice.map { augmentation.apply(images[trainIndices[$0.first]], generator: &ag) }
                 let second = slice.map { augmentation.apply(images[trainIndices[$0.second]], generator: &ag) }
-                return PairBatch(x1: Self.stack(first, mean: mean, std: std), x2: Self.stack(second, mean: mean, std: std),
+                return PairBatch(x1: recipe.stack(first), x2: recipe.stack(second),
                                  same: Tensor(slice.map { $0.same ? 1 : 0 }), labels: [])
             }
             var total: Float = 0, step = 0
@@ -182,10 +177,10 @@ struct OmniglotDemo {
         let valMetrics = try VerificationMetrics.fromDistances(labels: valPairs.map { $0.same ? 1 : 0 },
                                                                distances: trainer.distances(inputs: validation, pairs: valPairs).map(Double.init))
         // The official trials: nearest of the 20 one-example candidates.
-        let queries = trainer.embed(Self.stack(runs.trials.map { Self.prepare($0.query) }, mean: mean, std: std))
+        let queries = trainer.embed(recipe.tensor(runs.trials.map(\.query)))
         var candidateEmbeddings: [Int: Tensor] = [:]
         for trial in runs.trials where candidateEmbeddings[trial.run] == nil {
-            candidateEmbeddings[trial.run] = trainer.embed(Self.stack(trial.candidates.map(Self.prepare), mean: mean, std: std))
+            candidateEmbeddings[trial.run] = trainer.embed(recipe.tensor(trial.candidates))
         }
         let distances = runs.trials.enumerated().map { t, trial -> [Double] in
             let q = queries.narrowed(axis: 0, start: t, length: 1)
@@ -198,7 +193,7 @@ struct OmniglotDemo {
                             threshold: valMetrics.bestMidpointThreshold, trainingSeconds: seconds, finalLoss: lastLoss,
                             bestEpoch: bestEpoch, validationOneShot: best)
         try folder.writeJSON(report, "metrics.json")
-        try folder.writeJSON(InputRecipe(size: Self.side, invert: true, mean: mean, std: std), "preprocessing.json")
+        try folder.writeJSON(recipe, "preprocessing.json")
         folder.log("20-way one-shot accuracy \(oneShot.accuracy) over \(oneShot.trials) trials, 95% CI \(oneShot.interval95)")
         try settings.publish(report, summary: String(format: """
             Omniglot, 400 official 20-way one-shot trials (alphabets never seen in training):

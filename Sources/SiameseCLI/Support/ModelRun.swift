@@ -15,14 +15,21 @@ struct InputRecipe: Codable, Sendable {
     var mean: Float
     var std: Float
 
-    func tensor(_ images: [Image]) -> Tensor {
-        // Images arrive decoded as grey (one channel).
-        let prepared = images.map { image -> Image in
-            let flipped = invert ? Image(width: image.width, height: image.height, channels: 1, pixels: image.pixels.map { 1 - $0 }) : image
-            return flipped.resized(height: size, width: size, method: .area)
-        }
-        return Tensor(prepared.flatMap { $0.pixels.map { ($0 - mean) / std } }, shape: [prepared.count, 1, size, size])
+    /// Inverts (when asked) and area-resizes one grey image to the encoder's input side.
+    static func prepared(_ image: Image, size: Int, invert: Bool) -> Image {
+        let flipped = invert ? Image(width: image.width, height: image.height, channels: 1, pixels: image.pixels.map { 1 - $0 }) : image
+        return flipped.resized(height: size, width: size, method: .area)
     }
+
+    func prepared(_ image: Image) -> Image { Self.prepared(image, size: size, invert: invert) }
+
+    /// Normalises already prepared images and stacks them into `[n, 1, size, size]`.
+    func stack(_ prepared: [Image]) -> Tensor {
+        Tensor(prepared.flatMap { $0.pixels.map { ($0 - mean) / std } }, shape: [prepared.count, 1, size, size])
+    }
+
+    /// Prepared, normalised and stacked grey images (training and `compare` use the same recipe).
+    func tensor(_ images: [Image]) -> Tensor { stack(images.map(prepared)) }
 }
 
 /// A trained model loaded from a run folder (checkpoint, input recipe and the calibrated threshold).

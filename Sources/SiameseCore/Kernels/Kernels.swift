@@ -126,21 +126,4 @@ enum Kernels {
         while i < n { s += p[i]; i += 1 }
         return s
     }
-
-    /// Dot product of two contiguous float runs.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
-        var i = 0
-        while i + 16 <= n {
-            acc0 += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-                * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
-            acc1 += UnsafeRawPointer(a + i + 8).loadUnaligned(as: SIMD8<Float>.self)
-                * UnsafeRawPointer(b + i + 8).loadUnaligned(as: SIMD8<Float>.self)
-            i += 16
-        }
-        var s = (acc0 + acc1).sum()
-        while i < n { s += a[i] * b[i]; i += 1 }
-        return s
-    }
 }

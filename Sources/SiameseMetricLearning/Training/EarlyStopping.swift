@@ -50,7 +50,7 @@ public final class EarlyStopping {
     @discardableResult
     public func run(epochs: Int, train: (Int) throws -> Float, validate: () throws -> Double) throws -> EpochRecord? {
         var sinceBest = history.count - (history.lastIndex(where: \.improved).map { $0 + 1 } ?? 0)
-        for epoch in (history.count + 1)...Swift.max(epochs, history.count + 1) where epoch <= epochs {
+        for epoch in stride(from: history.count + 1, through: epochs, by: 1) {
             let loss = try train(epoch)
             let score = try validate()
             let previous = best?.validation
