@@ -1,4 +1,5 @@
 import ArgumentParser
+import SiameseMetricLearning
 
 /// `siamese`: train, evaluate and use Siamese networks from the command line.
 @main
@@ -6,6 +7,8 @@ struct SiameseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "siamese",
         abstract: "Similarity learning with Siamese networks.",
-        subcommands: [DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self]
+        subcommands: [TrainCommand.self, DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self]
     )
 }
+
+extension EncoderConfiguration.Kind: ExpressibleByArgument {}

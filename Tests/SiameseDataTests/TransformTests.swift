@@ -81,4 +81,17 @@ import Testing
         #expect(Array(x.scalars.prefix(4)) == expected)
         #expect(prep.apply(a) == prep.apply(a))
     }
+
+    @Test func quarterTurnsMatchNumpyRot90() {
+        // numpy.rot90([[0,1,2],[3,4,5]], k) for k = 1, 2, 3 (counter-clockwise).
+        let a = Self.ramp(2, 3)
+        let once = a.rotated(quarterTurns: 1)
+        #expect(once.height == 3 && once.width == 2 && once.pixels == [2, 5, 1, 4, 0, 3])
+        #expect(a.rotated(quarterTurns: 2).pixels == [5, 4, 3, 2, 1, 0])
+        #expect(a.rotated(quarterTurns: 3).pixels == [3, 0, 4, 1, 5, 2])
+        #expect(a.rotated(quarterTurns: -1) == a.rotated(quarterTurns: 3))
+        #expect(a.rotated(quarterTurns: 4) == a)
+        let rgb = Image(width: 2, height: 1, channels: 2, pixels: [1, 2, 10, 20])
+        #expect(rgb.rotated(quarterTurns: 1).pixels == [2, 1, 20, 10])
+    }
 }

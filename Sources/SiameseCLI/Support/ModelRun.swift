@@ -32,30 +32,60 @@ struct InputRecipe: Codable, Sendable {
     func tensor(_ images: [Image]) -> Tensor { stack(images.map(prepared)) }
 }
 
+/// What a run's checkpoint stores as its architecture: the encoder and whether embeddings are L2-normalised.
+struct NetworkArchitecture: Codable, Equatable {
+    var encoder: EncoderConfiguration
+    var normalizeEmbeddings: Bool
+
+    var jsonString: String {
+        let coder = JSONEncoder()
+        coder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? coder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Reads an architecture text; early demo runs stored only `{"encoder":"TutorialCNN",…}`.
+    init(text: String) throws {
+        if let decoded = try? JSONDecoder().decode(Self.self, from: Data(text.utf8)) {
+            self = decoded
+        } else {
+            self.init(encoder: try EncoderConfiguration(architecture: text), normalizeEmbeddings: false)
+        }
+    }
+
+    init(encoder: EncoderConfiguration, normalizeEmbeddings: Bool) {
+        self.encoder = encoder
+        self.normalizeEmbeddings = normalizeEmbeddings
+    }
+}
+
 /// A trained model loaded from a run folder (checkpoint, input recipe and the calibrated threshold).
 struct ModelRun {
-    let network: SiameseNetwork<TutorialCNN>
+    let network: SiameseNetwork<AnyEncoder>
+    let architecture: NetworkArchitecture
     let recipe: InputRecipe
     let threshold: Double?
 
     init(folder: URL) throws {
         let fm = FileManager.default
-        guard fm.fileExists(atPath: folder.appendingPathComponent("checkpoint/checkpoint.json").path) else {
+        let checkpoint = folder.appendingPathComponent("checkpoint")
+        guard fm.fileExists(atPath: checkpoint.appendingPathComponent("checkpoint.json").path) else {
             throw ValidationError("\(folder.path) is not a run folder (no checkpoint/checkpoint.json)")
         }
         guard let recipeData = fm.contents(atPath: folder.appendingPathComponent("preprocessing.json").path),
               let recipe = try? JSONDecoder().decode(InputRecipe.self, from: recipeData) else {
             throw ValidationError("\(folder.path): preprocessing.json is missing or unreadable")
         }
-        let info: Checkpoint.Info
         do {
-            network = SiameseNetwork(encoder: TutorialCNN())
-            info = try Checkpoint.load(from: folder.appendingPathComponent("checkpoint"), into: network)
+            let info = try Checkpoint.readInfo(from: checkpoint)
+            architecture = try NetworkArchitecture(text: info.architecture ?? "")
+            network = SiameseNetwork(encoder: try architecture.encoder.makeEncoder(),
+                                     normalizeEmbeddings: architecture.normalizeEmbeddings)
+            try Checkpoint.load(from: checkpoint, into: network)
         } catch {
             throw ValidationError("\(folder.path): incompatible or damaged checkpoint: \(error)")
         }
-        guard info.architecture?.contains("TutorialCNN") ?? false else {
-            throw ValidationError("\(folder.path): checkpoint architecture \(info.architecture ?? "unknown") is not the tutorial CNN")
+        guard recipe.size == architecture.encoder.inputSide else {
+            throw ValidationError("\(folder.path): preprocessing.json resizes to \(recipe.size) but the encoder takes \(architecture.encoder.inputSide)")
         }
         network.eval()
         self.recipe = recipe
@@ -74,11 +104,16 @@ struct ModelRun {
         return embed(images)
     }
 
-    /// Embeddings of decoded grey images, in batches, without a graph.
+    /// Embeddings of decoded grey images (any size), in batches, without a graph.
     func embed(_ images: [Image], batchSize: Int = 512) -> Tensor {
+        embedPrepared(images.map(recipe.prepared), batchSize: batchSize)
+    }
+
+    /// Embeddings of images already inverted and resized by the recipe.
+    func embedPrepared(_ images: [Image], batchSize: Int = 512) -> Tensor {
         withNoGrad {
             let parts = stride(from: 0, to: images.count, by: batchSize).map {
-                network.embed(recipe.tensor(Array(images[$0..<Swift.min(images.count, $0 + batchSize)])))
+                network.embed(recipe.stack(Array(images[$0..<Swift.min(images.count, $0 + batchSize)])))
             }
             return Tensor.concatenate(parts, axis: 0)
         }

@@ -9,6 +9,8 @@ import Darwin
 /// A one-line progress bar on standard error: epoch, bar, loss, throughput and time left.
 struct ProgressBar {
     var enabled: Bool
+    /// What the throughput counts ("pairs", "images").
+    var unit = "pairs"
     private var lastDraw = Date.distantPast
 
     /// Redraws in place on a terminal; elsewhere (a log file, a pipe) prints only each epoch's final line.
@@ -24,8 +26,8 @@ struct ProgressBar {
         let width = 24
         let filled = width * p.step / Swift.max(p.stepsPerEpoch, 1)
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        let line = String(format: "\repoch %d/%d %@ %d/%d  loss %.4f  %.0f pairs/s  ETA %@   ",
-                          p.epoch, p.epochs, bar, p.step, p.stepsPerEpoch, p.loss, p.pairsPerSecond, Self.clock(p.secondsLeft))
+        let line = String(format: "\repoch %d/%d %@ %d/%d  loss %.4f  %.0f %@/s  ETA %@   ",
+                          p.epoch, p.epochs, bar, p.step, p.stepsPerEpoch, p.loss, p.pairsPerSecond, unit, Self.clock(p.secondsLeft))
         FileHandle.standardError.write(Data(line.utf8))
         if p.step == p.stepsPerEpoch { FileHandle.standardError.write(Data("\n".utf8)) }
     }

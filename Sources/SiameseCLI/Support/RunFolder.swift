@@ -18,6 +18,10 @@ struct RunFolder {
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
             throw ValidationError("cannot create run folder \(url.path): \(error.localizedDescription)")
         }
+        // A resumed run appends to its earlier log instead of replacing it.
+        if let earlier = FileManager.default.contents(atPath: url.appendingPathComponent("log.txt").path) {
+            log = String(decoding: earlier, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        }
     }
 
     /// Writes `value` as pretty JSON to `name`, atomically.

@@ -74,17 +74,22 @@ public enum Checkpoint {
         if hadOld { try? fm.removeItem(at: aside) }
     }
 
-    /// Loads a checkpoint into `model` (and `optimizer`, when given) and returns its description.
-    @discardableResult
-    public static func load(from directory: URL, into model: Module, optimizer: (any Optimizer)? = nil) throws -> Info {
+    /// Reads a checkpoint's description (architecture, optimizer, step, metadata) without loading weights,
+    /// e.g. to decide which model to build before ``load(from:into:optimizer:)``.
+    public static func readInfo(from directory: URL) throws -> Info {
         let infoURL = directory.appendingPathComponent("checkpoint.json")
         guard let data = FileManager.default.contents(atPath: infoURL.path) else {
             throw Error.notACheckpoint(path: directory.path, reason: "checkpoint.json is missing")
         }
-        let info: Info
-        do { info = try JSONDecoder().decode(Info.self, from: data) } catch {
+        do { return try JSONDecoder().decode(Info.self, from: data) } catch {
             throw Error.notACheckpoint(path: infoURL.path, reason: "checkpoint.json is not valid")
         }
+    }
+
+    /// Loads a checkpoint into `model` (and `optimizer`, when given) and returns its description.
+    @discardableResult
+    public static func load(from directory: URL, into model: Module, optimizer: (any Optimizer)? = nil) throws -> Info {
+        let info = try readInfo(from: directory)
         try model.load(from: directory.appendingPathComponent("model.safetensors"))
         if let states = info.randomStates { model.randomStates = states }
         if let optimizer {

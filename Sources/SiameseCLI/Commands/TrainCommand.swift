@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import SiameseCore
+import SiameseMetricLearning
+import SiameseNN
+
+/// `siamese train`: trains a Siamese encoder from a recipe (file and/or flags), with early stopping, a run
+/// folder and resumable checkpoints, then evaluates it on held-out data.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a Siamese encoder from a JSON/YAML recipe or flags; evaluate it on held-out classes.",
+        discussion: """
+        Data: omniglot or mnist (bundled), a folder of class sub-folders of images (PNG, JPEG, PGM/PPM), or a folder \
+        of MNIST-style IDX files. Flags override the recipe file. The run folder receives config.json (the resolved \
+        recipe), preprocessing.json, checkpoint/ (best epoch), last/ (latest epoch, for --resume), metrics.json and log.txt.
+        """
+    )
+
+    @Option(help: "Recipe file (.json, .yaml or .yml).") var recipe: String?
+    @Option(help: ArgumentHelp("Continue an interrupted run from its folder's last/ checkpoint (its config.json is the recipe).",
+                               discussion: "A different --epochs also stretches the learning-rate schedule."))
+    var resume: String?
+    @Option(help: "omniglot, mnist, or a folder.") var data: String?
+    @Option(help: "Encoder: \(EncoderConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var encoder: EncoderConfiguration.Kind?
+    @Option(help: "Input image side in pixels (default: the encoder's; 28 for conv4).") var inputSide: Int?
+    @Option(help: "Channels of conv4/residual blocks.") var width: Int?
+    @Option(help: "conv4 blocks or residual stages.") var blocks: Int?
+    @Option(help: "Embedding size (residual, mlp).") var embeddingSize: Int?
+    @Option(help: "Loss: multi-similarity, triplet or contrastive.") var loss: TrainingRecipe.Loss?
+    @Option(help: "Margin of the triplet and contrastive losses.") var margin: Float?
+    @Option(help: "adam or adamw.") var optimizer: TrainingRecipe.Optimizer?
+    @Option(help: "Peak learning rate (warm-up, then cosine decay to 1/20 of it).") var learningRate: Float?
+    @Option(help: "Weight decay.") var weightDecay: Float?
+    @Option(help: "Most epochs to train.") var epochs: Int?
+    @Option(help: "Optimisation steps per epoch.") var stepsPerEpoch: Int?
+    @Option(help: "Images per step (P×K losses) or pairs per step (contrastive).") var batchSize: Int?
+    @Option(help: "K of P×K batches.") var samplesPerClass: Int?
+    @Option(help: "Stop after this many epochs without a better validation score.") var patience: Int?
+    @Option(help: "Hold out whole classes or images of every class: classes or images.") var split: TrainingRecipe.Split?
+    @Option(help: "Early-stopping score: one-shot or roc-auc.") var criterion: TrainingRecipe.Criterion?
+    @Option(help: "Fraction of classes (or images) held out.") var validationFraction: Double?
+    @Option(help: "N of the N-way one-shot validation episodes.") var ways: Int?
+    @Option(help: "Held-out pairs for the verification metrics.") var evaluationPairs: Int?
+    @Option(help: "Learning-rate warm-up steps.") var warmupSteps: Int?
+    @Flag(inversion: .prefixedNo, help: "Random affine distortions of training images.") var augment: Bool?
+    @Flag(inversion: .prefixedNo, help: "Add each training class turned by 90°, 180°, 270° as new classes.") var rotationClasses: Bool?
+    @Option(help: ArgumentHelp("Train at most this many epochs in this call, then stop resumably (continue with --resume).",
+                               discussion: "The schedule still spans all --epochs, so a paused and resumed run equals an uninterrupted one."))
+    var pauseAfter: Int?
+    @Option(help: "Random seed.") var seed: UInt64?
+    @Option(help: "Threads for the engine and the BLAS (default: all cores).") var threads: Int?
+    @Option(help: "Run folder (default: runs/train-<time>).") var output: String?
+    @Flag(help: "No progress bar.") var quiet = false
+    @Flag(help: "Print the final metrics as JSON on standard output.") var json = false
+
+    /// Flags that change the recipe (not allowed with --resume, except --epochs and --patience).
+    private var recipeFlags: [String] {
+        var out: [String] = []
+        func note(_ value: Any?, _ name: String) { if value != nil { out.append(name) } }
+        note(recipe, "--recipe"); note(data, "--data"); note(encoder, "--encoder"); note(inputSide, "--input-side")
+        note(width, "--width"); note(blocks, "--blocks"); note(embeddingSize, "--embedding-size"); note(loss, "--loss")
+        note(margin, "--margin"); note(optimizer, "--optimizer"); note(learningRate, "--learning-rate")
+        note(weightDecay, "--weight-decay"); note(stepsPerEpoch, "--steps-per-epoch"); note(batchSize, "--batch-size")
+        note(samplesPerClass, "--samples-per-class"); note(split, "--split"); note(criterion, "--criterion")
+        note(validationFraction, "--validation-fraction"); note(ways, "--ways"); note(evaluationPairs, "--evaluation-pairs")
+        note(warmupSteps, "--warmup-steps")
+        note(augment, "--augment"); note(rotationClasses, "--rotation-classes"); note(seed, "--seed"); note(output, "--output")
+        return out
+    }
+
+    /// The recipe file (or defaults) with the flags applied.
+    func resolvedRecipe() throws -> TrainingRecipe {
+        var r = try recipe.map { try TrainingRecipe.load(URL(fileURLWithPath: $0)) } ?? TrainingRecipe()
+        if let data { r.data = data }
+        if let encoder, encoder != r.encoder.kind { r.encoder = EncoderConfiguration(kind: encoder) }
+        if let inputSide { r.encoder.inputSide = inputSide }
+        if let width { r.encoder.width = width }
+        if let blocks { r.encoder.blocks = blocks }
+        if let embeddingSize { r.encoder.embeddingSize = embeddingSize }
+        if let loss { r.loss = loss }
+        if let margin { r.margin = margin }
+        if let optimizer { r.optimizer = optimizer }
+        if let learningRate { r.learningRate = learningRate }
+        if let weightDecay { r.weightDecay = weightDecay }
+        if let epochs { r.epochs = epochs }
+        if let stepsPerEpoch { r.stepsPerEpoch = stepsPerEpoch }
+        if let batchSize { r.batchSize = batchSize }
+        if let samplesPerClass { r.samplesPerClass = samplesPerClass }
+        if let patience { r.patience = patience }
+        if let split { r.split = split }
+        if let criterion { r.criterion = criterion }
+        if let validationFraction { r.validationFraction = validationFraction }
+        if let ways { r.ways = ways }
+        if let evaluationPairs { r.evaluationPairs = evaluationPairs }
+        if let warmupSteps { r.warmupSteps = warmupSteps }
+        if let augment { r.augment = augment }
+        if let rotationClasses { r.rotationClasses = rotationClasses }
+        if let seed { r.seed = seed }
+        return r
+    }
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let pauseAfter, pauseAfter < 1 { throw ValidationError("--pause-after must be at least 1") }
+        if resume != nil, let flag = recipeFlags.first {
+            throw ValidationError("\(flag) cannot be combined with --resume: a resumed run keeps its recipe (only --epochs and --patience may change)")
+        }
+    }
+
+    func run() throws {
+        if let threads { Threading.threadCount = threads }
+        var recipe: TrainingRecipe
+        let folder: RunFolder
+        if let resume {
+            let url = URL(fileURLWithPath: resume)
+            let config = url.appendingPathComponent("config.json")
+            guard FileManager.default.fileExists(atPath: url.appendingPathComponent("last/checkpoint.json").path) else {
+                throw ValidationError("\(resume) has no last/ checkpoint to resume from")
+            }
+            recipe = try TrainingRecipe.load(config)
+            if let epochs { recipe.epochs = epochs }
+            if let patience { recipe.patience = patience }
+            folder = try RunFolder(root: url, name: "", explicit: url)
+        } else {
+            recipe = try resolvedRecipe()
+            folder = try RunFolder(root: URL(fileURLWithPath: "runs"), name: "train", explicit: output.map { URL(fileURLWithPath: $0) })
+        }
+        if let problem = recipe.problems.first { throw ValidationError("recipe: \(problem)") }
+
+        if !quiet { status("siamese train: loading \(recipe.data)…") }
+        let data = try TrainingData.load(recipe)
+        let session = try TrainingSession(recipe: recipe, data: data, folder: folder, showProgress: !quiet)
+        try folder.writeJSON(recipe, "config.json")
+        try folder.writeJSON(session.input, "preprocessing.json")
+        if resume != nil {
+            try session.resume()
+            session.folder.log("resumed after epoch \(session.stopping.history.count)")
+        }
+        let header = "\(recipe.encoder.kind.rawValue) encoder, \(recipe.loss.rawValue) loss on \(data.summary): "
+            + "\(data.training.count) training images of \(data.trainingClasses) classes, \(data.validation.count) held out "
+            + "(\(data.validationClasses) classes); \(recipe.epochs) epochs × \(recipe.stepsPerEpoch) steps, \(Threading.threadCount) threads → \(folder.url.path)"
+        session.folder.log(header)
+        if !quiet { status("siamese train: " + header) }
+
+        let seconds = try session.train(pause: pauseAfter)
+        let evaluation = try RunEvaluation.measure(data: data, recipe: recipe, embed: session.embed,
+                                                   embedRaw: { session.embed($0.map(session.input.prepared)) })
+        let best = session.stopping.best
+        let report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: best?.epoch ?? 0,
+                                    history: session.stopping.history)
+        try folder.writeJSON(report, "metrics.json")
+        session.folder.log(evaluation.text.replacingOccurrences(of: "\n", with: "; "))
+        if json {
+            try printJSON(report)
+        } else {
+            print(evaluation.text)
+            print(String(format: "Training: %.1f s in this call; weights of epoch %d of %d. Run folder: %@",
+                         seconds, report.bestEpoch, report.history.count, folder.url.path))
+        }
+    }
+}
+
+/// `metrics.json` of a training run: the evaluation's fields at the top level, plus the training history.
+struct TrainingReport: Codable {
+    let evaluation: RunEvaluation
+    let trainingSeconds: Double
+    let bestEpoch: Int
+    let history: [EarlyStopping.EpochRecord]
+
+    private enum Keys: String, CodingKey { case trainingSeconds, bestEpoch, history }
+
+    init(evaluation: RunEvaluation, trainingSeconds: Double, bestEpoch: Int, history: [EarlyStopping.EpochRecord]) {
+        self.evaluation = evaluation; self.trainingSeconds = trainingSeconds; self.bestEpoch = bestEpoch; self.history = history
+    }
+
+    init(from decoder: Decoder) throws {
+        evaluation = try RunEvaluation(from: decoder)
+        let c = try decoder.container(keyedBy: Keys.self)
+        trainingSeconds = try c.decode(Double.self, forKey: .trainingSeconds)
+        bestEpoch = try c.decode(Int.self, forKey: .bestEpoch)
+        history = try c.decode([EarlyStopping.EpochRecord].self, forKey: .history)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try evaluation.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(trainingSeconds, forKey: .trainingSeconds)
+        try c.encode(bestEpoch, forKey: .bestEpoch)
+        try c.encode(history, forKey: .history)
+    }
+}
