@@ -37,6 +37,32 @@ import Testing
         #expect(Check.gradientError([ln, lg, lb]) { $0[0].layerNorm(gamma: $0[1], beta: $0[2]) } <= 1)
     }
 
+    @Test func fusedBatchNormMatchesTheComposedReference() {
+        let g = Check.positive([4], seed: 50), b = Check.random([4], seed: 51)
+        // Rank 2, rank 4, and a non-contiguous (permuted) input.
+        let inputs = [Check.random([6, 4], seed: 52), Check.random([3, 4, 5, 2], seed: 53),
+                      Check.random([3, 5, 4, 2], seed: 54).permuted([0, 2, 1, 3])]
+        for x in inputs {
+            for (gamma, beta) in [(g, b), (nil, nil), (g, nil)] as [(Tensor?, Tensor?)] {
+                let leaves = [x.requiringGrad(), gamma?.requiringGrad(), beta?.requiringGrad()]
+                let fused = leaves[0]!.batchNorm(gamma: leaves[1], beta: leaves[2], epsilon: 1e-3)
+                let probe = Check.random(x.shape, seed: 55)
+                (fused.output * probe).sum().backward()
+                let reference = [x.requiringGrad(), gamma?.requiringGrad(), beta?.requiringGrad()]
+                let composed = reference[0]!.composedBatchNorm(gamma: reference[1], beta: reference[2], epsilon: 1e-3)
+                (composed.output * probe).sum().backward()
+                #expect(Check.close(fused.output.scalars, composed.output.scalars, tolerance: 1e-5))
+                #expect(Check.close(fused.mean.scalars, composed.mean.scalars, tolerance: 1e-6))
+                #expect(Check.close(fused.variance.scalars, composed.variance.scalars, tolerance: 1e-5))
+                for (a, r) in zip(leaves, reference) where a != nil {
+                    #expect(Check.close(a!.grad!.scalars, r!.grad!.scalars, tolerance: 1e-4))
+                }
+            }
+        }
+        let x = Check.random([4, 3, 2, 2], seed: 56)
+        #expect(Check.gradientError([x]) { $0[0].batchNorm().output } <= 1)
+    }
+
     @Test func dropoutIsSeededAndScaled() {
         let x = Tensor.ones([1000])
         var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5)
@@ -53,5 +79,42 @@ import Testing
         let y = leaf.dropout(0.5, generator: &g4)
         y.sum().backward()
         #expect(leaf.grad!.scalars == y.scalars.enumerated().map { $0.element == 0 ? 0 : 2 })
+    }
+}
+
+/// Kernels must never read memory they did not write: buffers come back from the pool with old contents.
+@Suite(.serialized) struct UninitializedMemoryTests {
+    /// Fills pooled buffers of the sizes `body` uses with NaN, then checks `body` gives what it gave before.
+    static func poisoned(_ body: () -> [Float]) -> (clean: [Float], poisoned: [Float]) {
+        BufferPool.shared.drain()
+        let clean = body()
+        // Whatever sizes the first run used are in the pool now; poison every cached buffer.
+        var taken: [(UnsafeMutablePointer<Float>, Int)] = []
+        for (count, cached) in BufferPool.shared.cachedSizes {
+            for _ in 0..<cached {
+                let p = BufferPool.shared.take(count)
+                p.initialize(repeating: .nan, count: count)
+                taken.append((p, count))
+            }
+        }
+        #expect(taken.count > 5)
+        for (p, count) in taken { BufferPool.shared.give(p, count: count) }
+        return (clean, body())
+    }
+
+    @Test func trainingStepThroughConvBatchNormPoolIgnoresStaleBuffers() {
+        let result = Self.poisoned {
+            var g = SeededGenerator(seed: 9)
+            let x = Tensor.normal([8, 4, 16, 16], generator: &g)
+            let w = Tensor.normal([6, 4, 3, 3], generator: &g).requiringGrad()
+            let bias = Tensor.normal([6], generator: &g).requiringGrad()
+            let gamma = Tensor.ones([6]).requiringGrad()
+            let y = x.conv2d(weight: w, bias: bias, padding: (1, 1)).batchNorm(gamma: gamma).output.relu().maxPool2d(kernel: (2, 2))
+            let loss = matmul(y.flattened(), Tensor.normal([384, 5], generator: &g)).square().mean()
+            loss.backward()
+            return loss.scalars + w.grad!.scalars + bias.grad!.scalars + gamma.grad!.scalars
+        }
+        #expect(result.clean == result.poisoned)
+        #expect(result.poisoned.allSatisfy { $0.isFinite })
     }
 }

@@ -68,4 +68,25 @@ import Testing
         for _ in 0..<5 { _ = Tensor.zeros([4096]) }
         #expect(BufferPool.shared.statistics.hits > before)
     }
+
+    @Test func bufferPoolEvictsTheLeastRecentlyUsedSizeWhenFull() {
+        // Room for two 4 KiB buffers (1024 floats); sizes 1024, 1025 and 1026 compete.
+        let pool = BufferPool(capacityBytes: 2 * 4104)
+        let a = pool.take(1024), b = pool.take(1025)
+        pool.give(a, count: 1024)
+        pool.give(b, count: 1025)
+        _ = pool.take(1024)           // 1024 is now the most recently used size (and out of the pool)
+        let c = pool.take(1026)
+        pool.give(pool.take(1024), count: 1024)
+        pool.give(c, count: 1026)     // no room for three: 1025, used longest ago, is freed
+        #expect(pool.statistics.evictions == 1)
+        let hitsBefore = pool.statistics.hits
+        pool.give(pool.take(1024), count: 1024)
+        pool.give(pool.take(1026), count: 1026)
+        #expect(pool.statistics.hits == hitsBefore + 2)
+        _ = pool.take(1025)
+        #expect(pool.statistics.hits == hitsBefore + 2)  // evicted: a miss
+        #expect(pool.statistics.pooledBytes <= pool.capacityBytes)
+        pool.drain()
+    }
 }

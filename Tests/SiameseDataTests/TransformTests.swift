@@ -84,7 +84,7 @@ import Testing
 
     @Test func quarterTurnsMatchNumpyRot90() {
         // numpy.rot90([[0,1,2],[3,4,5]], k) for k = 1, 2, 3 (counter-clockwise).
-        let a = Self.ramp(2, 3)
+        let a = TransformTests.ramp(2, 3)
         let once = a.rotated(quarterTurns: 1)
         #expect(once.height == 3 && once.width == 2 && once.pixels == [2, 5, 1, 4, 0, 3])
         #expect(a.rotated(quarterTurns: 2).pixels == [5, 4, 3, 2, 1, 0])

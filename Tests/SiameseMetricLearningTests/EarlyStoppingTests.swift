@@ -40,4 +40,30 @@ import Testing
         #expect(trained == [3, 4])
         #expect(again.best?.epoch == 3)
     }
+
+    @Test func latestCheckpointResumesAfterTheLastEpochNotTheBest() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)")
+        func loop() -> (Linear, EarlyStopping) {
+            GlobalGenerator.seed(1)
+            let model = Linear(2, 1)
+            return (model, EarlyStopping(model: model, optimizer: SGD(model.trainableParameters(), learningRate: 0.1),
+                                         checkpoint: dir.appendingPathComponent("best"), patience: 2,
+                                         latest: dir.appendingPathComponent("last")))
+        }
+        let (model, first) = loop()
+        let scores: [Double] = [0.9, 0.5, 0.4]
+        // Two epochs: the first is the best, the second is worse but is the latest.
+        try first.run(epochs: 2, train: { epoch in model.weight.update(Tensor([Float(epoch), 0], shape: [1, 2])); return 1 },
+                      validate: { scores[first.history.count] })
+        let (resumedModel, again) = loop()
+        try again.resumeFromLatest()
+        #expect(again.history.map(\.epoch) == [1, 2])
+        #expect(resumedModel.weight.value.scalars == [2, 0])  // the latest epoch's weights, not the best's
+        #expect(!again.isExhausted)
+        var trained: [Int] = []
+        try again.run(epochs: 5, train: { trained.append($0); return 1 }, validate: { scores[again.history.count] })
+        #expect(trained == [3])  // epoch 3 is the second without improvement: patience 2 ends the run
+        #expect(again.isExhausted)
+        #expect(resumedModel.weight.value.scalars == [1, 0])  // best (epoch 1) weights loaded at the end
+    }
 }

@@ -56,4 +56,41 @@ import Testing
         }
         #expect(losses.last! < losses.first! * 0.5)
     }
+
+    @Test func convNetEncoderShapesAndNames() {
+        GlobalGenerator.seed(3)
+        let conv4 = ConvNetEncoder(width: 8, blocks: 4)
+        var g = SeededGenerator(seed: 1)
+        let e = withNoGrad { conv4(Tensor.uniform([3, 1, 28, 28], generator: &g)) }
+        #expect(e.shape == [3, 8])  // 28 → 14 → 7 → 3 → 1
+        #expect(conv4.namedParameters().map(\.name).prefix(4) == ["features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias"])
+        // 1·8·9+8 + BN 16, then three blocks of 8·8·9+8 + 16.
+        #expect(conv4.parameterCount == (72 + 8 + 16) + 3 * (576 + 8 + 16))
+    }
+
+    @Test func encoderConfigurationBuildsEachKindAndRoundTrips() throws {
+        for kind in EncoderConfiguration.Kind.allCases where kind != .koch {
+            let config = EncoderConfiguration(kind: kind, width: 4, blocks: 2, embeddingSize: 5, hidden: [7])
+            GlobalGenerator.seed(4)
+            let encoder = try config.makeEncoder()
+            var g = SeededGenerator(seed: 2)
+            let out = withNoGrad { encoder(Tensor.uniform([2, 1, config.inputSide, config.inputSide], generator: &g)) }
+            #expect(out.shape[0] == 2 && out.rank == 2, "\(kind)")
+            #expect(try EncoderConfiguration(architecture: config.jsonString) == config)
+        }
+        // Transparent wrapper: same names as the bare encoder, so checkpoints are interchangeable.
+        GlobalGenerator.seed(5)
+        let wrapped = try EncoderConfiguration(kind: .tutorialCNN).makeEncoder()
+        #expect(wrapped.namedParameters().map(\.name) == TutorialCNN().namedParameters().map(\.name))
+        // Early demo checkpoints name only the tutorial CNN.
+        #expect(try EncoderConfiguration(architecture: #"{"encoder":"TutorialCNN","input":[1,28,28]}"#).kind == .tutorialCNN)
+        #expect(throws: EncoderConfigurationError.self) { try EncoderConfiguration(architecture: "{}") }
+    }
+
+    @Test func encoderConfigurationRejectsImpossibleShapes() {
+        #expect(!EncoderConfiguration(kind: .tutorialCNN, inputSide: 32).problems.isEmpty)
+        #expect(!EncoderConfiguration(kind: .convNet, inputSide: 8, blocks: 4).problems.isEmpty)
+        #expect(EncoderConfiguration(kind: .convNet, inputSide: 16, blocks: 4).problems.isEmpty)
+        #expect(throws: EncoderConfigurationError.self) { try EncoderConfiguration(kind: .koch, inputSide: 28).makeEncoder() }
+    }
 }

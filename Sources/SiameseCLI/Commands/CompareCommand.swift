@@ -13,7 +13,7 @@ struct CompareCommand: ParsableCommand {
 
     @Argument(help: "First image (PNG, JPEG or PGM/PPM).") var first: String
     @Argument(help: "Second image.") var second: String
-    @Option(name: .customLong("run"), help: "Run folder written by `siamese demo`.") var runFolder: String
+    @Option(name: .customLong("run"), help: "Run folder written by `siamese train` or `siamese demo`.") var runFolder: String
     @Option(help: "Distance threshold (default: the run's calibrated one).") var threshold: Double?
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -41,7 +41,7 @@ struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "embed", abstract: "Embed images with a trained model.")
 
     @Argument(help: "Image files, or folders whose images are embedded in name order.") var inputs: [String]
-    @Option(name: .customLong("run"), help: "Run folder written by `siamese demo`.") var runFolder: String
+    @Option(name: .customLong("run"), help: "Run folder written by `siamese train` or `siamese demo`.") var runFolder: String
     @Option(help: "Output file.") var output = "embeddings.safetensors"
 
     func run() throws {

@@ -10,10 +10,10 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Evaluate a trained run: Omniglot 20-way one-shot accuracy, or MNIST verification metrics.",
-        discussion: "The data set is the one the run was trained for (its config.json)."
+        discussion: "The data set and held-out split are the ones the run was trained with (its config.json)."
     )
 
-    @Option(name: .customLong("run"), help: "Run folder written by `siamese demo`.") var runFolder: String
+    @Option(name: .customLong("run"), help: "Run folder written by `siamese train` or `siamese demo`.") var runFolder: String
     @Option(help: "MNIST: held-out pairs to report on.") var evaluationPairs = 8000
     @Option(help: "Seed for drawing the MNIST evaluation pairs.") var seed: UInt64 = 43
     @Flag(help: "Print the metrics as JSON.") var json = false
@@ -24,12 +24,18 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let folder = URL(fileURLWithPath: runFolder)
         let model = try ModelRun(folder: folder)
-        struct Config: Decodable { let dataset: String }
+        struct Config: Decodable { let dataset: String?; let data: String? }
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("config.json").path),
               let config = try? JSONDecoder().decode(Config.self, from: data) else {
             throw ValidationError("\(folder.path): config.json is missing or unreadable")
         }
-        if config.dataset.hasPrefix("Omniglot") {
+        if config.data != nil {
+            // A `siamese train` run: its recipe names the data and the held-out split.
+            let recipe = try TrainingRecipe.load(folder.appendingPathComponent("config.json"))
+            let evaluation = try RunEvaluation.measure(data: try TrainingData.load(recipe), recipe: recipe,
+                                                       embed: { model.embedPrepared($0) }, embedRaw: { model.embed($0) })
+            try publish(evaluation, evaluation.text)
+        } else if config.dataset?.hasPrefix("Omniglot") ?? false {
             let runs = try OmniglotOneShotRuns(archive: try DemoCommand.resource("omniglot").appendingPathComponent("all_runs.zip"))
             let queries = model.embed(runs.trials.map(\.query))
             var candidates: [Int: Tensor] = [:]

@@ -18,6 +18,13 @@ extension Tensor {
     public func batchNorm(gamma: Tensor? = nil, beta: Tensor? = nil, epsilon: Float = 1e-5)
         -> (output: Tensor, mean: Tensor, variance: Tensor) {
         check(rank >= 2, "batchNorm: input must be [N, C, …], got \(shape)")
+        return fusedBatchNorm(gamma: gamma, beta: beta, epsilon: epsilon)
+    }
+
+    /// The same as ``batchNorm(gamma:beta:epsilon:)``, composed from differentiable primitives; kept as the
+    /// reference the fused kernel is tested against.
+    func composedBatchNorm(gamma: Tensor? = nil, beta: Tensor? = nil, epsilon: Float = 1e-5)
+        -> (output: Tensor, mean: Tensor, variance: Tensor) {
         let axes = [0] + Array(2..<rank)
         let (xhat, mu, v) = normalized(axes: axes, epsilon: epsilon)
         let channelShape = [1, shape[1]] + [Int](repeating: 1, count: rank - 2)

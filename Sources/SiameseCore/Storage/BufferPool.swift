@@ -1,23 +1,41 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A process-wide cache of freed float buffers, keyed by element count.
 ///
 /// A training step creates the same intermediate shapes every iteration; recycling their buffers
-/// keeps `malloc`/`free` and page faults out of the step. Small buffers are not pooled (the system
-/// allocator is fast for them) and the pool holds at most ``capacityBytes`` so memory stays bounded.
+/// keeps `malloc`/`free` and page faults out of the step (large buffers come from `mmap`, and every fresh
+/// page costs a fault and a zeroing in the kernel). Small buffers are not pooled (the system allocator is
+/// fast for them). The pool holds at most ``capacityBytes``; when a buffer does not fit, buffers of the
+/// sizes least recently used are freed first, so a phase with other shapes (validation, a last partial
+/// batch) cannot lock the training step's sizes out of the pool.
 public final class BufferPool: Sendable {
-    /// The shared pool used by every tensor.
-    public static let shared = BufferPool()
+    /// The shared pool used by every tensor: a quarter of physical memory, at most 8 GiB.
+    public static let shared = BufferPool(capacityBytes: defaultCapacity)
 
     /// Buffers smaller than this many elements go straight back to the system allocator.
     static let minimumPooledCount = 1024
 
+    static var defaultCapacity: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 1 << 30 }
+        return Swift.min(Int(pages) * Int(pageSize) / 4, 8 << 30)
+    }
+
     private struct State: ~Copyable {
         // Addresses, not pointers, so the state stays Sendable.
         var free: [Int: [UInt]] = [:]
+        /// When each size was last taken or given (a counter, not a clock).
+        var lastUse: [Int: UInt64] = [:]
+        var tick: UInt64 = 0
         var pooledBytes = 0
         var hits = 0
         var misses = 0
+        var evictions = 0
     }
 
     private let state = Mutex(State())
@@ -33,8 +51,10 @@ public final class BufferPool: Sendable {
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         if count >= Self.minimumPooledCount {
             let reused: UInt? = state.withLock { s in
+                s.tick &+= 1
+                s.lastUse[count] = s.tick
                 if var list = s.free[count], let p = list.popLast() {
-                    s.free[count] = list
+                    s.free[count] = list.isEmpty ? nil : list
                     s.pooledBytes -= count * MemoryLayout<Float>.stride
                     s.hits += 1
                     return p
@@ -47,25 +67,42 @@ public final class BufferPool: Sendable {
         return UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
     }
 
-    /// Hands a buffer back; it is cached if there is room, else freed.
+    /// Hands a buffer back; it is cached (evicting buffers of stale sizes if needed), or freed if it alone
+    /// exceeds the capacity.
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
-        if count >= Self.minimumPooledCount {
-            let bytes = count * MemoryLayout<Float>.stride
-            let address = UInt(bitPattern: pointer)
-            let kept = state.withLock { s -> Bool in
-                guard s.pooledBytes + bytes <= capacityBytes else { return false }
-                s.free[count, default: []].append(address)
-                s.pooledBytes += bytes
-                return true
+        guard count >= Self.minimumPooledCount else { pointer.deallocate(); return }
+        let bytes = count * MemoryLayout<Float>.stride
+        guard bytes <= capacityBytes else { pointer.deallocate(); return }
+        let address = UInt(bitPattern: pointer)
+        let evicted = state.withLock { s -> [UInt] in
+            var out: [UInt] = []
+            while s.pooledBytes + bytes > capacityBytes {
+                // The free size used longest ago; ties cannot happen (each use gets a new tick).
+                guard let stale = s.free.keys.min(by: { s.lastUse[$0, default: 0] < s.lastUse[$1, default: 0] }),
+                      var list = s.free[stale], let victim = list.popLast() else { break }
+                s.free[stale] = list.isEmpty ? nil : list
+                s.pooledBytes -= stale * MemoryLayout<Float>.stride
+                s.evictions += 1
+                out.append(victim)
             }
-            if kept { return }
+            s.tick &+= 1
+            s.lastUse[count] = s.tick
+            s.free[count, default: []].append(address)
+            s.pooledBytes += bytes
+            return out
         }
-        pointer.deallocate()
+        for a in evicted { UnsafeMutablePointer<Float>(bitPattern: a)?.deallocate() }
     }
 
-    /// Counts of pooled allocations served from the cache (`hits`) and from the system (`misses`).
-    public var statistics: (hits: Int, misses: Int, pooledBytes: Int) {
-        state.withLock { ($0.hits, $0.misses, $0.pooledBytes) }
+    /// Counts of pooled allocations served from the cache (`hits`) and from the system (`misses`), the bytes
+    /// held now, and how many cached buffers were freed to make room (`evictions`).
+    public var statistics: (hits: Int, misses: Int, pooledBytes: Int, evictions: Int) {
+        state.withLock { ($0.hits, $0.misses, $0.pooledBytes, $0.evictions) }
+    }
+
+    /// Sizes with cached buffers, and how many of each (for tests).
+    var cachedSizes: [Int: Int] {
+        state.withLock { $0.free.mapValues(\.count) }
     }
 
     /// Frees every cached buffer.

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+/// `siamese train` end to end on small, fast recipes (an MLP on the bundled MNIST digits).
+@Suite(.serialized) struct TrainCommandTests {
+    static func temporary(_ name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// A quick recipe: MLP encoder, contrastive pairs, images of every digit held out.
+    static let yaml = """
+        # MNIST digits, a small MLP, contrastive pairs
+        data: mnist
+        encoder: {kind: mlp, hidden: [64], embeddingSize: 16}
+        loss: contrastive
+        split: images
+        validationFraction: 0.2
+        epochs: 2
+        stepsPerEpoch: 6
+        batchSize: 64
+        warmupSteps: 2
+        ways: 10
+        evaluationPairs: 400
+        augment: false
+        seed: 7
+        """
+
+    @Test func yamlRecipeTrainsAndWritesItsRunFolder() throws {
+        let dir = try Self.temporary("train")
+        let recipe = dir.appendingPathComponent("recipe.yaml")
+        try Self.yaml.write(to: recipe, atomically: true, encoding: .utf8)
+        let run = dir.appendingPathComponent("run")
+        let r = try runSiamese(["train", "--recipe", recipe.path, "--output", run.path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let metrics = try Self.json(r.stdout)
+        // Twelve steps of 64 pairs already separate digits far better than chance.
+        #expect((metrics["validationROCAUC"] as? Double ?? 0) > 0.75)
+        #expect(metrics["oneShotWays"] as? Int == 10)
+        #expect(metrics["oneShotAccuracy"] == nil)  // official Omniglot trials only for Omniglot
+        #expect((metrics["history"] as? [Any])?.count == 2)
+        for file in ["config.json", "preprocessing.json", "metrics.json", "log.txt", "checkpoint/model.safetensors",
+                     "last/model.safetensors", "last/optimizer.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file) missing")
+        }
+        #expect(r.stderr.contains("pairs/s"))
+        // The resolved recipe keeps the file's values and fills in the rest.
+        let config = try Self.json(String(decoding: try Data(contentsOf: run.appendingPathComponent("config.json")), as: UTF8.self))
+        #expect(config["stepsPerEpoch"] as? Int == 6 && config["optimizer"] as? String == "adam")
+        #expect((config["encoder"] as? [String: Any])?["embeddingSize"] as? Int == 16)
+
+        // evaluate re-measures the same held-out data and finds the same numbers.
+        let again = try runSiamese(["evaluate", "--run", run.path, "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let remeasured = try Self.json(again.stdout)
+        #expect(remeasured["validationROCAUC"] as? Double == metrics["validationROCAUC"] as? Double)
+        #expect(remeasured["validationOneShot"] as? Double == metrics["validationOneShot"] as? Double)
+
+        // compare uses the run's calibrated threshold.
+        try CompareAndEmbedTests.digit(0, to: dir.appendingPathComponent("a.pgm"))
+        try CompareAndEmbedTests.digit(17, to: dir.appendingPathComponent("b.pgm"))
+        let compared = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path,
+                                       "--run", run.path, "--json"])
+        #expect(compared.status == 0, "\(compared.stderr)")
+        #expect(try Self.json(compared.stdout)["threshold"] as? Double == metrics["threshold"] as? Double)
+    }
+
+    @Test func pausedAndResumedRunEqualsAnUninterruptedOne() throws {
+        let dir = try Self.temporary("resume")
+        let recipe = dir.appendingPathComponent("recipe.yaml")
+        try Self.yaml.write(to: recipe, atomically: true, encoding: .utf8)
+        let straight = dir.appendingPathComponent("straight"), paused = dir.appendingPathComponent("paused")
+        #expect(try runSiamese(["train", "--recipe", recipe.path, "--output", straight.path, "--quiet"]).status == 0)
+        let first = try runSiamese(["train", "--recipe", recipe.path, "--output", paused.path, "--pause-after", "1", "--quiet", "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect((try Self.json(first.stdout)["history"] as? [Any])?.count == 1)
+        let resumed = try runSiamese(["train", "--resume", paused.path, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        for file in ["checkpoint/model.safetensors", "last/model.safetensors", "last/optimizer.safetensors"] {
+            let a = try Data(contentsOf: straight.appendingPathComponent(file)), b = try Data(contentsOf: paused.appendingPathComponent(file))
+            #expect(a == b, "\(file) differs after resuming")
+        }
+        let log = try String(contentsOf: paused.appendingPathComponent("log.txt"), encoding: .utf8)
+        #expect(log.contains("epoch 1:") && log.contains("resumed after epoch 1") && log.contains("epoch 2:"))
+    }
+
+    @Test func flagsOverrideTheRecipeAndJSONRecipesWork() throws {
+        let dir = try Self.temporary("flags")
+        let recipe = dir.appendingPathComponent("recipe.json")
+        try Data(#"{"data": "mnist", "encoder": "mlp", "loss": "triplet", "split": "images", "epochs": 5, "ways": 10, "augment": false}"#.utf8)
+            .write(to: recipe)
+        let run = dir.appendingPathComponent("run")
+        let r = try runSiamese(["train", "--recipe", recipe.path, "--epochs", "1", "--steps-per-epoch", "3", "--batch-size", "32",
+                                "--evaluation-pairs", "100", "--output", run.path, "--quiet", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let config = try Self.json(String(decoding: try Data(contentsOf: run.appendingPathComponent("config.json")), as: UTF8.self))
+        #expect(config["epochs"] as? Int == 1 && config["loss"] as? String == "triplet" && config["batchSize"] as? Int == 32)
+    }
+
+    @Test func badRecipesAndOptionsGiveOneLineErrors() throws {
+        let dir = try Self.temporary("bad")
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+        func fails(_ arguments: [String], saying words: String) throws {
+            let r = try runSiamese(arguments)
+            #expect(r.status != 0, "\(arguments) succeeded")
+            #expect(r.stderr.contains(words), "\(arguments): \(r.stderr)")
+        }
+        try fails(["train", "--recipe", try write("typo.yaml", "data: mnist\nlearningrate: 0.1\n")], saying: "unknown key 'learningrate'")
+        try fails(["train", "--recipe", try write("broken.yaml", "data: [mnist\n")], saying: "broken.yaml")
+        try fails(["train", "--recipe", try write("broken.json", "{\"epochs\": ")], saying: "broken.json")
+        try fails(["train", "--recipe", try write("type.json", #"{"epochs": "many"}"#)], saying: "epochs")
+        try fails(["train", "--recipe", try write("loss.json", #"{"loss": "hinge"}"#)], saying: "loss")
+        try fails(["train", "--recipe", dir.appendingPathComponent("missing.yaml").path], saying: "cannot read recipe")
+        try fails(["train", "--data", dir.appendingPathComponent("nowhere").path], saying: "no such folder")
+        try fails(["train", "--encoder", "tutorial-cnn", "--input-side", "32"], saying: "28×28")
+        try fails(["train", "--encoder", "resnet"], saying: "resnet")
+        try fails(["train", "--epochs", "0"], saying: "epochs must be positive")
+        try fails(["train", "--resume", dir.path], saying: "no last/ checkpoint")
+        try fails(["train", "--resume", dir.path, "--learning-rate", "0.1"], saying: "--learning-rate cannot be combined with --resume")
+        // An empty class folder is named.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("faces/alice"), withIntermediateDirectories: true)
+        try fails(["train", "--data", dir.appendingPathComponent("faces").path], saying: "alice")
+    }
+
+    @Test func imageFolderDataWithHeldOutClasses() throws {
+        // AT&T faces: 40 people × 10 PGM portraits; every fifth person is held out.
+        let faces = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/att-faces")
+        let run = try Self.temporary("faces").appendingPathComponent("run")
+        let r = try runSiamese(["train", "--data", faces.path, "--encoder", "conv4", "--width", "8", "--input-side", "32",
+                                "--validation-fraction", "0.2", "--ways", "5", "--epochs", "1", "--steps-per-epoch", "2",
+                                "--batch-size", "32", "--evaluation-pairs", "100", "--output", run.path, "--quiet", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let metrics = try Self.json(r.stdout)
+        #expect(metrics["oneShotWays"] as? Int == 5)
+        let log = try String(contentsOf: run.appendingPathComponent("log.txt"), encoding: .utf8)
+        #expect(log.contains("320 training images of 32 classes, 80 held out (8 classes)"))
+    }
+}
