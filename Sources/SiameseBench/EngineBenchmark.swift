@@ -51,10 +51,13 @@ enum EngineBenchmark {
                     let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
                     defer { c.deallocate() }
                     let pa = a.storage.pointer, pb = b.storage.pointer
+                    // The baseline is OpenBLAS with its own threads (the engine keeps it single-threaded).
+                    openblas_set_num_threads(Int32(t))
                     let direct = measure(work: flop, reps: reps) {
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
                                     1, pa, Int32(k), pb, Int32(n), 0, c, Int32(n))
                     }
+                    Threading.threadCount = t
                     let key = "\(t) \(m)x\(k)x\(n)"
                     emit(row(["\(m)×\(k)×\(n)", what, "\(t)", fmt(ours.median), fmt(direct.median),
                                fmt(peers.torchGEMM[key]), fmt(peers.numpyGEMM[key]),

@@ -145,4 +145,20 @@ import Testing
         let log = try String(contentsOf: run.appendingPathComponent("log.txt"), encoding: .utf8)
         #expect(log.contains("320 training images of 32 classes, 80 held out (8 classes)"))
     }
+
+    @Test func shippedRecipesParse() throws {
+        let recipes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("recipes")
+        let files = try FileManager.default.contentsOfDirectory(atPath: recipes.path).sorted()
+        #expect(files.count >= 3)
+        for file in files {
+            let r = try runSiamese(["train", "--recipe", recipes.appendingPathComponent(file).path, "--dry-run"])
+            #expect(r.status == 0, "\(file): \(r.stderr)")
+            let resolved = try Self.json(r.stdout)
+            #expect(resolved["data"] is String && resolved["encoder"] is [String: Any], "\(file)")
+        }
+        let omniglot = try Self.json(try runSiamese(["train", "--recipe", recipes.appendingPathComponent("omniglot-conv4.yaml").path,
+                                                     "--epochs", "3", "--dry-run"]).stdout)
+        #expect(omniglot["epochs"] as? Int == 3 && omniglot["rotationClasses"] as? Bool == true)
+    }
 }

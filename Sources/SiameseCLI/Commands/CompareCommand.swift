@@ -19,7 +19,9 @@ struct CompareCommand: ParsableCommand {
 
     struct Result: Codable { let distance: Double; let similarity: Double; let threshold: Double?; let same: Bool? }
 
-    func run() throws {
+    func run() throws { try reportingPlainly(execute) }
+
+    private func execute() throws {
         let model = try ModelRun(folder: URL(fileURLWithPath: runFolder))
         let e = try model.embed([URL(fileURLWithPath: first), URL(fileURLWithPath: second)])
         let d = Double(Tensor.pairwiseDistances(e.narrowed(axis: 0, start: 0, length: 1), e.narrowed(axis: 0, start: 1, length: 1),
@@ -44,7 +46,9 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "Run folder written by `siamese train` or `siamese demo`.") var runFolder: String
     @Option(help: "Output file.") var output = "embeddings.safetensors"
 
-    func run() throws {
+    func run() throws { try reportingPlainly(execute) }
+
+    private func execute() throws {
         let files = try inputs.flatMap { path -> [URL] in
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -50,7 +50,9 @@ struct DemoCommand: ParsableCommand {
         guard patience >= 1 else { throw ValidationError("--patience must be at least 1") }
     }
 
-    func run() throws {
+    func run() throws { try reportingPlainly(execute) }
+
+    private func execute() throws {
         if let threads { Threading.threadCount = threads }
         let folder = try RunFolder(root: URL(fileURLWithPath: "runs"), name: "demo-\(dataset.rawValue)",
                                    explicit: output.map { URL(fileURLWithPath: $0) })

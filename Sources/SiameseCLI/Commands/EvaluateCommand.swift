@@ -21,7 +21,9 @@ struct EvaluateCommand: ParsableCommand {
     struct OneShotReport: Codable { let oneShotAccuracy: Double; let oneShotInterval95: [Double]; let oneShotTrials: Int }
     struct VerificationReport: Codable { let testROCAUC: Double; let testEER: Double; let testAccuracy: Double?; let threshold: Double? }
 
-    func run() throws {
+    func run() throws { try reportingPlainly(execute) }
+
+    private func execute() throws {
         let folder = URL(fileURLWithPath: runFolder)
         let model = try ModelRun(folder: folder)
         struct Config: Decodable { let dataset: String?; let data: String? }

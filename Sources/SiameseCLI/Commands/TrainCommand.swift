@@ -52,6 +52,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64?
     @Option(help: "Threads for the engine and the BLAS (default: all cores).") var threads: Int?
     @Option(help: "Run folder (default: runs/train-<time>).") var output: String?
+    @Flag(help: "Print the resolved recipe as JSON and stop without training.") var dryRun = false
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the final metrics as JSON on standard output.") var json = false
 
@@ -109,7 +110,9 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() throws { try reportingPlainly(execute) }
+
+    private func execute() throws {
         if let threads { Threading.threadCount = threads }
         var recipe: TrainingRecipe
         let folder: RunFolder
@@ -125,6 +128,11 @@ struct TrainCommand: ParsableCommand {
             folder = try RunFolder(root: url, name: "", explicit: url)
         } else {
             recipe = try resolvedRecipe()
+            if let problem = recipe.problems.first { throw ValidationError("recipe: \(problem)") }
+            if dryRun {
+                try printJSON(recipe)
+                return
+            }
             folder = try RunFolder(root: URL(fileURLWithPath: "runs"), name: "train", explicit: output.map { URL(fileURLWithPath: $0) })
         }
         if let problem = recipe.problems.first { throw ValidationError("recipe: \(problem)") }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SiameseMetricLearning
 #if canImport(Glibc)
@@ -48,4 +49,18 @@ func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// A runtime failure reported as one line (`Error: …`), without the usage text ArgumentParser adds to
+/// validation errors.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Runs a command body, turning validation errors raised while running (bad files, damaged checkpoints)
+/// into one-line failures.
+func reportingPlainly(_ body: () throws -> Void) throws {
+    do { try body() } catch let error as ValidationError {
+        throw CommandFailure(description: error.message)
+    }
 }

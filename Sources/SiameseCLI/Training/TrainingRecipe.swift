@@ -124,7 +124,10 @@ struct TrainingRecipe: Codable, Equatable {
         case .keyNotFound(let key, let c):
             return "\(path(c)): missing \(key.stringValue)"
         case .dataCorrupted(let c):
-            return path(c).isEmpty ? c.debugDescription : "\(path(c)): \(c.debugDescription)"
+            // YAMLDecoder wraps errors thrown while decoding (an unknown key) in dataCorrupted.
+            if let inner = c.underlyingError as? ValidationError { return inner.message }
+            let detail = c.underlyingError.map { "\(c.debugDescription) (\($0))" } ?? c.debugDescription
+            return path(c).isEmpty ? detail : "\(path(c)): \(detail)"
         @unknown default:
             return "\(error)"
         }

@@ -2,6 +2,7 @@
 import Accelerate
 #else
 import CBLAS
+import Glibc
 #endif
 
 /// The small shim over the system BLAS: OpenBLAS on Linux, Accelerate on macOS.
@@ -22,14 +23,60 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
+        #if !canImport(Accelerate)
+        let threads = Threading.threadCount
+        if threads > 1 && engineThreads && m * n * k >= splitThreshold {
+            // OpenBLAS runs single-threaded here; the engine's parked workers each take a slab of C. Idle
+            // OpenBLAS threads spin in sched_yield between calls, which on a small machine steals the
+            // cores the engine's own kernels and the data loader need.
+            let alongN = n >= m
+            let extent = alongN ? n : m
+            let parts = Swift.min(threads, Swift.max(1, extent / 16))
+            if parts > 1 {
+                let (pa, pb, pc) = (UncheckedSendable(value: a), UncheckedSendable(value: b), UncheckedSendable(value: c))
+                WorkerPool.shared.run(chunks: parts) { part in
+                    // Slab boundaries on multiples of 16 keep the micro-kernels on full tiles.
+                    let lo = (extent * part / parts) & ~15, hi = part == parts - 1 ? extent : (extent * (part + 1) / parts) & ~15
+                    guard hi > lo else { return }
+                    if alongN {
+                        let bOffset = transB ? lo * ldb : lo
+                        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                    Int32(m), Int32(hi - lo), Int32(k), alpha, pa.value, Int32(lda), pb.value + bOffset, Int32(ldb),
+                                    beta, pc.value + lo, Int32(ldc))
+                    } else {
+                        let aOffset = transA ? lo : lo * lda
+                        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                    Int32(hi - lo), Int32(n), Int32(k), alpha, pa.value + aOffset, Int32(lda), pb.value, Int32(ldb),
+                                    beta, pc.value + lo * ldc, Int32(ldc))
+                    }
+                }
+                return
+            }
+        }
+        #endif
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Sets the number of threads the BLAS uses.
+    /// Products with fewer multiply-adds than this run on one thread (splitting costs more than it saves).
+    static let splitThreshold = 1 << 18
+
+    /// Whether the engine splits large products over its own workers and keeps OpenBLAS single-threaded
+    /// (the default), or leaves threading to OpenBLAS (`SIAMESEKIT_BLAS_THREADS=openblas`, for comparison).
+    public static let engineThreads: Bool = {
+        #if canImport(Accelerate)
+        return false
+        #else
+        let openblasThreads = getenv("SIAMESEKIT_BLAS_THREADS").map { String(cString: $0) } == "openblas"
+        if !openblasThreads { openblas_set_num_threads(1) }
+        return !openblasThreads
+        #endif
+    }()
+
+    /// Sets the number of threads the BLAS uses (one when the engine splits products itself).
     static func setThreadCount(_ n: Int) {
         #if !canImport(Accelerate)
-        openblas_set_num_threads(Int32(n))
+        openblas_set_num_threads(Int32(engineThreads ? 1 : n))
         #endif
     }
 }
