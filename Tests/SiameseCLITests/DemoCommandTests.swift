@@ -46,8 +46,15 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         let accuracy = try #require(metrics?["oneShotAccuracy"] as? Double)
         let interval = try #require(metrics?["oneShotInterval95"] as? [Double])
         #expect(interval.count == 2 && interval[0] <= accuracy && accuracy <= interval[1])
+        // 218 training characters, each also turned three ways; 24 held out.
+        #expect(metrics?["trainingClasses"] as? Int == 872 && metrics?["validationClasses"] as? Int == 24)
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as? [String: Any]
-        #expect(config?["trainingClasses"] as? Int == 218 && config?["validationClasses"] as? Int == 24)
+        #expect(config?["data"] as? String == "omniglot" && config?["stepsPerEpoch"] as? Int == 1)
+        // evaluate re-measures the demo run like any train run.
+        let evaluated = try runSiamese(["evaluate", "--run", dir.path, "--json"])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let again = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
+        #expect(again?["oneShotAccuracy"] as? Double == accuracy)
     }
 
     @Test func badOptionsGiveOneLineErrors() throws {

@@ -8,8 +8,10 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Train a Siamese CNN on bundled data and report one-shot or verification results.",
         discussion: """
-        omniglot (default): trains on Omniglot's two minimal background sets (242 characters, 4,840 drawings) and \
-        reports accuracy on the 400 official 20-way one-shot trials, whose alphabets it never saw.
+        omniglot (default): trains a Conv-4 encoder with the multi-similarity loss on Omniglot's two minimal background \
+        sets (242 characters, 4,840 drawings; 24 characters held out, the others also turned by 90°, 180°, 270° as new \
+        characters) and reports accuracy on the 400 official 20-way one-shot trials, whose alphabets it never saw. \
+        It is `siamese train --recipe recipes/omniglot-conv4.yaml`.
         mnist: trains on 7,000 of the bundled MNIST test digits and reports ROC-AUC, EER and accuracy on 2,000 \
         held-out digits. Every run writes a folder with its config, metrics, a checkpoint and a log.
         """
@@ -23,9 +25,9 @@ struct DemoCommand: ParsableCommand {
     }
 
     @Option(help: "omniglot or mnist.") var dataset: Dataset = .omniglot
-    @Option(help: "Training epochs (default: at most 30 for omniglot, with early stopping; 3 for mnist).") var epochs: Int?
-    @Option(help: "Pairs per training step.") var batchSize = 128
-    @Option(help: "Training pairs drawn per epoch (default: 24000 for omniglot, 12000 for mnist).") var pairsPerEpoch: Int?
+    @Option(help: "Training epochs (default: at most 12 for omniglot, with early stopping; 3 for mnist).") var epochs: Int?
+    @Option(help: "Images per step (omniglot multi-similarity, default 256) or pairs per step (default 128).") var batchSize: Int?
+    @Option(help: "Training images or pairs per epoch (default: 25600 for omniglot, 12000 for mnist).") var pairsPerEpoch: Int?
     @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Contrastive margin.") var margin: Float = 1
     @Option(help: "Held-out pairs for verification metrics (half as many choose the threshold).") var evaluationPairs = 8000
@@ -37,13 +39,14 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Run folder (default: runs/demo-<dataset>-<time>).") var output: String?
     @Flag(help: "Print the final metrics as JSON on standard output.") var json = false
 
-    var resolvedEpochs: Int { epochs ?? (dataset == .omniglot ? 30 : 3) }
-    var resolvedPairs: Int { pairsPerEpoch ?? (dataset == .omniglot ? 24_000 : 12_000) }
+    var resolvedEpochs: Int { epochs ?? (dataset == .omniglot ? OmniglotDemo.recipe.epochs : 3) }
+    var resolvedBatchSize: Int { batchSize ?? (dataset == .omniglot && objective == .multiSimilarity ? 256 : 128) }
+    var resolvedPairs: Int { pairsPerEpoch ?? (dataset == .omniglot ? 25_600 : 12_000) }
 
     func validate() throws {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        guard resolvedPairs >= batchSize else { throw ValidationError("--pairs-per-epoch must be at least --batch-size") }
+        guard resolvedBatchSize > 1 else { throw ValidationError("--batch-size must be at least 2") }
+        guard resolvedPairs >= resolvedBatchSize else { throw ValidationError("--pairs-per-epoch must be at least --batch-size") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard evaluationPairs >= 20 else { throw ValidationError("--evaluation-pairs must be at least 20") }
@@ -58,8 +61,7 @@ struct DemoCommand: ParsableCommand {
                                    explicit: output.map { URL(fileURLWithPath: $0) })
         switch dataset {
         case .omniglot:
-            var demo = OmniglotDemo(settings: self, folder: folder)
-            try demo.execute()
+            try OmniglotDemo(settings: self, folder: folder).execute()
         case .mnist:
             var demo = MNISTDemo(settings: self, folder: folder)
             try demo.execute()

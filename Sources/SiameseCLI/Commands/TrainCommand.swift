@@ -136,66 +136,14 @@ struct TrainCommand: ParsableCommand {
             folder = try RunFolder(root: URL(fileURLWithPath: "runs"), name: "train", explicit: output.map { URL(fileURLWithPath: $0) })
         }
         if let problem = recipe.problems.first { throw ValidationError("recipe: \(problem)") }
-
-        if !quiet { status("siamese train: loading \(recipe.data)…") }
-        let data = try TrainingData.load(recipe)
-        let session = try TrainingSession(recipe: recipe, data: data, folder: folder, showProgress: !quiet)
-        try folder.writeJSON(recipe, "config.json")
-        try folder.writeJSON(session.input, "preprocessing.json")
-        if resume != nil {
-            try session.resume()
-            session.folder.log("resumed after epoch \(session.stopping.history.count)")
-        }
-        let header = "\(recipe.encoder.kind.rawValue) encoder, \(recipe.loss.rawValue) loss on \(data.summary): "
-            + "\(data.training.count) training images of \(data.trainingClasses) classes, \(data.validation.count) held out "
-            + "(\(data.validationClasses) classes); \(recipe.epochs) epochs × \(recipe.stepsPerEpoch) steps, \(Threading.threadCount) threads → \(folder.url.path)"
-        session.folder.log(header)
-        if !quiet { status("siamese train: " + header) }
-
-        let seconds = try session.train(pause: pauseAfter)
-        let evaluation = try RunEvaluation.measure(data: data, recipe: recipe, embed: session.embed,
-                                                   embedRaw: { session.embed($0.map(session.input.prepared)) })
-        let best = session.stopping.best
-        let report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: best?.epoch ?? 0,
-                                    history: session.stopping.history)
-        try folder.writeJSON(report, "metrics.json")
-        session.folder.log(evaluation.text.replacingOccurrences(of: "\n", with: "; "))
+        let report = try TrainingRun.execute(recipe: recipe, folder: folder, resuming: resume != nil, pauseAfter: pauseAfter,
+                                             quiet: quiet, command: "siamese train")
         if json {
             try printJSON(report)
         } else {
-            print(evaluation.text)
+            print(report.evaluation.text)
             print(String(format: "Training: %.1f s in this call; weights of epoch %d of %d. Run folder: %@",
-                         seconds, report.bestEpoch, report.history.count, folder.url.path))
+                         report.trainingSeconds, report.bestEpoch, report.history.count, folder.url.path))
         }
-    }
-}
-
-/// `metrics.json` of a training run: the evaluation's fields at the top level, plus the training history.
-struct TrainingReport: Codable {
-    let evaluation: RunEvaluation
-    let trainingSeconds: Double
-    let bestEpoch: Int
-    let history: [EarlyStopping.EpochRecord]
-
-    private enum Keys: String, CodingKey { case trainingSeconds, bestEpoch, history }
-
-    init(evaluation: RunEvaluation, trainingSeconds: Double, bestEpoch: Int, history: [EarlyStopping.EpochRecord]) {
-        self.evaluation = evaluation; self.trainingSeconds = trainingSeconds; self.bestEpoch = bestEpoch; self.history = history
-    }
-
-    init(from decoder: Decoder) throws {
-        evaluation = try RunEvaluation(from: decoder)
-        let c = try decoder.container(keyedBy: Keys.self)
-        trainingSeconds = try c.decode(Double.self, forKey: .trainingSeconds)
-        bestEpoch = try c.decode(Int.self, forKey: .bestEpoch)
-        history = try c.decode([EarlyStopping.EpochRecord].self, forKey: .history)
-    }
-
-    func encode(to encoder: Encoder) throws {
-        try evaluation.encode(to: encoder)
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(trainingSeconds, forKey: .trainingSeconds)
-        try c.encode(bestEpoch, forKey: .bestEpoch)
-        try c.encode(history, forKey: .history)
     }
 }

@@ -42,7 +42,7 @@ struct MNISTDemo {
                 .map { .init(first: $0.first + r.lowerBound, second: $0.second + r.lowerBound, same: $0.same) }
         }
         try folder.writeJSON(Config(dataset: "MNIST test set (bundled)", encoder: "TutorialCNN", loss: "PairContrastiveLoss",
-                                 epochs: s.resolvedEpochs, batchSize: s.batchSize, pairsPerEpoch: s.resolvedPairs,
+                                 epochs: s.resolvedEpochs, batchSize: s.resolvedBatchSize, pairsPerEpoch: s.resolvedPairs,
                                  learningRate: s.learningRate, margin: s.margin, seed: s.seed, threads: Threading.threadCount),
                           "config.json")
         status("siamese demo: tutorial CNN twin network on MNIST, \(s.resolvedEpochs) epochs × \(s.resolvedPairs) pairs, "
@@ -58,7 +58,7 @@ struct MNISTDemo {
         var lastLoss: Float = 0
         for epoch in 1...s.resolvedEpochs {
             let epochPairs = try pairs(train, s.resolvedPairs, &g)
-            lastLoss = try trainer.trainEpoch(inputs: inputs, pairs: epochPairs, batchSize: s.batchSize, epoch: epoch,
+            lastLoss = try trainer.trainEpoch(inputs: inputs, pairs: epochPairs, batchSize: s.resolvedBatchSize, epoch: epoch,
                                               epochs: s.resolvedEpochs) { bar.update($0) }
             folder.log("epoch \(epoch): mean loss \(lastLoss)")
         }

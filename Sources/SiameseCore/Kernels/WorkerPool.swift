@@ -10,7 +10,6 @@ final class WorkerPool: @unchecked Sendable {
     static let shared = WorkerPool(workers: max(0, Threading.defaultCount - 1))
 
     private let condition = NSCondition()
-    private let done = NSCondition()
     private var generation = 0
     private var job: ((Int) -> Void)?
     private var chunkCount = 0
@@ -22,7 +21,8 @@ final class WorkerPool: @unchecked Sendable {
     init(workers: Int) {
         workerCount = workers
         for k in 0..<workers {
-            let thread = Thread { [unowned self] in self.workerLoop() }
+            // Workers keep their pool alive: a pool lives as long as the process (its threads never exit).
+            let thread = Thread { self.workerLoop() }
             thread.name = "siamesekit-worker-\(k)"
             thread.stackSize = 1 << 20
             thread.start()
@@ -42,17 +42,16 @@ final class WorkerPool: @unchecked Sendable {
             job = escaping
             chunkCount = chunks
             nextChunk = 0
-            running = 0
             generation += 1
             condition.broadcast()
             condition.unlock()
-            // The caller works too, then waits for the workers still inside a chunk.
+            // The caller works too.
             while let c = claim() { escaping(c) }
-            done.lock()
-            while running > 0 { done.wait() }
-            done.unlock()
+            // Withdraw the job under the lock, so no worker can pick it up from here on, then wait for the
+            // workers that did (each holds a reference to the closure until it reports back).
             condition.lock()
             job = nil
+            while running > 0 { condition.wait() }
             busy = false
             condition.unlock()
         }
@@ -70,26 +69,35 @@ final class WorkerPool: @unchecked Sendable {
     private func workerLoop() {
         var seen = 0
         while true {
-            condition.lock()
-            while generation == seen || job == nil { condition.wait() }
-            seen = generation
-            done.lock(); running += 1; done.unlock()
-            condition.unlock()
-            runClaimedChunks()
-            done.lock()
-            running -= 1
-            if running == 0 { done.signal() }
-            done.unlock()
+            work(after: &seen)
+            finish()
         }
     }
 
-    /// Runs chunks of the current job; the job reference is dropped on return, before the caller is told
-    /// this worker is done (the job closure must not outlive `run`).
-    private func runClaimedChunks() {
+    /// Waits for a new job; taking it and announcing this worker happen under one lock hold, so the caller
+    /// either counts this worker as running or has already withdrawn the job.
+    private func takeJob(after seen: inout Int) -> (Int) -> Void {
         condition.lock()
-        let work = job
+        defer { condition.unlock() }
+        while generation == seen || job == nil { condition.wait() }
+        seen = generation
+        running += 1
+        return job!
+    }
+
+    /// Runs chunks of the next job. The closure reference is local to this (never inlined) function, so it
+    /// is released before ``finish()`` tells the caller this worker is done.
+    @inline(never)
+    private func work(after seen: inout Int) {
+        let job = takeJob(after: &seen)
+        while let c = claim() { job(c) }
+    }
+
+    private func finish() {
+        condition.lock()
+        running -= 1
+        // Wakes the waiting caller (workers woken by it see no new job and wait again).
+        if running == 0 { condition.broadcast() }
         condition.unlock()
-        guard let work else { return }
-        while let c = claim() { work(c) }
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import SiameseCore
+
+@Suite struct WorkerPoolTests {
+    /// Many short jobs from two threads at once: every chunk runs exactly once, and no worker may keep a
+    /// job's closure after `run` returns (Swift traps if a closure escapes `withoutActuallyEscaping`, which
+    /// a race between a late worker and the caller once caused).
+    @Test func shortJobsFromTwoThreadsRunEveryChunkOnce() {
+        let pool = WorkerPool(workers: 2)
+        let total = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            for _ in 0..<5_000 {
+                let counts = Mutex([Int](repeating: 0, count: 3))
+                pool.run(chunks: 3) { c in counts.withLock { $0[c] += 1 } }
+                let ok = counts.withLock { $0 == [1, 1, 1] }
+                total.add(ok ? 1 : 0, ordering: .relaxed)
+            }
+        }
+        #expect(total.load(ordering: .relaxed) == 10_000)
+    }
+
+    @Test func nestedJobsRunSeriallyInsideAChunk() {
+        let pool = WorkerPool(workers: 1)
+        let inner = Mutex(0)
+        pool.run(chunks: 2) { _ in
+            pool.run(chunks: 4) { _ in inner.withLock { $0 += 1 } }
+        }
+        #expect(inner.withLock { $0 } == 8)
+    }
+
+    @Test func splitMatmulMatchesASingleThreadedProduct() {
+        // Large enough to be split over the workers: split along N, along M, and with transposed operands.
+        var g = SeededGenerator(seed: 21)
+        for (m, k, n) in [(40, 64, 300), (300, 64, 40)] {
+            let a = Tensor.normal([m, k], generator: &g), b = Tensor.normal([k, n], generator: &g)
+            // Transposed views of contiguous transposes: the same values, handed to the BLAS as flags.
+            let at = a.transposed(0, 1).contiguous().transposed(0, 1), bt = b.transposed(0, 1).contiguous().transposed(0, 1)
+            let saved = Threading.threadCount
+            Threading.threadCount = 1
+            let single = matmul(a, b).scalars
+            Threading.threadCount = 2
+            let split = matmul(a, b).scalars, splitTransposed = matmul(at, bt).scalars
+            Threading.threadCount = saved
+            #expect(Check.close(single, split, tolerance: 1e-4))
+            #expect(Check.close(single, splitTransposed, tolerance: 1e-4))
+        }
+    }
+}
