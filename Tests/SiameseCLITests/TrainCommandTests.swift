@@ -68,6 +68,18 @@ import Testing
                                        "--run", run.path, "--json"])
         #expect(compared.status == 0, "\(compared.stderr)")
         #expect(try Self.json(compared.stdout)["threshold"] as? Double == metrics["threshold"] as? Double)
+
+        // A checkpoint whose stored architecture no longer matches its weights is refused in one line.
+        let info = run.appendingPathComponent("checkpoint/checkpoint.json")
+        let text = try String(contentsOf: info, encoding: .utf8)
+        #expect(text.contains(#"\"kind\":\"mlp\""#))
+        try text.replacingOccurrences(of: #"\"kind\":\"mlp\""#, with: #"\"kind\":\"conv4\""#)
+            .write(to: info, atomically: true, encoding: .utf8)
+        let mismatched = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path,
+                                         "--run", run.path])
+        #expect(mismatched.status != 0)
+        #expect(mismatched.stderr.contains("incompatible or damaged checkpoint"), "\(mismatched.stderr)")
+        #expect(!mismatched.stderr.contains("Usage"))
     }
 
     @Test func pausedAndResumedRunEqualsAnUninterruptedOne() throws {

@@ -25,6 +25,14 @@ public enum BLAS {
         }
         #if !canImport(Accelerate)
         let threads = Threading.threadCount
+        if threads > 1 && engineThreads && m * n <= 1 << 14 && k >= 8192 * threads {
+            // A small C with a long inner dimension (a first layer's weight gradient, 16×9 over every pixel of
+            // every image): slabs of C would be too thin, so each worker takes a slab of k and the partial
+            // products are added in a fixed order (results do not depend on timing).
+            splitInner(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                       beta: beta, c: c, ldc: ldc, parts: threads)
+            return
+        }
         if threads > 1 && engineThreads && m * n * k >= splitThreshold {
             // OpenBLAS runs single-threaded here; the engine's parked workers each take a slab of C. Idle
             // OpenBLAS threads spin in sched_yield between calls, which on a small machine steals the
@@ -57,6 +65,33 @@ public enum BLAS {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    #if !canImport(Accelerate)
+    /// `C = alpha · op(A) · op(B) + beta · C` as `parts` products over slabs of the inner dimension.
+    private static func splitInner(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parts: Int) {
+        // Part 0 writes C itself (with beta); the others write dense m×n scratch buffers.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (parts - 1) * m * n)
+        defer { scratch.deallocate() }
+        let (pa, pb, pc, ps) = (UncheckedSendable(value: a), UncheckedSendable(value: b), UncheckedSendable(value: c),
+                                UncheckedSendable(value: scratch))
+        WorkerPool.shared.run(chunks: parts) { part in
+            let lo = k * part / parts, hi = k * (part + 1) / parts
+            let aPart = pa.value + (transA ? lo * lda : lo), bPart = pb.value + (transB ? lo : lo * ldb)
+            let (out, ldo, betaPart) = part == 0 ? (pc.value, ldc, beta) : (ps.value + (part - 1) * m * n, n, Float(0))
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(hi - lo), alpha, aPart, Int32(lda), bPart, Int32(ldb), betaPart, out, Int32(ldo))
+        }
+        for part in 1..<parts {
+            let partial = scratch + (part - 1) * m * n
+            for i in 0..<m {
+                let row = c + i * ldc, add = partial + i * n
+                for j in 0..<n { row[j] += add[j] }
+            }
+        }
+    }
+    #endif
 
     /// Products with fewer multiply-adds than this run on one thread (splitting costs more than it saves).
     static let splitThreshold = 1 << 18
