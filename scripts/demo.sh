@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the `siamese` program (release) and runs its demo on the MNIST digits bundled in the repository.
+# Builds the `siamese` program (release) and runs its default demo: Omniglot one-shot recognition on the
+# drawings bundled in the repository.
 # Extra arguments go to `siamese demo` (see `siamese demo --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
