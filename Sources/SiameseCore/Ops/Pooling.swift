@@ -164,16 +164,26 @@ extension Kernels {
             let top = (2 &* oh) &* width, bottom = top &+ width
             let dRow = d + oh &* outW, aRow = a + oh &* outW
             for ow in 0..<outW {
+                // Bit masks, not branches or selects: which of four activations wins is unpredictable, and
+                // LLVM turns selects in such loops back into jumps; the mispredictions made this loop cost more
+                // than the convolution before it. A later value wins only if greater (or NaN), as in a scan.
                 let c = 2 &* ow
-                var best = s[top &+ c], index = top &+ c
-                let v1 = s[top &+ c &+ 1], v2 = s[bottom &+ c], v3 = s[bottom &+ c &+ 1]
-                if !(v1 <= best) { best = v1; index = top &+ c &+ 1 }
-                if !(v2 <= best) { best = v2; index = bottom &+ c }
-                if !(v3 <= best) { best = v3; index = bottom &+ c &+ 1 }
+                let (b01, i01) = Self.later(s[top &+ c], top &+ c, over: s[top &+ c &+ 1], top &+ c &+ 1)
+                let (b23, i23) = Self.later(s[bottom &+ c], bottom &+ c, over: s[bottom &+ c &+ 1], bottom &+ c &+ 1)
+                let (best, index) = Self.later(b01, i01, over: b23, i23)
                 dRow[ow] = best
                 aRow[ow] = Float(index)
             }
         }
+    }
+
+    /// `(b, ib)` if `!(b <= a)` (b greater, or NaN), else `(a, ia)`, computed with masks instead of a branch.
+    @inline(__always)
+    static func later(_ a: Float, _ ia: Int, over b: Float, _ ib: Int) -> (Float, Int) {
+        let take = Int(truncatingIfNeeded: unsafeBitCast(!(b <= a), to: UInt8.self))
+        let mask = 0 &- take
+        let bits = UInt32(truncatingIfNeeded: mask)
+        return (Float(bitPattern: (a.bitPattern & ~bits) | (b.bitPattern & bits)), (ia & ~mask) | (ib & mask))
     }
 
     /// Backward of ``maxPool2x2(_:width:outH:outW:values:argmax:)``: windows do not overlap, so every input
