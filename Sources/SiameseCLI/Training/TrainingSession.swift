@@ -118,28 +118,19 @@ final class TrainingSession {
         }
     }
 
+    /// The library trainers the recipe's loss needs: twin pairs, or labelled P×K batches with a miner.
+    private lazy var pairTrainer = PairTrainer(network: network, loss: PairContrastiveLoss(margin: recipe.margin),
+                                               optimizer: optimizer, schedule: schedule)
+    private lazy var metricTrainer: MetricTrainer<AnyEncoder> = recipe.loss == .triplet
+        ? MetricTrainer(network: network, loss: TripletMarginLoss(margin: recipe.margin), miner: BatchHardMiner(),
+                        optimizer: optimizer, schedule: schedule)
+        : MetricTrainer(network: network, loss: MultiSimilarityLoss(), miner: MultiSimilarityMiner(),
+                        optimizer: optimizer, schedule: schedule)
+
     /// One optimisation step; returns the loss.
     func step(_ batch: Batch) throws -> Float {
-        network.train()
-        schedule.apply(to: optimizer)
-        optimizer.zeroGrad()
-        let loss: Tensor
-        if let x2 = batch.x2, let same = batch.same {
-            let (e1, e2) = network(batch.x1, x2)
-            loss = PairContrastiveLoss(margin: recipe.margin)(e1, e2, same: same)
-        } else {
-            let e = network.embed(batch.x1)
-            switch recipe.loss {
-            case .triplet:
-                loss = TripletMarginLoss(margin: recipe.margin)(e, labels: batch.labels, tuples: BatchHardMiner()(e, labels: batch.labels))
-            default:
-                loss = MultiSimilarityLoss()(e, labels: batch.labels, tuples: MultiSimilarityMiner()(e, labels: batch.labels))
-            }
-        }
-        guard loss.item.isFinite else { throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
-        loss.backward()
-        optimizer.step()
-        return loss.item
+        if let x2 = batch.x2, let same = batch.same { return try pairTrainer.step(batch.x1, x2, same: same) }
+        return try metricTrainer.step(batch.x1, labels: batch.labels)
     }
 
     /// Trains until the recipe's epochs or patience run out (or after `pause` more epochs), leaving the best
