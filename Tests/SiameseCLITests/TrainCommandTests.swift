@@ -173,4 +173,40 @@ import Testing
                                                      "--epochs", "3", "--dry-run"]).stdout)
         #expect(omniglot["epochs"] as? Int == 3 && omniglot["rotationClasses"] as? Bool == true)
     }
+
+    @Test func colourImagesTrainAnRGBEncoder() throws {
+        // Four classes of 16×16 binary PPM images, each a noisy shade of its own colour.
+        let dir = try Self.temporary("colour")
+        let shades: [[UInt8]] = [[220, 30, 30], [30, 200, 40], [40, 50, 230], [210, 200, 40]]
+        var state: UInt32 = 12345
+        for (k, shade) in shades.enumerated() {
+            let folder = dir.appendingPathComponent("images/class\(k)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<6 {
+                var ppm = Data("P6\n16 16\n255\n".utf8)
+                for _ in 0..<(16 * 16) {
+                    for c in shade {
+                        state = state &* 1_103_515_245 &+ 12345
+                        ppm.append(UInt8(clamping: Int(c) + Int(state >> 27) - 16))
+                    }
+                }
+                try ppm.write(to: folder.appendingPathComponent("\(i).ppm"))
+            }
+        }
+        let run = dir.appendingPathComponent("run")
+        let r = try runSiamese(["train", "--data", dir.appendingPathComponent("images").path, "--color", "--encoder", "conv4",
+                                "--width", "4", "--blocks", "2", "--input-side", "16", "--split", "images",
+                                "--validation-fraction", "0.34", "--ways", "4", "--epochs", "1", "--steps-per-epoch", "2",
+                                "--batch-size", "16", "--evaluation-pairs", "40", "--output", run.path, "--quiet", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let recipe = try Self.json(String(decoding: try Data(contentsOf: run.appendingPathComponent("preprocessing.json")), as: UTF8.self))
+        #expect(recipe["channels"] as? Int == 3)
+        let config = try Self.json(String(decoding: try Data(contentsOf: run.appendingPathComponent("config.json")), as: UTF8.self))
+        #expect((config["encoder"] as? [String: Any])?["inputChannels"] as? Int == 3 && config["color"] as? Bool == true)
+        let a = dir.appendingPathComponent("images/class0/0.ppm").path, b = dir.appendingPathComponent("images/class2/0.ppm").path
+        let compared = try runSiamese(["compare", a, b, "--run", run.path, "--json"])
+        #expect(compared.status == 0, "\(compared.stderr)")
+        let grey = try runSiamese(["train", "--data", "omniglot", "--color", "--dry-run"])
+        #expect(grey.status != 0 && grey.stderr.contains("grey"))
+    }
 }

@@ -22,8 +22,7 @@ struct TrainCommand: ParsableCommand {
                                discussion: "A different --epochs also stretches the learning-rate schedule."))
     var resume: String?
     @Option(help: "omniglot, mnist, or a folder.") var data: String?
-    @Option(help: "Encoder: \(EncoderConfiguration.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var encoder: EncoderConfiguration.Kind?
+    @Option(help: "Encoder.") var encoder: EncoderConfiguration.Kind?
     @Option(help: "Input image side in pixels (default: the encoder's; 28 for conv4).") var inputSide: Int?
     @Option(help: "Channels of conv4/residual blocks.") var width: Int?
     @Option(help: "conv4 blocks or residual stages.") var blocks: Int?
@@ -45,6 +44,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Held-out pairs for the verification metrics.") var evaluationPairs: Int?
     @Option(help: "Learning-rate warm-up steps.") var warmupSteps: Int?
     @Flag(inversion: .prefixedNo, help: "Random affine distortions of training images.") var augment: Bool?
+    @Flag(inversion: .prefixedNo, help: "Read images as RGB (3 channels) instead of grey.") var color: Bool?
     @Flag(inversion: .prefixedNo, help: "Add each training class turned by 90°, 180°, 270° as new classes.") var rotationClasses: Bool?
     @Option(help: ArgumentHelp("Train at most this many epochs in this call, then stop resumably (continue with --resume).",
                                discussion: "The schedule still spans all --epochs, so a paused and resumed run equals an uninterrupted one."))
@@ -67,7 +67,7 @@ struct TrainCommand: ParsableCommand {
         note(samplesPerClass, "--samples-per-class"); note(split, "--split"); note(criterion, "--criterion")
         note(validationFraction, "--validation-fraction"); note(ways, "--ways"); note(evaluationPairs, "--evaluation-pairs")
         note(warmupSteps, "--warmup-steps")
-        note(augment, "--augment"); note(rotationClasses, "--rotation-classes"); note(seed, "--seed"); note(output, "--output")
+        note(augment, "--augment"); note(color, "--color"); note(rotationClasses, "--rotation-classes"); note(seed, "--seed"); note(output, "--output")
         return out
     }
 
@@ -75,7 +75,11 @@ struct TrainCommand: ParsableCommand {
     func resolvedRecipe() throws -> TrainingRecipe {
         var r = try recipe.map { try TrainingRecipe.load(URL(fileURLWithPath: $0)) } ?? TrainingRecipe()
         if let data { r.data = data }
-        if let encoder, encoder != r.encoder.kind { r.encoder = EncoderConfiguration(kind: encoder) }
+        if let encoder, encoder != r.encoder.kind { r.encoder = EncoderConfiguration(kind: encoder, inputChannels: r.encoder.inputChannels) }
+        if let color {
+            r.color = color
+            r.encoder.inputChannels = color ? 3 : 1
+        }
         if let inputSide { r.encoder.inputSide = inputSide }
         if let width { r.encoder.width = width }
         if let blocks { r.encoder.blocks = blocks }

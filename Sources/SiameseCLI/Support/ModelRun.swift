@@ -10,25 +10,42 @@ import SiameseOptimizers
 struct InputRecipe: Codable, Sendable {
     /// Encoder input side (square), e.g. 28 for the tutorial CNN.
     var size: Int
-    /// Whether to invert grey values first (Omniglot: strokes become 1 on 0).
+    /// Whether to invert values first (Omniglot: strokes become 1 on 0).
     var invert: Bool
     var mean: Float
     var std: Float
+    /// 1 (grey) or 3 (RGB); files written before colour support hold no value and mean grey.
+    var channels: Int = 1
 
-    /// Inverts (when asked) and area-resizes one grey image to the encoder's input side.
+    var colorMode: ColorMode { channels == 3 ? .rgb : .grey }
+
+    init(size: Int, invert: Bool, mean: Float, std: Float, channels: Int = 1) {
+        self.size = size; self.invert = invert; self.mean = mean; self.std = std; self.channels = channels
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        size = try c.decode(Int.self, forKey: .size)
+        invert = try c.decode(Bool.self, forKey: .invert)
+        mean = try c.decode(Float.self, forKey: .mean)
+        std = try c.decode(Float.self, forKey: .std)
+        channels = try c.decodeIfPresent(Int.self, forKey: .channels) ?? 1
+    }
+
+    /// Inverts (when asked) and area-resizes one image to the encoder's input side.
     static func prepared(_ image: Image, size: Int, invert: Bool) -> Image {
-        let flipped = invert ? Image(width: image.width, height: image.height, channels: 1, pixels: image.pixels.map { 1 - $0 }) : image
+        let flipped = invert ? Image(width: image.width, height: image.height, channels: image.channels, pixels: image.pixels.map { 1 - $0 }) : image
         return flipped.resized(height: size, width: size, method: .area)
     }
 
     func prepared(_ image: Image) -> Image { Self.prepared(image, size: size, invert: invert) }
 
-    /// Normalises already prepared images and stacks them into `[n, 1, size, size]`.
+    /// Normalises already prepared images and stacks them into `[n, channels, size, size]`.
     func stack(_ prepared: [Image]) -> Tensor {
-        Tensor(prepared.flatMap { $0.pixels.map { ($0 - mean) / std } }, shape: [prepared.count, 1, size, size])
+        Tensor(prepared.flatMap { $0.pixels.map { ($0 - mean) / std } }, shape: [prepared.count, channels, size, size])
     }
 
-    /// Prepared, normalised and stacked grey images (training and `compare` use the same recipe).
+    /// Prepared, normalised and stacked images (training and `compare` use the same recipe).
     func tensor(_ images: [Image]) -> Tensor { stack(images.map(prepared)) }
 }
 
@@ -84,6 +101,9 @@ struct ModelRun {
         } catch {
             throw ValidationError("\(folder.path): incompatible or damaged checkpoint: \(error)")
         }
+        guard recipe.channels == architecture.encoder.inputChannels else {
+            throw ValidationError("\(folder.path): preprocessing.json gives \(recipe.channels) channels but the encoder takes \(architecture.encoder.inputChannels)")
+        }
         guard recipe.size == architecture.encoder.inputSide else {
             throw ValidationError("\(folder.path): preprocessing.json resizes to \(recipe.size) but the encoder takes \(architecture.encoder.inputSide)")
         }
@@ -97,14 +117,14 @@ struct ModelRun {
     /// Embeddings of image files, in order.
     func embed(_ files: [URL]) throws -> Tensor {
         let images = try files.map { url -> Image in
-            do { return try ImageDecoder.decode(contentsOf: url, mode: .grey) } catch let error as DataError {
+            do { return try ImageDecoder.decode(contentsOf: url, mode: recipe.colorMode) } catch let error as DataError {
                 throw ValidationError(error.description)
             }
         }
         return embed(images)
     }
 
-    /// Embeddings of decoded grey images (any size), in batches, without a graph.
+    /// Embeddings of decoded images (any size, the recipe's colour mode), in batches, without a graph.
     func embed(_ images: [Image], batchSize: Int = 512) -> Tensor {
         embedPrepared(images.map(recipe.prepared), batchSize: batchSize)
     }

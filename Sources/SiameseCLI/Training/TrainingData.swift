@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import SiameseData
 
-/// The images a training run learns from, already inverted (when asked) and resized to the encoder's input
-/// side, split into training and held-out parts.
+/// The images a training run learns from (grey, or RGB with `color`), already inverted (when asked) and resized
+/// to the encoder's input side, split into training and held-out parts.
 struct TrainingData {
-    /// Prepared grey images (not yet normalised), training and validation alike.
+    /// Prepared images (not yet normalised), training and validation alike.
     var images: [Image]
     var labels: [Int]
     /// Indices into `images` used for training (including rotated copies) and for validation.
@@ -37,7 +37,7 @@ struct TrainingData {
                           labels: try DemoCommand.resource("mnist").appendingPathComponent("t10k-labels.idx1-ubyte.gz"), prepare)
             raw.summary = "MNIST test set (bundled)"
         default:
-            raw = try folder(URL(fileURLWithPath: recipe.data), prepare)
+            raw = try folder(URL(fileURLWithPath: recipe.data), mode: recipe.color ? .rgb : .grey, prepare)
         }
         guard !raw.images.isEmpty else { throw ValidationError("\(recipe.data): no images") }
         guard Set(raw.labels).count >= 2 else { throw ValidationError("\(recipe.data): needs at least two classes") }
@@ -97,7 +97,7 @@ struct TrainingData {
     }
 
     /// A folder of IDX files (prefers the `train-` pair) or of class sub-folders of images.
-    private static func folder(_ url: URL, _ prepare: (Image) -> Image) throws -> ([Image], [Int], String) {
+    private static func folder(_ url: URL, mode: ColorMode, _ prepare: (Image) -> Image) throws -> ([Image], [Int], String) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("data \(url.path): no such folder (give omniglot, mnist, or a folder)")
@@ -105,6 +105,7 @@ struct TrainingData {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         let imageFiles = names.filter { $0.contains("images-idx3-ubyte") }.sorted { a, b in a.hasPrefix("train") && !b.hasPrefix("train") }
         if let imageFile = imageFiles.first {
+            guard mode == .grey else { throw ValidationError("\(url.path): IDX images are grey; drop color") }
             let stem = imageFile.components(separatedBy: "images-idx3-ubyte")[0]
             guard let labelFile = names.first(where: { $0.hasPrefix(stem) && $0.contains("labels-idx1-ubyte") }) else {
                 throw ValidationError("\(url.path): \(imageFile) has no matching \(stem)labels-idx1-ubyte file")
@@ -112,7 +113,7 @@ struct TrainingData {
             return try idx(images: url.appendingPathComponent(imageFile), labels: url.appendingPathComponent(labelFile), prepare)
         }
         let set: ImageFolderDataset
-        do { set = try ImageFolderDataset(root: url, mode: .grey) } catch let error as DataError {
+        do { set = try ImageFolderDataset(root: url, mode: mode) } catch let error as DataError {
             throw ValidationError(error.description)
         }
         let decoded = set.items(Array(0..<set.count))

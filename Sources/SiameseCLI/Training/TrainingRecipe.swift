@@ -38,8 +38,10 @@ struct TrainingRecipe: Codable, Equatable {
 
     var data = "omniglot"
     var encoder = EncoderConfiguration(kind: .convNet)
-    /// Invert grey values (dark strokes on white → 1 on 0); default true for Omniglot only.
+    /// Invert values (dark strokes on white → 1 on 0); default true for Omniglot only.
     var invert: Bool?
+    /// Read images as RGB (3 channels) instead of grey; sets the encoder's input channels.
+    var color = false
     /// Add each training class turned by 90°, 180° and 270° as three new classes.
     var rotationClasses = false
     /// Random affine distortions (Koch et al.'s ranges, milder) of training images.
@@ -78,6 +80,10 @@ struct TrainingRecipe: Codable, Equatable {
     /// Problems that make the recipe unusable, each a line naming the field.
     var problems: [String] {
         var out = encoder.problems.map { "encoder: \($0)" }
+        if color && (data == "omniglot" || data == "mnist") { out.append("color: the bundled \(data) images are grey") }
+        if encoder.inputChannels != (color ? 3 : 1) {
+            out.append("encoder: inputChannels \(encoder.inputChannels) does not match color: \(color)")
+        }
         if epochs < 1 { out.append("epochs must be positive") }
         if stepsPerEpoch < 1 { out.append("stepsPerEpoch must be positive") }
         if batchSize < 2 { out.append("batchSize must be at least 2") }
@@ -145,7 +151,7 @@ extension TrainingRecipe {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case data, encoder, invert, rotationClasses, augment, loss, margin, normalizeEmbeddings, optimizer, learningRate
+        case data, encoder, invert, color, rotationClasses, augment, loss, margin, normalizeEmbeddings, optimizer, learningRate
         case weightDecay, warmupSteps, epochs, stepsPerEpoch, batchSize, samplesPerClass, patience, split
         case validationFraction, criterion, ways, evaluationPairs, seed
     }
@@ -168,6 +174,8 @@ extension TrainingRecipe {
             encoder = try c.decode(EncoderSpec.self, forKey: .encoder).configuration
         }
         invert = try c.decodeIfPresent(Bool.self, forKey: .invert)
+        try read(.color, into: &color)
+        if color { encoder.inputChannels = 3 }
         try read(.rotationClasses, into: &rotationClasses)
         try read(.augment, into: &augment)
         try read(.loss, into: &loss)

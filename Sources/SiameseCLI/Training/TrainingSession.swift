@@ -38,7 +38,8 @@ final class TrainingSession {
         var sum = 0.0, squares = 0.0, count = 0.0
         for p in pixels { sum += Double(p); squares += Double(p) * Double(p); count += 1 }
         let mean = sum / count, std = Swift.max((squares / count - mean * mean).squareRoot(), 1e-6)
-        input = InputRecipe(size: recipe.encoder.inputSide, invert: recipe.resolvedInvert, mean: Float(mean), std: Float(std))
+        input = InputRecipe(size: recipe.encoder.inputSide, invert: recipe.resolvedInvert, mean: Float(mean), std: Float(std),
+                            channels: recipe.encoder.inputChannels)
 
         GlobalGenerator.seed(recipe.seed)
         do {
