@@ -15,8 +15,9 @@ public final class ConvNetEncoder: Module, UnaryLayer {
     public init(inChannels: Int = 1, width: Int = 64, blocks: Int = 4) {
         precondition(blocks >= 1 && width >= 1, "ConvNetEncoder: blocks and width must be positive")
         var layers: [any UnaryLayer] = []
+        // Max-pool before ReLU: the same function (both are monotone) with ReLU on a quarter of the values.
         for b in 0..<blocks {
-            layers += [Conv2d(b == 0 ? inChannels : width, width, kernel: 3, padding: 1), BatchNorm2d(width), ReLU(), MaxPool2d(2)]
+            layers += [Conv2d(b == 0 ? inChannels : width, width, kernel: 3, padding: 1), BatchNorm2d(width), MaxPool2d(2), ReLU()]
         }
         layers.append(Flatten())
         features = Sequential(layers)

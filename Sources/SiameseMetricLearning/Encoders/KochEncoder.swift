@@ -6,9 +6,10 @@ import SiameseNN
 /// Conv 1→64 10×10, ReLU, MaxPool 2 · Conv 64→128 7×7, ReLU, MaxPool 2 · Conv 128→128 4×4, ReLU, MaxPool 2 ·
 /// Conv 128→256 4×4, ReLU · Flatten (9,216) · Linear 9216→4096, Sigmoid. 38.95 M parameters with ``KochHead``.
 public final class KochEncoder: Module, UnaryLayer {
-    public let conv = Sequential(Conv2d(1, 64, kernel: 10), ReLU(), MaxPool2d(2),
-                                 Conv2d(64, 128, kernel: 7), ReLU(), MaxPool2d(2),
-                                 Conv2d(128, 128, kernel: 4), ReLU(), MaxPool2d(2),
+    // Max-pool before ReLU: the same function (both are monotone) with ReLU on a quarter of the values.
+    public let conv = Sequential(Conv2d(1, 64, kernel: 10), MaxPool2d(2), ReLU(),
+                                 Conv2d(64, 128, kernel: 7), MaxPool2d(2), ReLU(),
+                                 Conv2d(128, 128, kernel: 4), MaxPool2d(2), ReLU(),
                                  Conv2d(128, 256, kernel: 4), ReLU(), Flatten())
     public let fc = Sequential(Linear(9216, 4096), Sigmoid())
 

@@ -6,7 +6,8 @@ import SiameseNN
 /// Conv 1→16 3×3, ReLU, MaxPool 2, Conv 16→32 3×3, ReLU, MaxPool 2, Linear 800→128, ReLU, Linear 128→64
 /// (115,584 parameters). Keys: `cnn.0.weight`, …, `fc.2.bias`, as in the PyTorch tutorial.
 public final class TutorialCNN: Module, UnaryLayer {
-    public let cnn = Sequential(Conv2d(1, 16, kernel: 3), ReLU(), MaxPool2d(2), Conv2d(16, 32, kernel: 3), ReLU(), MaxPool2d(2))
+    // Max-pool before ReLU: the same function (both are monotone) with ReLU on a quarter of the values.
+    public let cnn = Sequential(Conv2d(1, 16, kernel: 3), MaxPool2d(2), ReLU(), Conv2d(16, 32, kernel: 3), MaxPool2d(2), ReLU())
     public let fc = Sequential(Linear(32 * 5 * 5, 128), ReLU(), Linear(128, 64))
 
     override public init() { super.init() }
