@@ -100,9 +100,20 @@ public final class BufferPool: Sendable {
         state.withLock { ($0.hits, $0.misses, $0.pooledBytes, $0.evictions) }
     }
 
-    /// Sizes with cached buffers, and how many of each (for tests).
-    var cachedSizes: [Int: Int] {
-        state.withLock { $0.free.mapValues(\.count) }
+    /// Overwrites every cached buffer with `value` and returns how many there were: tests use NaN to show that
+    /// no kernel reads memory it did not write.
+    @discardableResult
+    func fillCachedBuffers(with value: Float) -> Int {
+        state.withLock { s in
+            var filled = 0
+            for (count, addresses) in s.free {
+                for a in addresses {
+                    UnsafeMutablePointer<Float>(bitPattern: a)?.update(repeating: value, count: count)
+                    filled += 1
+                }
+            }
+            return filled
+        }
     }
 
     /// Frees every cached buffer.

@@ -32,6 +32,21 @@ public final class SiameseNetwork<Encoder: UnaryLayer>: Module {
         return normalizeEmbeddings ? e.l2Normalized(axis: -1) : e
     }
 
+    /// Embeddings of many inputs in evaluation mode and without a graph, `batchSize` at a time; the mode the
+    /// network was in is restored afterwards.
+    public func embedAll(_ inputs: Tensor, batchSize: Int = 512) -> Tensor {
+        let wasTraining = isTraining
+        eval()
+        defer { train(wasTraining) }
+        return withNoGrad {
+            let n = inputs.shape[0]
+            let parts = stride(from: 0, to: n, by: batchSize).map {
+                embed(inputs.narrowed(axis: 0, start: $0, length: Swift.min(batchSize, n - $0)))
+            }
+            return parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: 0)
+        }
+    }
+
     /// Embeddings of both branches, computed in one batched pass.
     public func callAsFunction(_ x1: Tensor, _ x2: Tensor) -> (Tensor, Tensor) {
         precondition(x1.shape == x2.shape, "SiameseNetwork: branch inputs differ in shape: \(x1.shape) vs \(x2.shape)")

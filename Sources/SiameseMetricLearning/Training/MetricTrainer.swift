@@ -48,14 +48,6 @@ public final class MetricTrainer<Encoder: UnaryLayer> {
 
     /// Embeddings of `inputs` in evaluation mode, without a graph, in batches.
     public func embed(_ inputs: Tensor, batchSize: Int = 512) -> Tensor {
-        network.eval()
-        defer { network.train() }
-        return withNoGrad {
-            let n = inputs.shape[0]
-            let parts = stride(from: 0, to: n, by: batchSize).map {
-                network.embed(inputs.narrowed(axis: 0, start: $0, length: Swift.min(batchSize, n - $0)))
-            }
-            return Tensor.concatenate(parts, axis: 0)
-        }
+        network.embedAll(inputs, batchSize: batchSize)
     }
 }

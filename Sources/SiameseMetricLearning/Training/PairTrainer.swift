@@ -82,15 +82,7 @@ public final class PairTrainer<Encoder: UnaryLayer> {
 
     /// Embeddings of `inputs` in evaluation mode, without a graph, in batches.
     public func embed(_ inputs: Tensor, batchSize: Int = 512) -> Tensor {
-        network.eval()
-        defer { network.train() }
-        return withNoGrad {
-            let n = inputs.shape[0]
-            let parts = stride(from: 0, to: n, by: batchSize).map {
-                network.embed(inputs.narrowed(axis: 0, start: $0, length: Swift.min(batchSize, n - $0)))
-            }
-            return Tensor.concatenate(parts, axis: 0)
-        }
+        network.embedAll(inputs, batchSize: batchSize)
     }
 
     /// Distances between the embeddings of each pair, in evaluation mode and without a graph.
