@@ -10,12 +10,8 @@ import Testing
 @Suite struct MetricTrainerTests {
     /// Multi-similarity with its miner on P×K batches of MNIST digits, one-shot-evaluated on held-out digits.
     @Test func mPerClassTrainingWithAMinerSeparatesHeldOutDigits() throws {
-        let mnist = sharedFixtures.deletingLastPathComponent().appendingPathComponent("datasets/mnist")
-        let images = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
-        let labels = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
-        let inputs = (images.images(0..<3000) - 0.1307) / 0.3081
-        GlobalGenerator.seed(8)
-        let network = SiameseNetwork(encoder: MLPEncoder([784, 128, 32]), normalizeEmbeddings: true)
+        let (inputs, labels) = try mnistTestDigits(3000)
+        let network = GlobalGenerator.withSeed(8) { SiameseNetwork(encoder: MLPEncoder([784, 128, 32]), normalizeEmbeddings: true) }
         let trainer = MetricTrainer(network: network, loss: MultiSimilarityLoss(), miner: MultiSimilarityMiner(),
                                     optimizer: Adam(network.trainableParameters(), learningRate: 1e-3))
         let sampler = MPerClassSampler(labels: Array(labels[0..<2500]), classesPerBatch: 10, samplesPerClass: 8)

@@ -7,15 +7,19 @@ import Testing
 @testable import SiameseNN
 @testable import SiameseOptimizers
 
+/// The first `count` MNIST test digits, normalised, with every test label.
+func mnistTestDigits(_ count: Int) throws -> (inputs: Tensor, labels: [Int]) {
+    let mnist = sharedFixtures.deletingLastPathComponent().appendingPathComponent("datasets/mnist")
+    let images = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
+    let labels = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
+    return ((images.images(0..<count) - 0.1307) / 0.3081, labels)
+}
+
 @Suite struct PairTrainerTests {
     /// A short real training run on an MNIST subset must reach a stated ROC-AUC on held-out digits.
     @Test func shortMNISTRunReachesStatedROCAUC() throws {
-        let mnist = sharedFixtures.deletingLastPathComponent().appendingPathComponent("datasets/mnist")
-        let images = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
-        let labels = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
-        let inputs = (images.images(0..<3000) - 0.1307) / 0.3081
-        GlobalGenerator.seed(7)
-        let network = SiameseNetwork(encoder: MLPEncoder([784, 128, 32]))
+        let (inputs, labels) = try mnistTestDigits(3000)
+        let network = GlobalGenerator.withSeed(7) { SiameseNetwork(encoder: MLPEncoder([784, 128, 32])) }
         let trainer = PairTrainer(network: network, optimizer: Adam(network.trainableParameters(), learningRate: 1e-3))
         var g = SeededGenerator(seed: 7)
         let train = try BalancedPairSampler(labels: Array(labels[0..<2500])).pairs(3000, generator: &g)

@@ -12,14 +12,15 @@ import Testing
     }
 
     @Test func initialisationMatchesPyTorchBounds() {
-        GlobalGenerator.seed(1)
-        let fc = Linear(100, 50)
+        let fc = GlobalGenerator.withSeed(1) { Linear(100, 50) }
         let bound = 1 / Float(100).squareRoot()
         #expect(fc.weight.value.max().item <= bound && fc.weight.value.min().item >= -bound)
         #expect(fc.weight.value.max().item > 0.9 * bound)
         #expect(fc.bias!.value.max().item <= bound)
+        #expect(GlobalGenerator.withSeed(1) { Linear(100, 50) }.weight.value.scalars == fc.weight.value.scalars)
+        // A task-scoped seed is independent of the global sequence.
         GlobalGenerator.seed(1)
-        #expect(Linear(100, 50).weight.value.scalars == fc.weight.value.scalars)
+        #expect(GlobalGenerator.withSeed(2) { Linear(100, 50) }.weight.value.scalars != fc.weight.value.scalars)
     }
 
     @Test func gradients() {
