@@ -138,6 +138,11 @@ import Testing
         try fails(["train", "--epochs", "0"], saying: "epochs must be positive")
         try fails(["train", "--resume", dir.path], saying: "no last/ checkpoint")
         try fails(["train", "--resume", dir.path, "--learning-rate", "0.1"], saying: "--learning-rate cannot be combined with --resume")
+        // More classes per P×K batch than the data has.
+        let faces = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/att-faces")
+        try fails(["train", "--data", faces.path, "--batch-size", "256", "--output", dir.appendingPathComponent("run").path],
+                  saying: "classes per batch")
         // An empty class folder is named.
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("faces/alice"), withIntermediateDirectories: true)
         try fails(["train", "--data", dir.appendingPathComponent("faces").path], saying: "alice")

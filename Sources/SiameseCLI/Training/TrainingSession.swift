@@ -33,6 +33,10 @@ final class TrainingSession {
         self.data = data
         self.folder = folder
         self.showProgress = showProgress
+        if recipe.loss != .contrastive, recipe.batchSize / recipe.samplesPerClass > data.trainingClasses {
+            throw ValidationError("batchSize \(recipe.batchSize) / samplesPerClass \(recipe.samplesPerClass) asks for "
+                                  + "\(recipe.batchSize / recipe.samplesPerClass) classes per batch; the training data has \(data.trainingClasses)")
+        }
         // Normalisation statistics come from the original training images only.
         let pixels = data.training.lazy.flatMap { data.images[$0].pixels }
         var sum = 0.0, squares = 0.0, count = 0.0
@@ -54,8 +58,9 @@ final class TrainingSession {
         let total = recipe.epochs * recipe.stepsPerEpoch
         schedule = WarmupCosineSchedule(base: recipe.learningRate, warmupSteps: Swift.min(recipe.warmupSteps, total - 1),
                                         totalSteps: Swift.max(total, 1), minimum: recipe.learningRate / 20)
+        let architecture = NetworkArchitecture(encoder: recipe.encoder, normalizeEmbeddings: recipe.normalizeEmbeddings)
         stopping = EarlyStopping(model: network, optimizer: optimizer, checkpoint: folder.url.appendingPathComponent("checkpoint"),
-                                 patience: recipe.patience, greaterIsBetter: true, architecture: NetworkArchitecture(encoder: recipe.encoder, normalizeEmbeddings: recipe.normalizeEmbeddings).jsonString,
+                                 patience: recipe.patience, greaterIsBetter: true, architecture: architecture.jsonString,
                                  latest: folder.url.appendingPathComponent("last"))
     }
 
@@ -87,7 +92,7 @@ final class TrainingSession {
     }
 
     /// The batches of epoch `epoch`, built on a background thread.
-    func batches(epoch: Int) -> BatchLoader<Batch> {
+    func batches(epoch: Int) throws -> BatchLoader<Batch> {
         let recipe = recipe, images = data.images, labels = data.labels, training = data.training, input = input
         let augmentation = augmentation
         var g = SeededGenerator(seed: recipe.seed &+ UInt64(epoch) &* 1_000_003)
@@ -96,7 +101,7 @@ final class TrainingSession {
         let trainingLabels = training.map { labels[$0] }
         switch recipe.loss {
         case .contrastive:
-            let pairs = (try? BalancedPairSampler(labels: trainingLabels))?.pairs(steps * recipe.batchSize, generator: &g) ?? []
+            let pairs = try BalancedPairSampler(labels: trainingLabels).pairs(steps * recipe.batchSize, generator: &g)
             let size = recipe.batchSize
             return BatchLoader(count: steps, batchSize: 1, shuffle: false) { index -> Batch in
                 var ag = SeededGenerator(seed: seed &+ UInt64(index[0]))
@@ -153,7 +158,7 @@ final class TrainingSession {
         try stopping.run(epochs: until, train: { epoch in
             var total: Float = 0, done = 0
             let epochStart = Date()
-            for result in batches(epoch: epoch).epoch(0) {
+            for result in try batches(epoch: epoch).epoch(0) {
                 total += try step(try result.get())
                 done += 1
                 let elapsed = Date().timeIntervalSince(epochStart)
