@@ -50,6 +50,14 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         #expect(metrics?["trainingClasses"] as? Int == 872 && metrics?["validationClasses"] as? Int == 24)
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as? [String: Any]
         #expect(config?["data"] as? String == "omniglot" && config?["stepsPerEpoch"] as? Int == 1)
+        // The demo is the shipped recipe: with the same overrides, `train --dry-run` resolves to the same config.
+        let recipe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("recipes/omniglot-conv4.yaml")
+        let resolved = try runSiamese(["train", "--recipe", recipe.path, "--epochs", "1", "--steps-per-epoch", "1",
+                                       "--batch-size", "128", "--no-augment", "--evaluation-pairs", "40", "--dry-run"])
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let fromFile = try JSONSerialization.jsonObject(with: Data(resolved.stdout.utf8)) as? NSDictionary
+        #expect(fromFile == (config.map { NSDictionary(dictionary: $0) }))
         // evaluate re-measures the demo run like any train run.
         let evaluated = try runSiamese(["evaluate", "--run", dir.path, "--json"])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")

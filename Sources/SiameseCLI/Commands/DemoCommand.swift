@@ -30,7 +30,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Training images or pairs per epoch (default: 25600 for omniglot, 12000 for mnist).") var pairsPerEpoch: Int?
     @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "Contrastive margin.") var margin: Float = 1
-    @Option(help: "Held-out pairs for verification metrics (half as many choose the threshold).") var evaluationPairs = 8000
+    @Option(help: "Held-out pairs for verification metrics (default: 4000 for omniglot, as the recipe; 8000 for mnist).")
+    var evaluationPairs: Int?
     @Flag(inversion: .prefixedNo, help: "omniglot: Koch et al.'s random affine distortions of training images.") var augment = true
     @Option(help: "omniglot: multi-similarity (P×K batches, mined) or pairs (contrastive twin pairs).") var objective: Objective = .multiSimilarity
     @Option(help: "omniglot: stop after this many epochs without a better held-out one-shot accuracy.") var patience = 4
@@ -39,6 +40,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Run folder (default: runs/demo-<dataset>-<time>).") var output: String?
     @Flag(help: "Print the final metrics as JSON on standard output.") var json = false
 
+    var resolvedEvaluationPairs: Int { evaluationPairs ?? (dataset == .omniglot ? OmniglotDemo.recipe.evaluationPairs : 8000) }
     var resolvedEpochs: Int { epochs ?? (dataset == .omniglot ? OmniglotDemo.recipe.epochs : 3) }
     var resolvedBatchSize: Int { batchSize ?? (dataset == .omniglot && objective == .multiSimilarity ? 256 : 128) }
     var resolvedPairs: Int { pairsPerEpoch ?? (dataset == .omniglot ? 25_600 : 12_000) }
@@ -49,7 +51,7 @@ struct DemoCommand: ParsableCommand {
         guard resolvedPairs >= resolvedBatchSize else { throw ValidationError("--pairs-per-epoch must be at least --batch-size") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        guard evaluationPairs >= 20 else { throw ValidationError("--evaluation-pairs must be at least 20") }
+        guard resolvedEvaluationPairs >= 20 else { throw ValidationError("--evaluation-pairs must be at least 20") }
         guard patience >= 1 else { throw ValidationError("--patience must be at least 1") }
     }
 

@@ -67,8 +67,8 @@ struct MNISTDemo {
                             metadata: ["epochs": String(s.resolvedEpochs)], to: folder.url.appendingPathComponent("checkpoint"))
 
         var evalGenerator = SeededGenerator(seed: s.seed &+ 1)
-        let valPairs = try pairs(validation, s.evaluationPairs / 2, &evalGenerator)
-        let testPairs = try pairs(test, s.evaluationPairs, &evalGenerator)
+        let valPairs = try pairs(validation, s.resolvedEvaluationPairs / 2, &evalGenerator)
+        let testPairs = try pairs(test, s.resolvedEvaluationPairs, &evalGenerator)
         let valMetrics = try VerificationMetrics.fromDistances(
             labels: valPairs.map { $0.same ? 1 : 0 }, distances: trainer.distances(inputs: inputs, pairs: valPairs).map(Double.init))
         let threshold = valMetrics.bestMidpointThreshold

@@ -45,7 +45,7 @@ struct OmniglotDemo {
         r.augment = s.augment
         r.patience = s.patience
         r.seed = s.seed
-        r.evaluationPairs = s.evaluationPairs
+        r.evaluationPairs = s.resolvedEvaluationPairs
         return r
     }
 
