@@ -35,15 +35,10 @@ public final class MetricTrainer<Encoder: UnaryLayer> {
     @discardableResult
     public func step(_ inputs: Tensor, labels: [Int]) throws -> Float {
         precondition(inputs.shape.first == labels.count, "MetricTrainer.step: \(inputs.shape) inputs for \(labels.count) labels")
-        network.train()
-        schedule?.apply(to: optimizer)
-        optimizer.zeroGrad()
-        let embeddings = network.embed(inputs)
-        let l = loss(embeddings, labels: labels, tuples: miner.map { $0(embeddings, labels: labels) })
-        guard l.item.isFinite else { throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
-        l.backward()
-        optimizer.step()
-        return l.item
+        return try optimizationStep(network, optimizer, schedule) {
+            let embeddings = network.embed(inputs)
+            return loss(embeddings, labels: labels, tuples: miner.map { $0(embeddings, labels: labels) })
+        }
     }
 
     /// Embeddings of `inputs` in evaluation mode, without a graph, in batches.

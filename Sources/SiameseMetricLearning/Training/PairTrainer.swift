@@ -69,15 +69,10 @@ public final class PairTrainer<Encoder: UnaryLayer> {
     /// - Throws: ``TrainingError/nonFiniteLoss(step:)`` if the loss is NaN or infinite (the update is skipped).
     @discardableResult
     public func step(_ x1: Tensor, _ x2: Tensor, same: Tensor) throws -> Float {
-        network.train()
-        schedule?.apply(to: optimizer)
-        optimizer.zeroGrad()
-        let (e1, e2) = network(x1, x2)
-        let l = loss(e1, e2, same: same)
-        guard l.item.isFinite else { throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
-        l.backward()
-        optimizer.step()
-        return l.item
+        try optimizationStep(network, optimizer, schedule) {
+            let (e1, e2) = network(x1, x2)
+            return loss(e1, e2, same: same)
+        }
     }
 
     /// Embeddings of `inputs` in evaluation mode, without a graph, in batches.
