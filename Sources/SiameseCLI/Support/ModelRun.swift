@@ -45,8 +45,14 @@ struct InputRecipe: Codable, Sendable {
         Tensor(prepared.flatMap { $0.pixels.map { ($0 - mean) / std } }, shape: [prepared.count, channels, size, size])
     }
 
-    /// Prepared, normalised and stacked images (training and `compare` use the same recipe).
-    func tensor(_ images: [Image]) -> Tensor { stack(images.map(prepared)) }
+    /// Embeddings of prepared images, `batchSize` at a time, in evaluation mode and without a graph (what
+    /// training's validation, `evaluate` and `compare` all use).
+    func embed(_ prepared: [Image], with network: SiameseNetwork<AnyEncoder>, batchSize: Int = 512) -> Tensor {
+        let parts = stride(from: 0, to: prepared.count, by: batchSize).map {
+            network.embedAll(stack(Array(prepared[$0..<Swift.min(prepared.count, $0 + batchSize)])), batchSize: batchSize)
+        }
+        return parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: 0)
+    }
 }
 
 /// What a run's checkpoint stores as its architecture: the encoder and whether embeddings are L2-normalised.
@@ -131,11 +137,6 @@ struct ModelRun {
 
     /// Embeddings of images already inverted and resized by the recipe.
     func embedPrepared(_ images: [Image], batchSize: Int = 512) -> Tensor {
-        withNoGrad {
-            let parts = stride(from: 0, to: images.count, by: batchSize).map {
-                network.embed(recipe.stack(Array(images[$0..<Swift.min(images.count, $0 + batchSize)])))
-            }
-            return Tensor.concatenate(parts, axis: 0)
-        }
+        recipe.embed(images, with: network, batchSize: batchSize)
     }
 }

@@ -73,14 +73,7 @@ final class TrainingSession {
 
     /// Embeddings of prepared images in evaluation mode, in batches, without a graph.
     func embed(_ prepared: [Image]) -> Tensor {
-        network.eval()
-        defer { network.train() }
-        return withNoGrad {
-            let parts = stride(from: 0, to: prepared.count, by: 512).map {
-                network.embed(input.stack(Array(prepared[$0..<Swift.min(prepared.count, $0 + 512)])))
-            }
-            return Tensor.concatenate(parts, axis: 0)
-        }
+        input.embed(prepared, with: network)
     }
 
     /// Distortions of training images, scaled to the input side (Koch et al.'s ranges, each with p = ½).
