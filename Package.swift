@@ -27,9 +27,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // Direct convolution kernels in AVX2/AVX-512, chosen per function at run time (no package-wide flags).
+        .target(name: "CSiameseKernels"),
         .target(
             name: "SiameseCore",
-            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+            dependencies: ["CSiameseKernels", .target(name: "CBLAS", condition: .when(platforms: [.linux]))]
         ),
         .systemLibrary(name: "SiameseZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SiameseNN", dependencies: ["SiameseCore"]),

@@ -7,7 +7,7 @@ import SiameseOptimizers
 /// The tutorial Siamese CNN beside the peer kit's siamese_tutorial.py --quick: training pairs/s at batch 64 and
 /// 256 (contrastive loss, Adam 1e-3; both branches in one batched pass) and inference images/s at batch 1024.
 enum TutorialBenchmark {
-    static func run(peers directory: String?, reps: Int) {
+    static func run(peers directory: String?, only: String? = nil, reps: Int) {
         var peer: [String: Double] = [:]
         if let directory, let data = FileManager.default.contents(atPath: "\(directory)/siamese_tutorial_quick.json"),
            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -30,7 +30,7 @@ enum TutorialBenchmark {
         let adam = Adam(network.trainableParameters(), learningRate: 1e-3)
         let loss = PairContrastiveLoss()
         var g = SeededGenerator(seed: 0)
-        for batch in [64, 256] {
+        for batch in [64, 256] where only == nil || only == "train" {
             let x1 = Tensor.uniform([batch, 1, 28, 28], generator: &g), x2 = Tensor.uniform([batch, 1, 28, 28], generator: &g)
             let same = Tensor((0..<batch).map { _ in Float(g.nextInt(below: 2)) })
             let st = measure(work: Double(batch), reps: reps, target: 0.5) {
@@ -42,6 +42,7 @@ enum TutorialBenchmark {
             let best = peer["train \(batch)"]
             emit(row(["train, batch \(batch) pairs (pairs/s)", fmt(st.median), fmt(best), ratio(st.median, best)]))
         }
+        guard only == nil || only == "inference" else { return }
         network.eval()
         let images = Tensor.uniform([1024, 1, 28, 28], generator: &g)
         let inference = measure(work: 1024, reps: reps, target: 0.5) { _ = withNoGrad { network.embed(images) } }

@@ -7,7 +7,7 @@ import SiameseCore
 let usage = """
 usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps N]
        siamese-bench losses [--peers DIR] [--reps N]
-       siamese-bench tutorial [--peers DIR] [--reps N]
+       siamese-bench tutorial [--peers DIR] [--only train|inference] [--reps N]
        siamese-bench loader --data MNIST_DIR [--reps N]
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
 """
@@ -54,7 +54,7 @@ if command == "loader" {
         exit(1)
     }
 } else if command == "tutorial" {
-    TutorialBenchmark.run(peers: peersDir, reps: reps)
+    TutorialBenchmark.run(peers: peersDir, only: only, reps: reps)
 } else if command == "losses" {
     LossBenchmark.run(peers: peersDir, reps: reps)
 } else {

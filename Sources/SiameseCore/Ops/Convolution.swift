@@ -8,7 +8,8 @@ extension Tensor {
     ///   - groups: input and output channels are split into this many independent groups.
     /// - Returns: `[batch, outChannels, outH, outW]`, with `outH = (H + 2·padH − dilationH·(kH − 1) − 1) / strideH + 1`.
     ///
-    /// Computed as im2col plus one GEMM per group over chunks of images, so memory stays bounded.
+    /// Stride-1 ungrouped convolutions run as direct AVX2/AVX-512 kernels where the CPU has them
+    /// (``DirectConvolution``); the rest as im2col plus one GEMM per group over chunks of images.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
                        dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
         check(rank == 4, "conv2d: input must be [N, C, H, W], got \(shape)")
@@ -39,6 +40,7 @@ extension Tensor {
 
 extension Kernels {
     static func conv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ geo: ConvGeometry) -> Tensor {
+        if DirectConvolution.handles(geo) { return DirectConvolution.forward(x, w, bias: bias, geo) }
         let out = TensorStorage(uninitializedCount: geo.batch * geo.outChannels * geo.positions)
         let chunk = geo.imagesPerChunk()
         let col = TensorStorage(uninitializedCount: geo.colRows * chunk * geo.positions)
@@ -102,6 +104,13 @@ extension Kernels {
 
     static func conv2dBackward(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ geo: ConvGeometry,
                                needInput: Bool, needWeight: Bool, needBias: Bool) -> (Tensor?, Tensor?, Tensor?) {
+        if DirectConvolution.handles(geo) {
+            let pdy = UnsafePointer(dy.storage.pointer + dy.offset)
+            let dx = needInput ? DirectConvolution.inputGradient(pdy, w.storage.pointer + w.offset, geo) : nil
+            let dw = needWeight ? DirectConvolution.weightGradient(pdy, x.storage.pointer + x.offset, geo) : nil
+            return (dx.map { Tensor(storage: $0, shape: x.shape) }, dw.map { Tensor(storage: $0, shape: w.shape) },
+                    needBias ? dy.sum(axes: [0, 2, 3]) : nil)
+        }
         let chunk = geo.imagesPerChunk()
         let og = geo.outChannels / geo.groups
         let pdy = dy.storage.pointer + dy.offset, px = x.storage.pointer + x.offset, pw = w.storage.pointer + w.offset

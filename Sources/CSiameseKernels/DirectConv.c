@@ -1,0 +1,202 @@
+#include "CSiameseKernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+static int detect_level(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    const int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
+    if (!osxsave || !avx || !fma) return 0;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    const unsigned long long xcr0 = ((unsigned long long)hi << 32) | lo;
+    if ((xcr0 & 0x6) != 0x6) return 0;  // the OS saves the SSE and AVX registers
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    const int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
+    if (!avx2) return 0;
+    return avx512f && (xcr0 & 0xE6) == 0xE6 ? 2 : 1;  // … and the AVX-512 mask and upper registers
+}
+
+int sk_simd_level(void) {
+    static int level = -1;
+    if (level < 0) level = detect_level();  // idempotent: a race only computes the same value twice
+    return level;
+}
+
+// ---- AVX2 + FMA: 8 lanes, 16 registers (4 channels × 3 vectors of accumulators; 2 × 6 for the weight gradient).
+#define SK_TARGET __attribute__((target("avx2,fma")))
+#define SK_NAME(x) x##_avx2
+#define VEC __m256
+#define LANES 8
+#define MASK_T __m256i
+#define MASK_FOR(rem) _mm256_cmpgt_epi32(_mm256_set1_epi32((int)((rem) > 8 ? 8 : (rem))), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
+#define LOADM(m, p) _mm256_maskload_ps((p), (m))
+#define LOAD(p) _mm256_loadu_ps(p)
+#define STORE(p, v) _mm256_storeu_ps((p), (v))
+#define STOREM(p, m, v) _mm256_maskstore_ps((p), (m), (v))
+#define ZERO() _mm256_setzero_ps()
+#define SET1(x) _mm256_set1_ps(x)
+#define FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define ADD(a, b) _mm256_add_ps((a), (b))
+#define HSUM(v) hsum_avx2(v)
+#define FWD_PB_MAX 3
+#define WG_T_MAX 6
+static SK_TARGET inline float hsum_avx2(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+#include "DirectConvKernels.h"
+#undef SK_TARGET
+#undef SK_NAME
+#undef VEC
+#undef LANES
+#undef MASK_T
+#undef MASK_FOR
+#undef LOADM
+#undef LOAD
+#undef STORE
+#undef STOREM
+#undef ZERO
+#undef SET1
+#undef FMA
+#undef ADD
+#undef HSUM
+#undef FWD_PB_MAX
+#undef WG_T_MAX
+
+// ---- AVX-512F: 16 lanes, 32 registers (4 × 6 accumulators; 2 × 12 for the weight gradient).
+#define SK_TARGET __attribute__((target("avx512f")))
+#define SK_NAME(x) x##_avx512
+#define VEC __m512
+#define LANES 16
+#define MASK_T __mmask16
+#define MASK_FOR(rem) ((__mmask16)((rem) >= 16 ? 0xFFFF : ((rem) <= 0 ? 0 : ((1u << (rem)) - 1u))))
+#define LOADM(m, p) _mm512_maskz_loadu_ps((m), (p))
+#define LOAD(p) _mm512_loadu_ps(p)
+#define STORE(p, v) _mm512_storeu_ps((p), (v))
+#define STOREM(p, m, v) _mm512_mask_storeu_ps((p), (m), (v))
+#define ZERO() _mm512_setzero_ps()
+#define SET1(x) _mm512_set1_ps(x)
+#define FMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#define ADD(a, b) _mm512_add_ps((a), (b))
+#define HSUM(v) _mm512_reduce_add_ps(v)
+#define FWD_PB_MAX 6
+#define WG_T_MAX 12
+#include "DirectConvKernels.h"
+
+#else
+int sk_simd_level(void) { return 0; }
+#endif
+
+// ---- Shared set-up (plain C).
+
+static void pad_image(const float *x, int cin, int h, int w, int ph, int pw, float *xp) {
+    const int Hp = h + 2 * ph, Wp = w + 2 * pw;
+    memset(xp, 0, sizeof(float) * (size_t)cin * Hp * Wp);
+    for (int c = 0; c < cin; c++)
+        for (int r = 0; r < h; r++)
+            memcpy(xp + ((long)c * Hp + r + ph) * Wp + pw, x + ((long)c * h + r) * w, sizeof(float) * (size_t)w);
+}
+
+static void tap_offsets(int kh, int kw, int Wi, int *off) {
+    for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++) off[ky * kw + kx] = ky * Wi + kx;
+}
+
+long sk_conv_forward_scratch(int cin, int h, int w, int cout, int kh, int kw, int ph, int pw) {
+    const long Hi = h + 2L * ph, Wi = w + 2L * pw;
+    const long L = (Hi - kh) * Wi + (Wi - kw + 1);
+    return cin * Hi * Wi + cout * (L + 16) + 16;
+}
+
+void sk_conv_forward(int level, const float *x, long images, int cin, int h, int w,
+                     const float *weight, const float *bias, int cout, int kh, int kw, int ph, int pw,
+                     int cropTop, int cropLeft, int outH, int outW, float *y, float *scratch) {
+#if defined(__x86_64__)
+    const int Hi = h + 2 * ph, Wi = w + 2 * pw;
+    const int padded = ph > 0 || pw > 0;
+    float *xp = scratch;
+    float *wide = scratch + (padded ? (long)cin * Hi * Wi : 0);
+    int *off = malloc(sizeof(int) * (size_t)kh * kw);
+    if (!off) abort();
+    tap_offsets(kh, kw, Wi, off);
+    for (long n = 0; n < images; n++) {
+        const float *in = x + n * cin * (long)h * w;
+        if (padded) {
+            pad_image(in, cin, h, w, ph, pw, xp);
+            in = xp;
+        }
+        float *out = y + n * cout * (long)outH * outW;
+        if (level >= 2)
+            conv_image_avx512(in, cin, Hi, Wi, weight, bias, cout, kh, kw, off, cropTop, cropLeft, outH, outW, out, wide);
+        else
+            conv_image_avx2(in, cin, Hi, Wi, weight, bias, cout, kh, kw, off, cropTop, cropLeft, outH, outW, out, wide);
+    }
+    free(off);
+#else
+    (void)level; (void)x; (void)images; (void)cin; (void)h; (void)w; (void)weight; (void)bias; (void)cout;
+    (void)kh; (void)kw; (void)ph; (void)pw; (void)cropTop; (void)cropLeft; (void)outH; (void)outW; (void)y; (void)scratch;
+    abort();
+#endif
+}
+
+static long wide_length(int h, int w, int kh, int kw, int ph, int pw) {
+    const long Hp = h + 2L * ph, Wp = w + 2L * pw;
+    const long L = (Hp - kh) * Wp + (Wp - kw + 1);
+    return (L + 15) / 16 * 16;  // a multiple of both vector widths
+}
+
+long sk_conv_padded_input_count(long images, int cin, int h, int w, int ph, int pw) {
+    return images * cin * (h + 2L * ph) * (w + 2L * pw);
+}
+
+long sk_conv_wide_grad_count(long images, int cout, int h, int w, int kh, int kw, int ph, int pw) {
+    return images * cout * wide_length(h, w, kh, kw, ph, pw);
+}
+
+void sk_conv_weight_grad_prepare(const float *x, const float *dy, long first, long count, int cin, int h, int w,
+                                 int cout, int kh, int kw, int ph, int pw, float *xp, float *dyw) {
+    const int Hp = h + 2 * ph, Wp = w + 2 * pw;
+    const int outH = Hp - kh + 1, outW = Wp - kw + 1;
+    const long Lpad = wide_length(h, w, kh, kw, ph, pw);
+    for (long n = first; n < first + count; n++) {
+        if (ph > 0 || pw > 0) pad_image(x + n * cin * (long)h * w, cin, h, w, ph, pw, xp + n * cin * (long)Hp * Wp);
+        float *dn = dyw + n * cout * Lpad;
+        memset(dn, 0, sizeof(float) * (size_t)(cout * Lpad));
+        for (int co = 0; co < cout; co++)
+            for (int r = 0; r < outH; r++)
+                memcpy(dn + co * Lpad + (long)r * Wp, dy + ((n * cout + co) * (long)outH + r) * outW,
+                       sizeof(float) * (size_t)outW);
+    }
+}
+
+void sk_conv_weight_grad(int level, const float *xp, const float *dyw, long images, int cin, int h, int w,
+                         int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw) {
+#if defined(__x86_64__)
+    const int Hp = h + 2 * ph, Wp = w + 2 * pw;
+    int *off = malloc(sizeof(int) * (size_t)kh * kw);
+    const size_t partCount = (size_t)(coEnd - coBegin) * cin * kh * kw * 16;
+    float *part = aligned_alloc(64, sizeof(float) * ((partCount + 15) / 16 * 16 + 16));
+    const long Lpad = wide_length(h, w, kh, kw, ph, pw);
+    if (!off || !part) abort();
+    tap_offsets(kh, kw, Wp, off);
+    // The wide-gradient buffer's row length matches the vector width of either instruction set.
+    if (level >= 2)
+        weight_grad_avx512(xp, dyw, Lpad, images, cin, Hp, Wp, cout, kh, kw, off, coBegin, coEnd, dw, part);
+    else
+        weight_grad_avx2(xp, dyw, Lpad, images, cin, Hp, Wp, cout, kh, kw, off, coBegin, coEnd, dw, part);
+    free(part);
+    free(off);
+#else
+    (void)level; (void)xp; (void)dyw; (void)images; (void)cin; (void)h; (void)w; (void)cout; (void)kh; (void)kw;
+    (void)ph; (void)pw; (void)coBegin; (void)coEnd; (void)dw;
+    abort();
+#endif
+}

@@ -1,0 +1,163 @@
+// Not an ordinary header. The direct-convolution kernels, written once over a small vector vocabulary and included by DirectConv.c once
+// per instruction set (AVX2 + FMA, AVX-512F). The including file defines SK_TARGET, SK_NAME, VEC, LANES, MASK_T,
+// MASK_FOR, LOADM, LOAD, STORE, STOREM, ZERO, SET1, FMA, ADD, HSUM, FWD_PB_MAX and WG_T_MAX.
+//
+// "Wide" positions: on an input plane of width Wi, the valid output at row y, column x sits at p = y·Wi + x, and
+// its window starts at input offset p. Every kernel tap is then one constant offset (ky·Wi + kx), so a run of
+// output positions is a run of contiguous input floats. Columns x ≥ valid width are computed and thrown away;
+// lanes at p ≥ L (L = one past the last valid position) are masked, which keeps every read inside the plane.
+
+// acc[c][j] += w[c, ci, t] · in[ci, p0 + 16j + off[t]] over all ci and taps, for CB output channels and PB vectors.
+static SK_TARGET __attribute__((always_inline)) inline void
+SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int taps, const float *w, long wco,
+                   long p0, long L, float *out, long ldo, const int CB, const int PB) {
+    VEC acc[4][6];
+    MASK_T m[6];
+    for (int j = 0; j < PB; j++) m[j] = MASK_FOR(L - (p0 + (long)j * LANES));
+    for (int c = 0; c < CB; c++)
+        for (int j = 0; j < PB; j++) acc[c][j] = ZERO();
+    for (int ci = 0; ci < cin; ci++) {
+        const float *src = in + ci * plane + p0;
+        const float *wc = w + (long)ci * taps;
+        for (int t = 0; t < taps; t++) {
+            const float *s = src + off[t];
+            VEC v[6];
+            for (int j = 0; j < PB; j++) v[j] = LOADM(m[j], s + j * LANES);
+            for (int c = 0; c < CB; c++) {
+                VEC b = SET1(wc[c * wco + t]);
+                for (int j = 0; j < PB; j++) acc[c][j] = FMA(b, v[j], acc[c][j]);
+            }
+        }
+    }
+    for (int c = 0; c < CB; c++)
+        for (int j = 0; j < PB; j++) STOREM(out + c * ldo + p0 + j * LANES, m[j], acc[c][j]);
+}
+
+#define SK_FWD_CASE(CB, PB) \
+    case CB * 8 + PB: SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, CB, PB); break;
+
+// One image: wide output of every channel into `wide` ([cout, ldo]), then the crop (plus bias) into y.
+static SK_TARGET void
+SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, const float *bias, int cout,
+                    int kh, int kw, const int *off, int cropTop, int cropLeft, int outH, int outW,
+                    float *y, float *wide) {
+    const long plane = (long)Hi * Wi;
+    const int taps = kh * kw;
+    const long wco = (long)cin * taps;
+    // Only the positions the crop keeps: [pStart, pEnd).
+    const long pStart = (long)cropTop * Wi + cropLeft;
+    const long L = (long)(cropTop + outH - 1) * Wi + cropLeft + outW;
+    const long nvec = (L - pStart + LANES - 1) / LANES;
+    const long ldo = nvec * LANES;
+    for (int co = 0; co < cout;) {
+        const int cb = cout - co >= 4 ? 4 : (cout - co >= 2 ? 2 : 1);
+        const float *wb = w + (long)co * wco;
+        float *ob = wide + (long)co * ldo - pStart;
+        long v = 0;
+        const long blocks = (nvec + FWD_PB_MAX - 1) / FWD_PB_MAX;
+        const int pbBase = (int)((nvec + blocks - 1) / blocks);
+        while (v < nvec) {
+            const int pb = (int)(nvec - v < pbBase ? nvec - v : pbBase);
+            const long p0 = pStart + v * LANES;
+            switch (cb * 8 + pb) {
+                SK_FWD_CASE(4, 1) SK_FWD_CASE(4, 2) SK_FWD_CASE(4, 3) SK_FWD_CASE(4, 4) SK_FWD_CASE(4, 5) SK_FWD_CASE(4, 6)
+                SK_FWD_CASE(2, 1) SK_FWD_CASE(2, 2) SK_FWD_CASE(2, 3) SK_FWD_CASE(2, 4) SK_FWD_CASE(2, 5) SK_FWD_CASE(2, 6)
+                SK_FWD_CASE(1, 1) SK_FWD_CASE(1, 2) SK_FWD_CASE(1, 3) SK_FWD_CASE(1, 4) SK_FWD_CASE(1, 5) SK_FWD_CASE(1, 6)
+                default: break;
+            }
+            v += pb;
+        }
+        co += cb;
+    }
+    for (int co = 0; co < cout; co++) {
+        const float b = bias ? bias[co] : 0.0f;
+        const float *src = wide + (long)co * ldo;
+        float *dst = y + (long)co * outH * outW;
+        for (int r = 0; r < outH; r++) {
+            const float *s = src + (long)r * Wi;
+            float *d = dst + (long)r * outW;
+            for (int x = 0; x < outW; x++) d[x] = s[x] + b;
+        }
+    }
+}
+#undef SK_FWD_CASE
+
+// acc[c][t] += dyw[n, co + c, p] · xp[n, ci, p + off[t0 + t]] over images and positions; CB ≤ 2, T ≤ 12.
+// The vector partial sums are added into part[c·pco + t] (LANES floats each).
+static SK_TARGET __attribute__((always_inline)) inline void
+SK_NAME(wgrad_block)(const float *xp, long xImage, const float *dyw, long dyImage, long Lpad, long L, long images,
+                     const int *off, float *part, long pco, const int CB, const int T) {
+    VEC acc[2][12];
+    for (int c = 0; c < CB; c++)
+        for (int t = 0; t < T; t++) acc[c][t] = ZERO();
+    for (long n = 0; n < images; n++) {
+        const float *src = xp + n * xImage;
+        const float *d = dyw + n * dyImage;
+        for (long p0 = 0; p0 < Lpad; p0 += LANES) {
+            const MASK_T m = MASK_FOR(L - p0);
+            const VEC d0 = LOAD(d + p0);
+            const VEC d1 = CB > 1 ? LOAD(d + Lpad + p0) : ZERO();
+            for (int t = 0; t < T; t++) {
+                const VEC v = LOADM(m, src + p0 + off[t]);
+                acc[0][t] = FMA(d0, v, acc[0][t]);
+                if (CB > 1) acc[1][t] = FMA(d1, v, acc[1][t]);
+            }
+        }
+    }
+    for (int c = 0; c < CB; c++)
+        for (int t = 0; t < T; t++) {
+            float *q = part + c * pco + (long)t * LANES;
+            STORE(q, ADD(LOAD(q), acc[c][t]));
+        }
+}
+
+#define SK_WG_CASE(CB, T) \
+    case CB * 16 + T: SK_NAME(wgrad_block)(src, xImage, d, dyImage, Lpad, L, images, off + t0, pp, pco, CB, T); break;
+
+// Weight gradient rows co in [coBegin, coEnd) over images [0, images), in chunks that stay in cache.
+static SK_TARGET void
+SK_NAME(weight_grad)(const float *xp, const float *dyw, long Lpad, long images, int cin, int Hp, int Wp, int cout,
+                     int kh, int kw, const int *off, int coBegin, int coEnd, float *dw, float *part) {
+    const int taps = kh * kw;
+    const long plane = (long)Hp * Wp;
+    const int vh = Hp - kh + 1, vw = Wp - kw + 1;
+    const long L = (long)(vh - 1) * Wp + vw;
+    const long xImage = (long)cin * plane, dyImage = (long)cout * Lpad;
+    const long pco = (long)cin * taps * LANES;
+    const int groups = (taps + WG_T_MAX - 1) / WG_T_MAX;
+    const int tBase = (taps + groups - 1) / groups;
+    // Images per chunk: one (channel pair, input channel) sweep stays near 24 KB.
+    long chunk = 6144 / (2 * Lpad + plane);
+    if (chunk < 1) chunk = 1;
+    for (long i = 0; i < (long)(coEnd - coBegin) * pco; i++) part[i] = 0.0f;
+    for (long n0 = 0; n0 < images; n0 += chunk) {
+        const long count = images - n0 < chunk ? images - n0 : chunk;
+        for (int co = coBegin; co < coEnd;) {
+            const int cb = coEnd - co >= 2 ? 2 : 1;
+            for (int ci = 0; ci < cin; ci++) {
+                const float *src = xp + n0 * xImage + ci * plane;
+                const float *d = dyw + n0 * dyImage + (long)co * Lpad;
+                for (int t0 = 0; t0 < taps;) {
+                    const int tn = taps - t0 < tBase ? taps - t0 : tBase;
+                    float *pp = part + (long)(co - coBegin) * pco + ((long)ci * taps + t0) * LANES;
+                    const long images = count;
+                    switch (cb * 16 + tn) {
+                        SK_WG_CASE(2, 1) SK_WG_CASE(2, 2) SK_WG_CASE(2, 3) SK_WG_CASE(2, 4) SK_WG_CASE(2, 5)
+                        SK_WG_CASE(2, 6) SK_WG_CASE(2, 7) SK_WG_CASE(2, 8) SK_WG_CASE(2, 9) SK_WG_CASE(2, 10)
+                        SK_WG_CASE(2, 11) SK_WG_CASE(2, 12)
+                        SK_WG_CASE(1, 1) SK_WG_CASE(1, 2) SK_WG_CASE(1, 3) SK_WG_CASE(1, 4) SK_WG_CASE(1, 5)
+                        SK_WG_CASE(1, 6) SK_WG_CASE(1, 7) SK_WG_CASE(1, 8) SK_WG_CASE(1, 9) SK_WG_CASE(1, 10)
+                        SK_WG_CASE(1, 11) SK_WG_CASE(1, 12)
+                        default: break;
+                    }
+                    t0 += tn;
+                }
+            }
+            co += cb;
+        }
+    }
+    for (int co = coBegin; co < coEnd; co++)
+        for (long k = 0; k < (long)cin * taps; k++)
+            dw[(long)co * cin * taps + k] = HSUM(LOAD(part + (long)(co - coBegin) * pco + k * LANES));
+}
+#undef SK_WG_CASE

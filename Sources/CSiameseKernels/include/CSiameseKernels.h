@@ -1,0 +1,49 @@
+#ifndef CSIAMESEKERNELS_H
+#define CSIAMESEKERNELS_H
+
+// Direct (im2col-free) convolution kernels for stride-1, dilation-1, ungrouped 2-D convolutions, in wide vector
+// instructions chosen at run time. Swift library targets compile for baseline x86-64 (no per-target -mavx2 flags,
+// which SwiftPM dependencies may not carry), so these few hot loops live in C with per-function target attributes.
+//
+// Layout: NCHW, float32, contiguous. Every function works on a range of images or output channels, so the caller
+// splits the work over its own threads.
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The vector level these kernels use on this CPU: 0 = none (callers use their portable path),
+/// 1 = AVX2 + FMA, 2 = AVX-512F.
+int sk_simd_level(void);
+
+/// Floats of scratch that `sk_conv_forward` needs per call.
+long sk_conv_forward_scratch(int cin, int h, int w, int cout, int kh, int kw, int ph, int pw);
+
+/// y[n, co] = bias[co] + Σ_ci w[co, ci] ⋆ pad(x[n, ci]) for images n in [0, images), cropped:
+/// output row r, column c of y is the full "valid" output's row r + cropTop, column c + cropLeft.
+/// x: [images, cin, h, w]; w: [cout, cin, kh, kw]; bias: [cout] or NULL; y: [images, cout, outH, outW].
+/// The valid output of the padded input is (h + 2ph − kh + 1) × (w + 2pw − kw + 1); outH + cropTop and
+/// outW + cropLeft must not exceed it. `level` is 1 or 2 (from sk_simd_level).
+void sk_conv_forward(int level, const float *x, long images, int cin, int h, int w,
+                     const float *weight, const float *bias, int cout, int kh, int kw, int ph, int pw,
+                     int cropTop, int cropLeft, int outH, int outW, float *y, float *scratch);
+
+/// Floats of the padded-input buffer and of the widened output-gradient buffer that `sk_conv_weight_grad` reads.
+long sk_conv_padded_input_count(long images, int cin, int h, int w, int ph, int pw);
+long sk_conv_wide_grad_count(long images, int cout, int h, int w, int kh, int kw, int ph, int pw);
+
+/// Prepares images [first, first + count): copies x into the zero-padded buffer `xp` (only when ph or pw > 0)
+/// and dy [images, cout, outH, outW] into `dyw`, laid out on the padded input's row width with zeros elsewhere.
+void sk_conv_weight_grad_prepare(const float *x, const float *dy, long first, long count, int cin, int h, int w,
+                                 int cout, int kh, int kw, int ph, int pw, float *xp, float *dyw);
+
+/// dw[co, ci, ky, kx] = Σ_n Σ_p dyw[n, co, p] · xp[n, ci, p + ky·Wp + kx] for co in [coBegin, coEnd), all ci;
+/// overwrites those rows of dw. `xp` is x itself when there is no padding.
+void sk_conv_weight_grad(int level, const float *xp, const float *dyw, long images, int cin, int h, int w,
+                         int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

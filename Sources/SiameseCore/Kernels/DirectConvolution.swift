@@ -1,0 +1,114 @@
+import CSiameseKernels
+import Foundation
+
+/// Direct (im2col-free) convolution for stride-1, dilation-1, ungrouped layers, in AVX2 or AVX-512 kernels chosen
+/// at run time (C target `CSiameseKernels`).
+///
+/// Why: the GEMM path writes a column matrix `kH·kW` times the input's size and reads it back (twice per training
+/// step), and a single-input-channel first layer makes a GEMM with an inner dimension of 9. Convolving in place
+/// removes both. Other geometries, and CPUs without AVX2, keep the im2col + GEMM path.
+///
+/// `SIAMESEKIT_SIMD=none|avx2|avx512` caps the instruction set for the whole process (for comparisons).
+public enum DirectConvolution {
+    /// The instruction set the kernels use: 0 = none, 1 = AVX2 + FMA, 2 = AVX-512F.
+    public static let hardwareLevel: Int = {
+        let detected = Int(sk_simd_level())
+        switch ProcessInfo.processInfo.environment["SIAMESEKIT_SIMD"]?.lowercased() {
+        case "none", "off", "0": return 0
+        case "avx2": return Swift.min(detected, 1)
+        default: return detected
+        }
+    }()
+
+    /// A cap for the current task (tests compare the paths): 0 forces the im2col + GEMM path.
+    @TaskLocal public static var maximumLevel = Int.max
+
+    /// The level used by convolutions started now.
+    public static var level: Int { Swift.min(hardwareLevel, maximumLevel) }
+
+    static func handles(_ geo: ConvGeometry) -> Bool {
+        level > 0 && geo.groups == 1 && geo.strideH == 1 && geo.strideW == 1 && geo.dilationH == 1 && geo.dilationW == 1
+    }
+
+    static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ geo: ConvGeometry) -> Tensor {
+        let out = TensorStorage(uninitializedCount: geo.batch * geo.outChannels * geo.positions)
+        let lvl = Int32(level)
+        let px = UncheckedSendable(value: x.storage.pointer + x.offset)
+        let pw = UncheckedSendable(value: w.storage.pointer + w.offset)
+        let pb = UncheckedSendable(value: bias.map { UnsafePointer($0.storage.pointer + $0.offset) })
+        let py = UncheckedSendable(value: out.pointer)
+        let g = geo
+        let inImage = geo.inChannels * geo.height * geo.width, outImage = geo.outChannels * geo.positions
+        let scratch = sk_conv_forward_scratch(Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.outChannels),
+                                              Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW))
+        parallelChunks(geo.batch, minChunk: 1) { images in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
+            defer { buffer.deallocate() }
+            sk_conv_forward(lvl, px.value + images.lowerBound * inImage, images.count, Int32(g.inChannels), Int32(g.height),
+                            Int32(g.width), pw.value, pb.value, Int32(g.outChannels), Int32(g.kernelH), Int32(g.kernelW),
+                            Int32(g.padH), Int32(g.padW), 0, 0, Int32(g.outH), Int32(g.outW),
+                            py.value + images.lowerBound * outImage, buffer)
+        }
+        return Tensor(storage: out, shape: [geo.batch, geo.outChannels, geo.outH, geo.outW])
+    }
+
+    /// dx = the full correlation of dy with the flipped, transposed kernel, cropped by the padding.
+    static func inputGradient(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ geo: ConvGeometry) -> TensorStorage {
+        let (o, c, kh, kw) = (geo.outChannels, geo.inChannels, geo.kernelH, geo.kernelW)
+        let flipped = TensorStorage(uninitializedCount: c * o * kh * kw)
+        for co in 0..<o {
+            for ci in 0..<c {
+                for ky in 0..<kh {
+                    for kx in 0..<kw {
+                        flipped.pointer[((ci * o + co) * kh + kh - 1 - ky) * kw + kw - 1 - kx] = w[((co * c + ci) * kh + ky) * kw + kx]
+                    }
+                }
+            }
+        }
+        let dx = TensorStorage(uninitializedCount: geo.batch * c * geo.height * geo.width)
+        let lvl = Int32(level)
+        let pdy = UncheckedSendable(value: dy), pw = UncheckedSendable(value: UnsafePointer(flipped.pointer))
+        let pdx = UncheckedSendable(value: dx.pointer)
+        let g = geo
+        let outImage = o * geo.positions, inImage = c * geo.height * geo.width
+        let scratch = sk_conv_forward_scratch(Int32(o), Int32(g.outH), Int32(g.outW), Int32(c), Int32(kh), Int32(kw),
+                                              Int32(kh - 1), Int32(kw - 1))
+        parallelChunks(geo.batch, minChunk: 1) { images in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
+            defer { buffer.deallocate() }
+            sk_conv_forward(lvl, pdy.value + images.lowerBound * outImage, images.count, Int32(o), Int32(g.outH), Int32(g.outW),
+                            pw.value, nil, Int32(c), Int32(kh), Int32(kw), Int32(kh - 1), Int32(kw - 1),
+                            Int32(g.padH), Int32(g.padW), Int32(g.height), Int32(g.width),
+                            pdx.value + images.lowerBound * inImage, buffer)
+        }
+        withExtendedLifetime(flipped) {}
+        return dx
+    }
+
+    /// dw[co, ci, ky, kx] = Σ over images and output positions of dy · the input under that tap.
+    static func weightGradient(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ geo: ConvGeometry) -> TensorStorage {
+        let g = geo
+        let (n, c, h, wd) = (g.batch, Int32(g.inChannels), Int32(g.height), Int32(g.width))
+        let (o, kh, kw, ph, pw) = (Int32(g.outChannels), Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW))
+        let padded = g.padH > 0 || g.padW > 0
+        let xp = padded ? TensorStorage(uninitializedCount: sk_conv_padded_input_count(n, c, h, wd, ph, pw)) : nil
+        let dyw = TensorStorage(uninitializedCount: sk_conv_wide_grad_count(n, o, h, wd, kh, kw, ph, pw))
+        let px = UncheckedSendable(value: x), pdy = UncheckedSendable(value: dy)
+        let pxp = UncheckedSendable(value: xp?.pointer), pdyw = UncheckedSendable(value: dyw.pointer)
+        parallelChunks(n, minChunk: 1) { images in
+            sk_conv_weight_grad_prepare(px.value, pdy.value, images.lowerBound, images.count, c, h, wd, o, kh, kw, ph, pw,
+                                        pxp.value, pdyw.value)
+        }
+        let dw = TensorStorage(uninitializedCount: g.outChannels * g.inChannels * g.kernelH * g.kernelW)
+        let pdw = UncheckedSendable(value: dw.pointer)
+        let lvl = Int32(level)
+        let source = UncheckedSendable(value: padded ? UnsafePointer(xp!.pointer) : x)
+        // Output-channel pairs per worker: each writes its own rows of dw, so no reduction across threads.
+        parallelChunks((g.outChannels + 1) / 2, minChunk: 1) { pairs in
+            let lo = Int32(pairs.lowerBound * 2), hi = Int32(Swift.min(g.outChannels, pairs.upperBound * 2))
+            sk_conv_weight_grad(lvl, source.value, UnsafePointer(pdyw.value), n, c, h, wd, o, kh, kw, ph, pw, lo, hi, pdw.value)
+        }
+        withExtendedLifetime((xp, dyw)) {}
+        return dw
+    }
+}

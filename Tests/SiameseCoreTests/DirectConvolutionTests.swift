@@ -1,0 +1,73 @@
+import Testing
+@testable import SiameseCore
+
+/// The AVX2 / AVX-512 direct convolution against the im2col + GEMM path and the definition, values and gradients.
+@Suite struct DirectConvolutionTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let input: [Int], weight: [Int], padding: (Int, Int)
+        var description: String { "x\(input) w\(weight) p\(padding)" }
+    }
+
+    static let cases: [Case] = [
+        Case(input: [3, 1, 28, 28], weight: [16, 1, 3, 3], padding: (0, 0)),   // tutorial conv1
+        Case(input: [2, 16, 13, 13], weight: [32, 16, 3, 3], padding: (0, 0)), // tutorial conv2
+        Case(input: [2, 3, 9, 11], weight: [5, 3, 3, 3], padding: (1, 1)),     // Conv-4 style, odd channel tail
+        Case(input: [2, 4, 12, 10], weight: [7, 4, 4, 4], padding: (2, 1)),
+        Case(input: [2, 3, 5, 5], weight: [3, 3, 1, 1], padding: (0, 0)),
+        Case(input: [2, 2, 5, 4], weight: [3, 2, 5, 4], padding: (0, 0)),      // one output position
+        Case(input: [1, 2, 20, 19], weight: [3, 2, 7, 7], padding: (3, 0)),    // 49 taps: several tap groups
+        Case(input: [2, 1, 24, 24], weight: [4, 1, 10, 10], padding: (0, 0)),  // Koch conv1's 10×10 kernel
+    ]
+
+    /// Levels to compare: the im2col path (0) and every instruction set this CPU has.
+    static var levels: [Int] { Array(1...Swift.max(1, DirectConvolution.hardwareLevel)).filter { $0 <= DirectConvolution.hardwareLevel } }
+
+    static func run(_ c: Case, level: Int) -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
+        DirectConvolution.$maximumLevel.withValue(level) {
+            let x = Check.random(c.input, seed: 1).requiringGrad(), w = Check.random(c.weight, seed: 2).requiringGrad()
+            let b = Check.random([c.weight[0]], seed: 3).requiringGrad()
+            let y = x.conv2d(weight: w, bias: b, padding: c.padding)
+            let r = Check.random(y.shape, seed: 4)
+            (y * r).sum().backward()
+            return (y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars)
+        }
+    }
+
+    @Test(arguments: cases)
+    func matchesTheGEMMPathAndTheDefinition(_ c: Case) throws {
+        try #require(DirectConvolution.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
+        let reference = Self.run(c, level: 0)
+        let x = Check.random(c.input, seed: 1), w = Check.random(c.weight, seed: 2), b = Check.random([c.weight[0]], seed: 3)
+        let definition = ConvolutionTests.direct(x, w, bias: b, stride: (1, 1), padding: c.padding, dilation: (1, 1), groups: 1)
+        for level in Self.levels {
+            #expect(DirectConvolution.$maximumLevel.withValue(level) { DirectConvolution.level } == level)
+            let direct = Self.run(c, level: level)
+            #expect(Check.close(direct.y, definition, tolerance: 1e-4), "level \(level) forward")
+            #expect(Check.close(direct.y, reference.y, tolerance: 1e-4), "level \(level) forward vs GEMM")
+            #expect(Check.close(direct.dx, reference.dx, tolerance: 1e-4), "level \(level) input gradient")
+            #expect(Check.close(direct.dw, reference.dw, tolerance: 1e-3), "level \(level) weight gradient")
+            #expect(Check.close(direct.db, reference.db, tolerance: 1e-4), "level \(level) bias gradient")
+        }
+    }
+
+    @Test func finiteDifferencesThroughEachInstructionSet() throws {
+        try #require(DirectConvolution.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
+        for level in Self.levels {
+            let x = Check.random([2, 3, 6, 7], seed: 5), w = Check.random([5, 3, 3, 2], seed: 6), b = Check.random([5], seed: 7)
+            let err = DirectConvolution.$maximumLevel.withValue(level) {
+                Check.gradientError([x, w, b]) { $0[0].conv2d(weight: $0[1], bias: $0[2], padding: (1, 2)) }
+            }
+            #expect(err <= 1, "level \(level)")
+        }
+    }
+
+    @Test func aCapOfZeroSelectsTheGEMMPath() {
+        let geo = ConvGeometry(batch: 1, inChannels: 1, height: 8, width: 8, outChannels: 2, kernelH: 3, kernelW: 3,
+                               strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1)
+        #expect(DirectConvolution.$maximumLevel.withValue(0) { !DirectConvolution.handles(geo) })
+        #expect(DirectConvolution.handles(geo) == (DirectConvolution.hardwareLevel > 0))
+        let strided = ConvGeometry(batch: 1, inChannels: 1, height: 8, width: 8, outChannels: 2, kernelH: 3, kernelW: 3,
+                                   strideH: 2, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1)
+        #expect(!DirectConvolution.handles(strided))
+    }
+}
