@@ -44,6 +44,7 @@ int sk_simd_level(void) {
 #define FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
 #define ADD(a, b) _mm256_add_ps((a), (b))
 #define HSUM(v) hsum_avx2(v)
+#define MASK_AND_NOT(a, b) _mm256_andnot_si256((a), (b))
 #define FWD_PB_MAX 3
 #define WG_T_MAX 6
 static SK_TARGET inline float hsum_avx2(__m256 v) {
@@ -68,6 +69,9 @@ static SK_TARGET inline float hsum_avx2(__m256 v) {
 #undef FMA
 #undef ADD
 #undef HSUM
+#undef MASK_AND_NOT
+#undef SK_RANGE
+#undef SK_UNROLL
 #undef FWD_PB_MAX
 #undef WG_T_MAX
 
@@ -87,6 +91,7 @@ static SK_TARGET inline float hsum_avx2(__m256 v) {
 #define FMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
 #define ADD(a, b) _mm512_add_ps((a), (b))
 #define HSUM(v) _mm512_reduce_add_ps(v)
+#define MASK_AND_NOT(a, b) ((__mmask16)(~(a) & (b)))
 #define FWD_PB_MAX 6
 #define WG_T_MAX 12
 #include "DirectConvKernels.h"
@@ -96,14 +101,6 @@ int sk_simd_level(void) { return 0; }
 #endif
 
 // ---- Shared set-up (plain C).
-
-static void pad_image(const float *x, int cin, int h, int w, int ph, int pw, float *xp) {
-    const int Hp = h + 2 * ph, Wp = w + 2 * pw;
-    memset(xp, 0, sizeof(float) * (size_t)cin * Hp * Wp);
-    for (int c = 0; c < cin; c++)
-        for (int r = 0; r < h; r++)
-            memcpy(xp + ((long)c * Hp + r + ph) * Wp + pw, x + ((long)c * h + r) * w, sizeof(float) * (size_t)w);
-}
 
 static void tap_offsets(int kh, int kw, int Wi, int *off) {
     for (int ky = 0; ky < kh; ky++)
@@ -130,7 +127,8 @@ void sk_conv_forward(int level, const float *x, long images, int cin, int h, int
     for (long n = 0; n < images; n++) {
         const float *in = x + n * cin * (long)h * w;
         if (padded) {
-            pad_image(in, cin, h, w, ph, pw, xp);
+            if (level >= 2) pad_image_avx512(in, cin, h, w, ph, pw, xp);
+            else pad_image_avx2(in, cin, h, w, ph, pw, xp);
             in = xp;
         }
         float *out = y + n * cout * (long)outH * outW;
@@ -153,49 +151,59 @@ static long wide_length(int h, int w, int kh, int kw, int ph, int pw) {
     return (L + 15) / 16 * 16;  // a multiple of both vector widths
 }
 
-long sk_conv_padded_input_count(long images, int cin, int h, int w, int ph, int pw) {
-    return images * cin * (h + 2L * ph) * (w + 2L * pw);
-}
-
-long sk_conv_wide_grad_count(long images, int cout, int h, int w, int kh, int kw, int ph, int pw) {
-    return images * cout * wide_length(h, w, kh, kw, ph, pw);
-}
-
-void sk_conv_weight_grad_prepare(const float *x, const float *dy, long first, long count, int cin, int h, int w,
-                                 int cout, int kh, int kw, int ph, int pw, float *xp, float *dyw) {
-    const int Hp = h + 2 * ph, Wp = w + 2 * pw;
-    const int outH = Hp - kh + 1, outW = Wp - kw + 1;
-    const long Lpad = wide_length(h, w, kh, kw, ph, pw);
-    for (long n = first; n < first + count; n++) {
-        if (ph > 0 || pw > 0) pad_image(x + n * cin * (long)h * w, cin, h, w, ph, pw, xp + n * cin * (long)Hp * Wp);
-        float *dn = dyw + n * cout * Lpad;
-        memset(dn, 0, sizeof(float) * (size_t)(cout * Lpad));
-        for (int co = 0; co < cout; co++)
-            for (int r = 0; r < outH; r++)
-                memcpy(dn + co * Lpad + (long)r * Wp, dy + ((n * cout + co) * (long)outH + r) * outW,
-                       sizeof(float) * (size_t)outW);
-    }
-}
-
-void sk_conv_weight_grad(int level, const float *xp, const float *dyw, long images, int cin, int h, int w,
+void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
                          int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw) {
 #if defined(__x86_64__)
     const int Hp = h + 2 * ph, Wp = w + 2 * pw;
-    int *off = malloc(sizeof(int) * (size_t)kh * kw);
-    const size_t partCount = (size_t)(coEnd - coBegin) * cin * kh * kw * 16;
-    float *part = aligned_alloc(64, sizeof(float) * ((partCount + 15) / 16 * 16 + 16));
+    const int outH = Hp - kh + 1, outW = Wp - kw + 1;
+    const int taps = kh * kw, channels = coEnd - coBegin;
+    const long plane = (long)Hp * Wp;
     const long Lpad = wide_length(h, w, kh, kw, ph, pw);
-    if (!off || !part) abort();
+    const int padded = ph > 0 || pw > 0;
+    // Images per chunk: one (channel pair, input channel) sweep stays near 24 KB, so it is read from L1/L2.
+    long chunk = 6144 / (2 * Lpad + plane);
+    if (chunk < 1) chunk = 1;
+    if (chunk > images) chunk = images;
+    const size_t partCount = (size_t)channels * cin * taps * 16;
+    int *off = malloc(sizeof(int) * (size_t)taps);
+    float *part = calloc(partCount, sizeof(float));
+    float *dyw = malloc(sizeof(float) * (size_t)(chunk * channels * Lpad));
+    float *xp = padded ? malloc(sizeof(float) * (size_t)(chunk * cin * plane)) : NULL;
+    if (!off || !part || !dyw || (padded && !xp)) abort();
     tap_offsets(kh, kw, Wp, off);
-    // The wide-gradient buffer's row length matches the vector width of either instruction set.
-    if (level >= 2)
-        weight_grad_avx512(xp, dyw, Lpad, images, cin, Hp, Wp, cout, kh, kw, off, coBegin, coEnd, dw, part);
-    else
-        weight_grad_avx2(xp, dyw, Lpad, images, cin, Hp, Wp, cout, kh, kw, off, coBegin, coEnd, dw, part);
+    for (long n0 = 0; n0 < images; n0 += chunk) {
+        const long count = images - n0 < chunk ? images - n0 : chunk;
+        // This chunk's output gradient on the padded row width (zeros past each row), and its padded input.
+        for (long n = 0; n < count; n++) {
+            for (int c = 0; c < channels; c++) {
+                const float *src = dy + (((n0 + n) * cout + coBegin + c) * (long)outH) * outW;
+                float *dst = dyw + (n * channels + c) * Lpad;
+                if (level >= 2) widen_rows_avx512(src, outH, outW, Wp, dst, Lpad);
+                else widen_rows_avx2(src, outH, outW, Wp, dst, Lpad);
+            }
+            const float *xn = x + (n0 + n) * cin * (long)h * w;
+            if (padded && level >= 2) pad_image_avx512(xn, cin, h, w, ph, pw, xp + n * cin * plane);
+            else if (padded) pad_image_avx2(xn, cin, h, w, ph, pw, xp + n * cin * plane);
+        }
+        const float *xs = padded ? xp : x + n0 * cin * plane;
+        if (level >= 2)
+            weight_grad_chunk_avx512(xs, dyw, Lpad, count, cin, Hp, Wp, channels, kh, kw, off, part);
+        else
+            weight_grad_chunk_avx2(xs, dyw, Lpad, count, cin, Hp, Wp, channels, kh, kw, off, part);
+    }
+    for (int c = 0; c < channels; c++)
+        for (long k = 0; k < (long)cin * taps; k++) {
+            const float *q = part + ((long)c * cin * taps + k) * 16;
+            float s = 0;
+            for (int l = 0; l < 16; l++) s += q[l];
+            dw[(long)(coBegin + c) * cin * taps + k] = s;
+        }
+    free(xp);
+    free(dyw);
     free(part);
     free(off);
 #else
-    (void)level; (void)xp; (void)dyw; (void)images; (void)cin; (void)h; (void)w; (void)cout; (void)kh; (void)kw;
+    (void)level; (void)x; (void)dy; (void)images; (void)cin; (void)h; (void)w; (void)cout; (void)kh; (void)kw;
     (void)ph; (void)pw; (void)coBegin; (void)coEnd; (void)dw;
     abort();
 #endif

@@ -7,14 +7,58 @@
 // output positions is a run of contiguous input floats. Columns x ≥ valid width are computed and thrown away;
 // lanes at p ≥ L (L = one past the last valid position) are masked, which keeps every read inside the plane.
 
+// Register blocks: every loop over CB, PB or T is unrolled, so the accumulators stay in registers.
+#define SK_UNROLL _Pragma("clang loop unroll(full)")
+
+// Lanes l with lo ≤ l < hi.
+#define SK_RANGE(lo, hi) MASK_AND_NOT(MASK_FOR(lo), MASK_FOR(hi))
+
+// xp[c] = x[c] with ph zero rows above and below and pw zero columns left and right, whole rows per vector.
+static SK_TARGET void
+SK_NAME(pad_image)(const float *x, int cin, int h, int w, int ph, int pw, float *xp) {
+    const int Hp = h + 2 * ph, Wp = w + 2 * pw;
+    for (int c = 0; c < cin; c++) {
+        const float *src = x + (long)c * h * w;
+        float *dst = xp + (long)c * Hp * Wp;
+        for (int r = 0; r < Hp; r++) {
+            float *row = dst + (long)r * Wp;
+            const int inside = r >= ph && r < ph + h;
+            const float *line = src + (long)(r - ph) * w - pw;  // masked: only lanes inside the row are read
+            for (int x0 = 0; x0 < Wp; x0 += LANES) {
+                const VEC v = inside ? LOADM(SK_RANGE(pw - x0, pw + w - x0), line + x0) : ZERO();
+                STOREM(row + x0, MASK_FOR(Wp - x0), v);
+            }
+        }
+    }
+}
+
+// dst[r·Wp + x] = src[r·cols + x] for x < cols, 0 for cols ≤ x < Wp, and 0 from rows·Wp up to `length`.
+static SK_TARGET void
+SK_NAME(widen_rows)(const float *src, int rows, int cols, int Wp, float *dst, long length) {
+    for (int r = 0; r < rows; r++) {
+        const float *line = src + (long)r * cols;
+        float *row = dst + (long)r * Wp;
+        for (int x0 = 0; x0 < Wp; x0 += LANES) {
+            const long kept = (long)r * Wp + x0;
+            if (kept >= length) break;
+            const long room = length - kept < Wp - x0 ? length - kept : Wp - x0;
+            STOREM(row + x0, MASK_FOR(room), LOADM(MASK_FOR(cols - x0), line + x0));
+        }
+    }
+    for (long p = (long)rows * Wp; p < length; p++) dst[p] = 0.0f;
+}
+
 // acc[c][j] += w[c, ci, t] · in[ci, p0 + 16j + off[t]] over all ci and taps, for CB output channels and PB vectors.
 static SK_TARGET __attribute__((always_inline)) inline void
 SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int taps, const float *w, long wco,
                    long p0, long L, float *out, long ldo, const int CB, const int PB) {
     VEC acc[4][6];
     MASK_T m[6];
+    SK_UNROLL
     for (int j = 0; j < PB; j++) m[j] = MASK_FOR(L - (p0 + (long)j * LANES));
+    SK_UNROLL
     for (int c = 0; c < CB; c++)
+        SK_UNROLL
         for (int j = 0; j < PB; j++) acc[c][j] = ZERO();
     for (int ci = 0; ci < cin; ci++) {
         const float *src = in + ci * plane + p0;
@@ -22,14 +66,19 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
         for (int t = 0; t < taps; t++) {
             const float *s = src + off[t];
             VEC v[6];
+            SK_UNROLL
             for (int j = 0; j < PB; j++) v[j] = LOADM(m[j], s + j * LANES);
+            SK_UNROLL
             for (int c = 0; c < CB; c++) {
                 VEC b = SET1(wc[c * wco + t]);
+                SK_UNROLL
                 for (int j = 0; j < PB; j++) acc[c][j] = FMA(b, v[j], acc[c][j]);
             }
         }
     }
+    SK_UNROLL
     for (int c = 0; c < CB; c++)
+        SK_UNROLL
         for (int j = 0; j < PB; j++) STOREM(out + c * ldo + p0 + j * LANES, m[j], acc[c][j]);
 }
 
@@ -73,22 +122,28 @@ SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, co
         const float b = bias ? bias[co] : 0.0f;
         const float *src = wide + (long)co * ldo;
         float *dst = y + (long)co * outH * outW;
+        const VEC bv = SET1(b);
         for (int r = 0; r < outH; r++) {
             const float *s = src + (long)r * Wi;
             float *d = dst + (long)r * outW;
-            for (int x = 0; x < outW; x++) d[x] = s[x] + b;
+            for (int x0 = 0; x0 < outW; x0 += LANES) {
+                const MASK_T m = MASK_FOR(outW - x0);
+                STOREM(d + x0, m, ADD(LOADM(m, s + x0), bv));
+            }
         }
     }
 }
 #undef SK_FWD_CASE
 
-// acc[c][t] += dyw[n, co + c, p] · xp[n, ci, p + off[t0 + t]] over images and positions; CB ≤ 2, T ≤ 12.
-// The vector partial sums are added into part[c·pco + t] (LANES floats each).
+// acc[c][t] += dyw[n, c, p] · xp[n, p + off[t]] over images and positions; CB ≤ 2, T ≤ 12. The vector partial
+// sums are added into part[c·pco + 16·t] (the first LANES of 16 floats).
 static SK_TARGET __attribute__((always_inline)) inline void
 SK_NAME(wgrad_block)(const float *xp, long xImage, const float *dyw, long dyImage, long Lpad, long L, long images,
                      const int *off, float *part, long pco, const int CB, const int T) {
     VEC acc[2][12];
+    SK_UNROLL
     for (int c = 0; c < CB; c++)
+        SK_UNROLL
         for (int t = 0; t < T; t++) acc[c][t] = ZERO();
     for (long n = 0; n < images; n++) {
         const float *src = xp + n * xImage;
@@ -97,6 +152,7 @@ SK_NAME(wgrad_block)(const float *xp, long xImage, const float *dyw, long dyImag
             const MASK_T m = MASK_FOR(L - p0);
             const VEC d0 = LOAD(d + p0);
             const VEC d1 = CB > 1 ? LOAD(d + Lpad + p0) : ZERO();
+            SK_UNROLL
             for (int t = 0; t < T; t++) {
                 const VEC v = LOADM(m, src + p0 + off[t]);
                 acc[0][t] = FMA(d0, v, acc[0][t]);
@@ -104,9 +160,11 @@ SK_NAME(wgrad_block)(const float *xp, long xImage, const float *dyw, long dyImag
             }
         }
     }
+    SK_UNROLL
     for (int c = 0; c < CB; c++)
+        SK_UNROLL
         for (int t = 0; t < T; t++) {
-            float *q = part + c * pco + (long)t * LANES;
+            float *q = part + c * pco + (long)t * 16;
             STORE(q, ADD(LOAD(q), acc[c][t]));
         }
 }
@@ -114,50 +172,39 @@ SK_NAME(wgrad_block)(const float *xp, long xImage, const float *dyw, long dyImag
 #define SK_WG_CASE(CB, T) \
     case CB * 16 + T: SK_NAME(wgrad_block)(src, xImage, d, dyImage, Lpad, L, images, off + t0, pp, pco, CB, T); break;
 
-// Weight gradient rows co in [coBegin, coEnd) over images [0, images), in chunks that stay in cache.
+// One cached chunk of images: xp [images, cin, Hp, Wp] and dyw [images, channels, Lpad] (the chunk's own output
+// channels, on the padded row width, zero elsewhere); adds into part [channels, cin·taps, 16].
 static SK_TARGET void
-SK_NAME(weight_grad)(const float *xp, const float *dyw, long Lpad, long images, int cin, int Hp, int Wp, int cout,
-                     int kh, int kw, const int *off, int coBegin, int coEnd, float *dw, float *part) {
+SK_NAME(weight_grad_chunk)(const float *xp, const float *dyw, long Lpad, long images, int cin, int Hp, int Wp,
+                           int channels, int kh, int kw, const int *off, float *part) {
     const int taps = kh * kw;
     const long plane = (long)Hp * Wp;
-    const int vh = Hp - kh + 1, vw = Wp - kw + 1;
-    const long L = (long)(vh - 1) * Wp + vw;
-    const long xImage = (long)cin * plane, dyImage = (long)cout * Lpad;
-    const long pco = (long)cin * taps * LANES;
+    const long L = (long)(Hp - kh) * Wp + (Wp - kw + 1);
+    const long xImage = (long)cin * plane, dyImage = (long)channels * Lpad;
+    const long pco = (long)cin * taps * 16;
     const int groups = (taps + WG_T_MAX - 1) / WG_T_MAX;
     const int tBase = (taps + groups - 1) / groups;
-    // Images per chunk: one (channel pair, input channel) sweep stays near 24 KB.
-    long chunk = 6144 / (2 * Lpad + plane);
-    if (chunk < 1) chunk = 1;
-    for (long i = 0; i < (long)(coEnd - coBegin) * pco; i++) part[i] = 0.0f;
-    for (long n0 = 0; n0 < images; n0 += chunk) {
-        const long count = images - n0 < chunk ? images - n0 : chunk;
-        for (int co = coBegin; co < coEnd;) {
-            const int cb = coEnd - co >= 2 ? 2 : 1;
-            for (int ci = 0; ci < cin; ci++) {
-                const float *src = xp + n0 * xImage + ci * plane;
-                const float *d = dyw + n0 * dyImage + (long)co * Lpad;
-                for (int t0 = 0; t0 < taps;) {
-                    const int tn = taps - t0 < tBase ? taps - t0 : tBase;
-                    float *pp = part + (long)(co - coBegin) * pco + ((long)ci * taps + t0) * LANES;
-                    const long images = count;
-                    switch (cb * 16 + tn) {
-                        SK_WG_CASE(2, 1) SK_WG_CASE(2, 2) SK_WG_CASE(2, 3) SK_WG_CASE(2, 4) SK_WG_CASE(2, 5)
-                        SK_WG_CASE(2, 6) SK_WG_CASE(2, 7) SK_WG_CASE(2, 8) SK_WG_CASE(2, 9) SK_WG_CASE(2, 10)
-                        SK_WG_CASE(2, 11) SK_WG_CASE(2, 12)
-                        SK_WG_CASE(1, 1) SK_WG_CASE(1, 2) SK_WG_CASE(1, 3) SK_WG_CASE(1, 4) SK_WG_CASE(1, 5)
-                        SK_WG_CASE(1, 6) SK_WG_CASE(1, 7) SK_WG_CASE(1, 8) SK_WG_CASE(1, 9) SK_WG_CASE(1, 10)
-                        SK_WG_CASE(1, 11) SK_WG_CASE(1, 12)
-                        default: break;
-                    }
-                    t0 += tn;
+    for (int co = 0; co < channels;) {
+        const int cb = channels - co >= 2 ? 2 : 1;
+        for (int ci = 0; ci < cin; ci++) {
+            const float *src = xp + ci * plane;
+            const float *d = dyw + (long)co * Lpad;
+            for (int t0 = 0; t0 < taps;) {
+                const int tn = taps - t0 < tBase ? taps - t0 : tBase;
+                float *pp = part + (long)co * pco + ((long)ci * taps + t0) * 16;
+                switch (cb * 16 + tn) {
+                    SK_WG_CASE(2, 1) SK_WG_CASE(2, 2) SK_WG_CASE(2, 3) SK_WG_CASE(2, 4) SK_WG_CASE(2, 5)
+                    SK_WG_CASE(2, 6) SK_WG_CASE(2, 7) SK_WG_CASE(2, 8) SK_WG_CASE(2, 9) SK_WG_CASE(2, 10)
+                    SK_WG_CASE(2, 11) SK_WG_CASE(2, 12)
+                    SK_WG_CASE(1, 1) SK_WG_CASE(1, 2) SK_WG_CASE(1, 3) SK_WG_CASE(1, 4) SK_WG_CASE(1, 5)
+                    SK_WG_CASE(1, 6) SK_WG_CASE(1, 7) SK_WG_CASE(1, 8) SK_WG_CASE(1, 9) SK_WG_CASE(1, 10)
+                    SK_WG_CASE(1, 11) SK_WG_CASE(1, 12)
+                    default: break;
                 }
+                t0 += tn;
             }
-            co += cb;
         }
+        co += cb;
     }
-    for (int co = coBegin; co < coEnd; co++)
-        for (long k = 0; k < (long)cin * taps; k++)
-            dw[(long)co * cin * taps + k] = HSUM(LOAD(part + (long)(co - coBegin) * pco + k * LANES));
 }
 #undef SK_WG_CASE

@@ -23,14 +23,14 @@ import Testing
     static var levels: [Int] { Array(1...Swift.max(1, DirectConvolution.hardwareLevel)).filter { $0 <= DirectConvolution.hardwareLevel } }
 
     static func run(_ c: Case, level: Int) -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
-        DirectConvolution.$maximumLevel.withValue(level) {
+        DirectConvolution.$ignoresShape.withValue(true) { DirectConvolution.$maximumLevel.withValue(level) {
             let x = Check.random(c.input, seed: 1).requiringGrad(), w = Check.random(c.weight, seed: 2).requiringGrad()
             let b = Check.random([c.weight[0]], seed: 3).requiringGrad()
             let y = x.conv2d(weight: w, bias: b, padding: c.padding)
             let r = Check.random(y.shape, seed: 4)
             (y * r).sum().backward()
             return (y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars)
-        }
+        } }
     }
 
     @Test(arguments: cases)
@@ -59,6 +59,18 @@ import Testing
             }
             #expect(err <= 1, "level \(level)")
         }
+    }
+
+    @Test func smallImagesWithWideKernelsKeepTheGEMMPath() throws {
+        try #require(DirectConvolution.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
+        // Koch conv4: 6×6 outputs computed on rows of 9 waste most lanes; tutorial conv2 does not.
+        let koch4 = ConvGeometry(batch: 1, inChannels: 128, height: 9, width: 9, outChannels: 256, kernelH: 4, kernelW: 4,
+                                 strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1)
+        let tutorial2 = ConvGeometry(batch: 1, inChannels: 16, height: 13, width: 13, outChannels: 32, kernelH: 3, kernelW: 3,
+                                     strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1)
+        #expect(!DirectConvolution.handles(koch4))
+        #expect(DirectConvolution.handles(tutorial2))
+        #expect(DirectConvolution.$ignoresShape.withValue(true) { DirectConvolution.handles(koch4) })
     }
 
     @Test func aCapOfZeroSelectsTheGEMMPath() {

@@ -28,18 +28,9 @@ void sk_conv_forward(int level, const float *x, long images, int cin, int h, int
                      const float *weight, const float *bias, int cout, int kh, int kw, int ph, int pw,
                      int cropTop, int cropLeft, int outH, int outW, float *y, float *scratch);
 
-/// Floats of the padded-input buffer and of the widened output-gradient buffer that `sk_conv_weight_grad` reads.
-long sk_conv_padded_input_count(long images, int cin, int h, int w, int ph, int pw);
-long sk_conv_wide_grad_count(long images, int cout, int h, int w, int kh, int kw, int ph, int pw);
-
-/// Prepares images [first, first + count): copies x into the zero-padded buffer `xp` (only when ph or pw > 0)
-/// and dy [images, cout, outH, outW] into `dyw`, laid out on the padded input's row width with zeros elsewhere.
-void sk_conv_weight_grad_prepare(const float *x, const float *dy, long first, long count, int cin, int h, int w,
-                                 int cout, int kh, int kw, int ph, int pw, float *xp, float *dyw);
-
-/// dw[co, ci, ky, kx] = Σ_n Σ_p dyw[n, co, p] · xp[n, ci, p + ky·Wp + kx] for co in [coBegin, coEnd), all ci;
-/// overwrites those rows of dw. `xp` is x itself when there is no padding.
-void sk_conv_weight_grad(int level, const float *xp, const float *dyw, long images, int cin, int h, int w,
+/// dw[co, ci, ky, kx] = Σ_n Σ_(y, x) dy[n, co, y, x] · pad(x)[n, ci, y + ky, x + kx] for co in [coBegin, coEnd),
+/// all ci; overwrites those rows of dw. x: [images, cin, h, w]; dy: [images, cout, outH, outW].
+void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
                          int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw);
 
 #ifdef __cplusplus

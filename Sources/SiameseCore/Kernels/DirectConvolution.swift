@@ -23,11 +23,27 @@ public enum DirectConvolution {
     /// A cap for the current task (tests compare the paths): 0 forces the im2col + GEMM path.
     @TaskLocal public static var maximumLevel = Int.max
 
+    /// Tests set this to run every eligible geometry direct, whatever its lane efficiency.
+    @TaskLocal static var ignoresShape = false
+
     /// The level used by convolutions started now.
     public static var level: Int { Swift.min(hardwareLevel, maximumLevel) }
 
     static func handles(_ geo: ConvGeometry) -> Bool {
-        level > 0 && geo.groups == 1 && geo.strideH == 1 && geo.strideW == 1 && geo.dilationH == 1 && geo.dilationW == 1
+        guard level > 0 && geo.groups == 1 && geo.strideH == 1 && geo.strideW == 1 && geo.dilationH == 1 && geo.dilationW == 1
+        else { return false }
+        return ignoresShape || geo.inChannels * geo.kernelH * geo.kernelW <= 64 || laneEfficiency(geo) >= 0.7
+    }
+
+    /// Share of vector lanes that compute kept outputs: each output row is computed on the padded input's full
+    /// width, so small images with wide kernels waste lanes (Koch conv4, 6×6 outputs on rows of 9: 56 %), and
+    /// there the GEMM path, which wastes none, is faster. Layers with a short inner dimension (first layers)
+    /// always run direct: their GEMMs are far slower still.
+    static func laneEfficiency(_ geo: ConvGeometry) -> Double {
+        let wp = geo.width + 2 * geo.padW
+        let span = (geo.outH - 1) * wp + geo.outW
+        let lanes = level >= 2 ? 16 : 8
+        return Double(geo.positions) / Double((span + lanes - 1) / lanes * lanes)
     }
 
     static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ geo: ConvGeometry) -> Tensor {
@@ -90,25 +106,15 @@ public enum DirectConvolution {
         let g = geo
         let (n, c, h, wd) = (g.batch, Int32(g.inChannels), Int32(g.height), Int32(g.width))
         let (o, kh, kw, ph, pw) = (Int32(g.outChannels), Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW))
-        let padded = g.padH > 0 || g.padW > 0
-        let xp = padded ? TensorStorage(uninitializedCount: sk_conv_padded_input_count(n, c, h, wd, ph, pw)) : nil
-        let dyw = TensorStorage(uninitializedCount: sk_conv_wide_grad_count(n, o, h, wd, kh, kw, ph, pw))
         let px = UncheckedSendable(value: x), pdy = UncheckedSendable(value: dy)
-        let pxp = UncheckedSendable(value: xp?.pointer), pdyw = UncheckedSendable(value: dyw.pointer)
-        parallelChunks(n, minChunk: 1) { images in
-            sk_conv_weight_grad_prepare(px.value, pdy.value, images.lowerBound, images.count, c, h, wd, o, kh, kw, ph, pw,
-                                        pxp.value, pdyw.value)
-        }
         let dw = TensorStorage(uninitializedCount: g.outChannels * g.inChannels * g.kernelH * g.kernelW)
         let pdw = UncheckedSendable(value: dw.pointer)
         let lvl = Int32(level)
-        let source = UncheckedSendable(value: padded ? UnsafePointer(xp!.pointer) : x)
         // Output-channel pairs per worker: each writes its own rows of dw, so no reduction across threads.
         parallelChunks((g.outChannels + 1) / 2, minChunk: 1) { pairs in
             let lo = Int32(pairs.lowerBound * 2), hi = Int32(Swift.min(g.outChannels, pairs.upperBound * 2))
-            sk_conv_weight_grad(lvl, source.value, UnsafePointer(pdyw.value), n, c, h, wd, o, kh, kw, ph, pw, lo, hi, pdw.value)
+            sk_conv_weight_grad(lvl, px.value, pdy.value, n, c, h, wd, o, kh, kw, ph, pw, lo, hi, pdw.value)
         }
-        withExtendedLifetime((xp, dyw)) {}
         return dw
     }
 }
