@@ -20,10 +20,10 @@ import Testing
     ]
 
     /// Levels to compare: the im2col path (0) and every instruction set this CPU has.
-    static var levels: [Int] { Array(1...Swift.max(1, DirectConvolution.hardwareLevel)).filter { $0 <= DirectConvolution.hardwareLevel } }
+    static var levels: [Int] { Array(1...Swift.max(1, SIMDKernels.hardwareLevel)).filter { $0 <= SIMDKernels.hardwareLevel } }
 
     static func run(_ c: Case, level: Int) -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
-        DirectConvolution.$ignoresShape.withValue(true) { DirectConvolution.$maximumLevel.withValue(level) {
+        DirectConvolution.$ignoresShape.withValue(true) { SIMDKernels.$maximumLevel.withValue(level) {
             let x = Check.random(c.input, seed: 1).requiringGrad(), w = Check.random(c.weight, seed: 2).requiringGrad()
             let b = Check.random([c.weight[0]], seed: 3).requiringGrad()
             let y = x.conv2d(weight: w, bias: b, padding: c.padding)
@@ -35,12 +35,12 @@ import Testing
 
     @Test(arguments: cases)
     func matchesTheGEMMPathAndTheDefinition(_ c: Case) throws {
-        try #require(DirectConvolution.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
+        try #require(SIMDKernels.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
         let reference = Self.run(c, level: 0)
         let x = Check.random(c.input, seed: 1), w = Check.random(c.weight, seed: 2), b = Check.random([c.weight[0]], seed: 3)
         let definition = ConvolutionTests.direct(x, w, bias: b, stride: (1, 1), padding: c.padding, dilation: (1, 1), groups: 1)
         for level in Self.levels {
-            #expect(DirectConvolution.$maximumLevel.withValue(level) { DirectConvolution.level } == level)
+            #expect(SIMDKernels.$maximumLevel.withValue(level) { SIMDKernels.level } == level)
             let direct = Self.run(c, level: level)
             #expect(Check.close(direct.y, definition, tolerance: 1e-4), "level \(level) forward")
             #expect(Check.close(direct.y, reference.y, tolerance: 1e-4), "level \(level) forward vs GEMM")
@@ -51,10 +51,10 @@ import Testing
     }
 
     @Test func finiteDifferencesThroughEachInstructionSet() throws {
-        try #require(DirectConvolution.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
+        try #require(SIMDKernels.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
         for level in Self.levels {
             let x = Check.random([2, 3, 6, 7], seed: 5), w = Check.random([5, 3, 3, 2], seed: 6), b = Check.random([5], seed: 7)
-            let err = DirectConvolution.$maximumLevel.withValue(level) {
+            let err = SIMDKernels.$maximumLevel.withValue(level) {
                 Check.gradientError([x, w, b]) { $0[0].conv2d(weight: $0[1], bias: $0[2], padding: (1, 2)) }
             }
             #expect(err <= 1, "level \(level)")
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func smallImagesWithWideKernelsKeepTheGEMMPath() throws {
-        try #require(DirectConvolution.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
+        try #require(SIMDKernels.hardwareLevel > 0, "no AVX2 on this CPU: the direct path is not used")
         // Koch conv4: 6×6 outputs computed on rows of 9 waste most lanes; tutorial conv2 does not.
         let koch4 = ConvGeometry(batch: 1, inChannels: 128, height: 9, width: 9, outChannels: 256, kernelH: 4, kernelW: 4,
                                  strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1)
@@ -76,8 +76,8 @@ import Testing
     @Test func aCapOfZeroSelectsTheGEMMPath() {
         let geo = ConvGeometry(batch: 1, inChannels: 1, height: 8, width: 8, outChannels: 2, kernelH: 3, kernelW: 3,
                                strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1)
-        #expect(DirectConvolution.$maximumLevel.withValue(0) { !DirectConvolution.handles(geo) })
-        #expect(DirectConvolution.handles(geo) == (DirectConvolution.hardwareLevel > 0))
+        #expect(SIMDKernels.$maximumLevel.withValue(0) { !DirectConvolution.handles(geo) })
+        #expect(DirectConvolution.handles(geo) == (SIMDKernels.hardwareLevel > 0))
         let strided = ConvGeometry(batch: 1, inChannels: 1, height: 8, width: 8, outChannels: 2, kernelH: 3, kernelW: 3,
                                    strideH: 2, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1)
         #expect(!DirectConvolution.handles(strided))

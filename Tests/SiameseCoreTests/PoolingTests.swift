@@ -44,4 +44,28 @@ import Testing
         let odd = Check.random([1, 2, 5, 5], seed: 32)
         #expect(odd.maxPool2d(kernel: (2, 2)).shape == [1, 2, 2, 2])
     }
+
+    /// The AVX-512 2×2 max-pool against the portable Swift loop: values, arg-max routing, ties, NaN, odd sizes,
+    /// and rows longer than one vector of windows.
+    @Test(arguments: [[3, 2, 7, 9], [2, 1, 26, 26], [1, 3, 12, 41], [2, 2, 36, 36]])
+    func vectorKernelMatchesThePortableLoop(_ shape: [Int]) throws {
+        try #require(SIMDKernels.hardwareLevel >= 2, "no AVX-512 on this CPU: the portable loop is the only path")
+        var values = Check.random(shape, seed: 11).scalars
+        for i in stride(from: 0, to: values.count - 1, by: 7) { values[i] = values[i + 1] }  // ties
+        values[5] = .nan
+        values[values.count / 2] = .infinity
+        let r = Check.random([shape[0], shape[1], shape[2] / 2, shape[3] / 2], seed: 12)
+        func run(_ level: Int) -> ([Float], [Float]) {
+            SIMDKernels.$maximumLevel.withValue(level) {
+                let x = Tensor(values, shape: shape).requiringGrad()
+                let y = x.maxPool2d(kernel: (2, 2))
+                (y * r).sum().backward()
+                return (y.scalars, x.grad!.scalars)
+            }
+        }
+        let (portable, vector) = (run(0), run(2))
+        #expect(portable.0.count == vector.0.count)
+        for (a, b) in zip(portable.0, vector.0) { #expect(a == b || (a.isNaN && b.isNaN)) }
+        for (a, b) in zip(portable.1, vector.1) { #expect(a == b || (a.isNaN && b.isNaN)) }
+    }
 }

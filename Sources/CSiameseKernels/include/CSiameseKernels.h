@@ -33,6 +33,14 @@ void sk_conv_forward(int level, const float *x, long images, int cin, int h, int
 void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
                          int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw);
 
+/// 2×2, stride-2 max-pool of `planes` planes [h, w] (no padding): y and argmax are [planes, h/2, w/2]; argmax holds
+/// each window's winner as a float offset within its plane (a later value wins if greater or NaN). Returns 0 and
+/// does nothing when `level` has no kernel for it (only AVX-512 has one).
+int sk_maxpool2x2_forward(int level, const float *x, long planes, int h, int w, float *y, float *argmax);
+
+/// Its backward: dx [planes, h, w] gets g at each window's argmax and 0 everywhere else. Returns 0 when not handled.
+int sk_maxpool2x2_backward(int level, const float *g, const float *argmax, long planes, int h, int w, float *dx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,27 +7,12 @@ import Foundation
 /// Why: the GEMM path writes a column matrix `kH·kW` times the input's size and reads it back (twice per training
 /// step), and a single-input-channel first layer makes a GEMM with an inner dimension of 9. Convolving in place
 /// removes both. Other geometries, and CPUs without AVX2, keep the im2col + GEMM path.
-///
-/// `SIAMESEKIT_SIMD=none|avx2|avx512` caps the instruction set for the whole process (for comparisons).
+/// ``SIMDKernels/level`` picks the instruction set (or none).
 public enum DirectConvolution {
-    /// The instruction set the kernels use: 0 = none, 1 = AVX2 + FMA, 2 = AVX-512F.
-    public static let hardwareLevel: Int = {
-        let detected = Int(sk_simd_level())
-        switch ProcessInfo.processInfo.environment["SIAMESEKIT_SIMD"]?.lowercased() {
-        case "none", "off", "0": return 0
-        case "avx2": return Swift.min(detected, 1)
-        default: return detected
-        }
-    }()
-
-    /// A cap for the current task (tests compare the paths): 0 forces the im2col + GEMM path.
-    @TaskLocal public static var maximumLevel = Int.max
-
     /// Tests set this to run every eligible geometry direct, whatever its lane efficiency.
     @TaskLocal static var ignoresShape = false
 
-    /// The level used by convolutions started now.
-    public static var level: Int { Swift.min(hardwareLevel, maximumLevel) }
+    static var level: Int { SIMDKernels.level }
 
     static func handles(_ geo: ConvGeometry) -> Bool {
         guard level > 0 && geo.groups == 1 && geo.strideH == 1 && geo.strideW == 1 && geo.dilationH == 1 && geo.dilationW == 1

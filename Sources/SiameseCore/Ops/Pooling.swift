@@ -1,3 +1,5 @@
+import CSiameseKernels
+
 extension Tensor {
     /// 2-D max pooling over NCHW input; padding counts as −∞. Backward routes each gradient to its arg-max.
     ///
@@ -15,7 +17,15 @@ extension Tensor {
         let argmax = argBox.pointer
         let src = UncheckedSendable(value: x.storage.pointer + x.offset), dst = UncheckedSendable(value: out.pointer)
         let arg = UncheckedSendable(value: argmax)
-        parallelChunks(p.planes, minChunk: 8) { planes in
+        let is2x2 = p.kernelH == 2 && p.kernelW == 2 && p.strideH == 2 && p.strideW == 2 && p.padH == 0 && p.padW == 0
+        let simd = Int32(SIMDKernels.level)
+        if is2x2 && simd >= 2 {
+            parallelChunks(p.planes, minChunk: 8) { planes in
+                let offset = planes.lowerBound * p.height * p.width, outOffset = planes.lowerBound * p.outH * p.outW
+                _ = sk_maxpool2x2_forward(simd, src.value + offset, planes.count, Int32(p.height), Int32(p.width),
+                                          dst.value + outOffset, arg.value + outOffset)
+            }
+        } else { parallelChunks(p.planes, minChunk: 8) { planes in
             for plane in planes {
                 let s = src.value + plane * p.height * p.width
                 let d = dst.value + plane * p.outH * p.outW, a = arg.value + plane * p.outH * p.outW
@@ -63,7 +73,7 @@ extension Tensor {
                     }
                 }
             }
-        }
+        } }
         let inShape = shape
         return Tensor(storage: out, shape: p.outShape).attaching(inputs: [self], name: "maxPool2d") { g in
             let gc = g.contiguous()
@@ -193,6 +203,15 @@ extension Kernels {
         let (height, width, outH, outW) = (p.height, p.width, p.outH, p.outW)
         let dx = TensorStorage(uninitializedCount: p.planes &* height &* width)
         let src = UncheckedSendable(value: g), arg = UncheckedSendable(value: argmax), dst = UncheckedSendable(value: dx.pointer)
+        let simd = Int32(SIMDKernels.level)
+        if simd >= 2 {
+            parallelChunks(p.planes, minChunk: 8) { planes in
+                let offset = planes.lowerBound * height * width, outOffset = planes.lowerBound * outH * outW
+                _ = sk_maxpool2x2_backward(simd, src.value + outOffset, arg.value + outOffset, planes.count, Int32(height),
+                                           Int32(width), dst.value + offset)
+            }
+            return dx
+        }
         parallelChunks(p.planes, minChunk: 8) { planes in
             for plane in planes {
                 let d = dst.value + plane &* height &* width
