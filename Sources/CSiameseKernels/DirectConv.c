@@ -151,6 +151,41 @@ static long wide_length(int h, int w, int kh, int kw, int ph, int pw) {
     return (L + 15) / 16 * 16;  // a multiple of both vector widths
 }
 
+static long dx_plane(int h, int w, int kh, int kw, int ph, int pw) {
+    const long Hp = h + 2L * ph, Wp = w + 2L * pw;
+    const long L = (Hp - kh) * Wp + (Wp - kw + 1);
+    const long span = Hp * Wp + wide_length(h, w, kh, kw, ph, pw) - L + 16;
+    return (span + 15) / 16 * 16;
+}
+
+long sk_conv_backward_input_scratch(int cin, int h, int w, int cout, int kh, int kw, int ph, int pw) {
+    return (long)cout * wide_length(h, w, kh, kw, ph, pw) + (long)cin * dx_plane(h, w, kh, kw, ph, pw) + 16;
+}
+
+void sk_conv_backward_input(int level, const float *dy, long images, int cin, int h, int w, const float *weight,
+                            int cout, int kh, int kw, int ph, int pw, float *dx, float *scratch) {
+#if defined(__x86_64__)
+    const int Hp = h + 2 * ph, Wp = w + 2 * pw;
+    const int outH = Hp - kh + 1, outW = Wp - kw + 1;
+    const long Lpad = wide_length(h, w, kh, kw, ph, pw), plane = dx_plane(h, w, kh, kw, ph, pw);
+    float *dyw = scratch, *dxp = scratch + (long)cout * Lpad;
+    int *off = malloc(sizeof(int) * (size_t)kh * kw);
+    if (!off) abort();
+    tap_offsets(kh, kw, Wp, off);
+    for (long n = 0; n < images; n++) {
+        const float *dyn = dy + n * cout * (long)outH * outW;
+        float *dxn = dx + n * cin * (long)h * w;
+        if (level >= 2) dx_image_avx512(dyn, cout, weight, cin, h, w, kh, kw, ph, pw, off, Lpad, plane, dyw, dxp, dxn);
+        else dx_image_avx2(dyn, cout, weight, cin, h, w, kh, kw, ph, pw, off, Lpad, plane, dyw, dxp, dxn);
+    }
+    free(off);
+#else
+    (void)level; (void)dy; (void)images; (void)cin; (void)h; (void)w; (void)weight; (void)cout; (void)kh; (void)kw;
+    (void)ph; (void)pw; (void)dx; (void)scratch;
+    abort();
+#endif
+}
+
 void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
                          int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw) {
 #if defined(__x86_64__)

@@ -135,6 +135,84 @@ SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, co
 }
 #undef SK_FWD_CASE
 
+// Input gradient, scatter form: for each tap t, acc[c][j] = Σ_co w[co, ci0 + c, t] · dyw[co, p0 + 16j], added into
+// dxp[ci0 + c, p0 + 16j + off[t]] (dyw is zero outside the valid outputs, so the extra lanes add zeros).
+static SK_TARGET __attribute__((always_inline)) inline void
+SK_NAME(dx_block)(const float *dyw, long Lpad, int cout, const float *w, int cin, int taps, const int *off, int ci0,
+                  long p0, float *dxp, long dxPlane, const int CB, const int PB) {
+    const long wco = (long)cin * taps;
+    for (int t = 0; t < taps; t++) {
+        VEC acc[4][6];
+        SK_UNROLL
+        for (int c = 0; c < CB; c++)
+            SK_UNROLL
+            for (int j = 0; j < PB; j++) acc[c][j] = ZERO();
+        const float *wt = w + (long)ci0 * taps + t;
+        for (int co = 0; co < cout; co++) {
+            const float *d = dyw + (long)co * Lpad + p0;
+            VEC v[6];
+            SK_UNROLL
+            for (int j = 0; j < PB; j++) v[j] = LOAD(d + j * LANES);
+            SK_UNROLL
+            for (int c = 0; c < CB; c++) {
+                const VEC b = SET1(wt[co * wco + (long)c * taps]);
+                SK_UNROLL
+                for (int j = 0; j < PB; j++) acc[c][j] = FMA(b, v[j], acc[c][j]);
+            }
+        }
+        SK_UNROLL
+        for (int c = 0; c < CB; c++) {
+            float *q = dxp + (long)(ci0 + c) * dxPlane + p0 + off[t];
+            SK_UNROLL
+            for (int j = 0; j < PB; j++) STORE(q + j * LANES, ADD(LOAD(q + j * LANES), acc[c][j]));
+        }
+    }
+}
+
+#define SK_DX_CASE(CB, PB) \
+    case CB * 8 + PB: SK_NAME(dx_block)(dyw, Lpad, cout, w, cin, taps, off, ci, p0, dxp, dxPlane, CB, PB); break;
+
+// One image's input gradient: dy [cout, outH, outW] → dx [cin, h, w], through the padded plane dxp
+// ([cin, dxPlane], dxPlane ≥ Hp·Wp + Lpad − L + 16) and the widened dyw ([cout, Lpad]).
+static SK_TARGET void
+SK_NAME(dx_image)(const float *dy, int cout, const float *w, int cin, int h, int wd, int kh, int kw, int ph, int pw,
+                  const int *off, long Lpad, long dxPlane, float *dyw, float *dxp, float *dx) {
+    const int Hp = h + 2 * ph, Wp = wd + 2 * pw;
+    const int outH = Hp - kh + 1, outW = Wp - kw + 1;
+    const int taps = kh * kw;
+    for (int co = 0; co < cout; co++)
+        SK_NAME(widen_rows)(dy + (long)co * outH * outW, outH, outW, Wp, dyw + (long)co * Lpad, Lpad);
+    for (long i = 0; i < (long)cin * dxPlane; i += LANES) STORE(dxp + i, ZERO());
+    const long nvec = Lpad / LANES;
+    const long blocks = (nvec + FWD_PB_MAX - 1) / FWD_PB_MAX;
+    const int pbBase = (int)((nvec + blocks - 1) / blocks);
+    for (int ci = 0; ci < cin;) {
+        const int cb = cin - ci >= 4 ? 4 : (cin - ci >= 2 ? 2 : 1);
+        for (long v = 0; v < nvec;) {
+            const int pb = (int)(nvec - v < pbBase ? nvec - v : pbBase);
+            const long p0 = v * LANES;
+            switch (cb * 8 + pb) {
+                SK_DX_CASE(4, 1) SK_DX_CASE(4, 2) SK_DX_CASE(4, 3) SK_DX_CASE(4, 4) SK_DX_CASE(4, 5) SK_DX_CASE(4, 6)
+                SK_DX_CASE(2, 1) SK_DX_CASE(2, 2) SK_DX_CASE(2, 3) SK_DX_CASE(2, 4) SK_DX_CASE(2, 5) SK_DX_CASE(2, 6)
+                SK_DX_CASE(1, 1) SK_DX_CASE(1, 2) SK_DX_CASE(1, 3) SK_DX_CASE(1, 4) SK_DX_CASE(1, 5) SK_DX_CASE(1, 6)
+                default: break;
+            }
+            v += pb;
+        }
+        ci += cb;
+    }
+    for (int c = 0; c < cin; c++)
+        for (int r = 0; r < h; r++) {
+            const float *s = dxp + (long)c * dxPlane + (long)(r + ph) * Wp + pw;
+            float *d = dx + ((long)c * h + r) * wd;
+            for (int x0 = 0; x0 < wd; x0 += LANES) {
+                const MASK_T m = MASK_FOR(wd - x0);
+                STOREM(d + x0, m, LOADM(m, s + x0));
+            }
+        }
+}
+#undef SK_DX_CASE
+
 // acc[c][t] += dyw[n, c, p] · xp[n, p + off[t]] over images and positions; CB ≤ 2, T ≤ 12. The vector partial
 // sums are added into part[c·pco + 16·t] (the first LANES of 16 floats).
 static SK_TARGET __attribute__((always_inline)) inline void

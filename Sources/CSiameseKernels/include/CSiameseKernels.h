@@ -28,6 +28,15 @@ void sk_conv_forward(int level, const float *x, long images, int cin, int h, int
                      const float *weight, const float *bias, int cout, int kh, int kw, int ph, int pw,
                      int cropTop, int cropLeft, int outH, int outW, float *y, float *scratch);
 
+/// Floats of scratch that `sk_conv_backward_input` needs per call.
+long sk_conv_backward_input_scratch(int cin, int h, int w, int cout, int kh, int kw, int ph, int pw);
+
+/// dx[n, ci] = Σ_co Σ_taps w[co, ci, ky, kx] · dy[n, co] shifted by (ky, kx), cropped by the padding: the input
+/// gradient of `sk_conv_forward`, scattered tap by tap from dy (so no work is spent on a zero border).
+/// dy: [images, cout, outH, outW]; weight: [cout, cin, kh, kw]; dx: [images, cin, h, w] (overwritten).
+void sk_conv_backward_input(int level, const float *dy, long images, int cin, int h, int w, const float *weight,
+                            int cout, int kh, int kw, int ph, int pw, float *dx, float *scratch);
+
 /// dw[co, ci, ky, kx] = Σ_n Σ_(y, x) dy[n, co, y, x] · pad(x)[n, ci, y + ky, x + kx] for co in [coBegin, coEnd),
 /// all ci; overwrites those rows of dw. x: [images, cin, h, w]; dy: [images, cout, outH, outW].
 void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,

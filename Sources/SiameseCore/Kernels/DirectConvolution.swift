@@ -53,36 +53,22 @@ public enum DirectConvolution {
         return Tensor(storage: out, shape: [geo.batch, geo.outChannels, geo.outH, geo.outW])
     }
 
-    /// dx = the full correlation of dy with the flipped, transposed kernel, cropped by the padding.
+    /// dx: each tap's share of dy, summed over output channels, added into the (padded) input plane.
     static func inputGradient(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ geo: ConvGeometry) -> TensorStorage {
-        let (o, c, kh, kw) = (geo.outChannels, geo.inChannels, geo.kernelH, geo.kernelW)
-        let flipped = TensorStorage(uninitializedCount: c * o * kh * kw)
-        for co in 0..<o {
-            for ci in 0..<c {
-                for ky in 0..<kh {
-                    for kx in 0..<kw {
-                        flipped.pointer[((ci * o + co) * kh + kh - 1 - ky) * kw + kw - 1 - kx] = w[((co * c + ci) * kh + ky) * kw + kx]
-                    }
-                }
-            }
-        }
-        let dx = TensorStorage(uninitializedCount: geo.batch * c * geo.height * geo.width)
-        let lvl = Int32(level)
-        let pdy = UncheckedSendable(value: dy), pw = UncheckedSendable(value: UnsafePointer(flipped.pointer))
-        let pdx = UncheckedSendable(value: dx.pointer)
         let g = geo
-        let outImage = o * geo.positions, inImage = c * geo.height * geo.width
-        let scratch = sk_conv_forward_scratch(Int32(o), Int32(g.outH), Int32(g.outW), Int32(c), Int32(kh), Int32(kw),
-                                              Int32(kh - 1), Int32(kw - 1))
-        parallelChunks(geo.batch, minChunk: 1) { images in
+        let (c, h, wd, o) = (Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.outChannels))
+        let (kh, kw, ph, pw) = (Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW))
+        let dx = TensorStorage(uninitializedCount: g.batch * g.inChannels * g.height * g.width)
+        let lvl = Int32(level)
+        let pdy = UncheckedSendable(value: dy), pw8 = UncheckedSendable(value: w), pdx = UncheckedSendable(value: dx.pointer)
+        let outImage = g.outChannels * g.positions, inImage = g.inChannels * g.height * g.width
+        let scratch = sk_conv_backward_input_scratch(c, h, wd, o, kh, kw, ph, pw)
+        parallelChunks(g.batch, minChunk: 1) { images in
             let buffer = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
             defer { buffer.deallocate() }
-            sk_conv_forward(lvl, pdy.value + images.lowerBound * outImage, images.count, Int32(o), Int32(g.outH), Int32(g.outW),
-                            pw.value, nil, Int32(c), Int32(kh), Int32(kw), Int32(kh - 1), Int32(kw - 1),
-                            Int32(g.padH), Int32(g.padW), Int32(g.height), Int32(g.width),
-                            pdx.value + images.lowerBound * inImage, buffer)
+            sk_conv_backward_input(lvl, pdy.value + images.lowerBound * outImage, images.count, c, h, wd, pw8.value, o,
+                                   kh, kw, ph, pw, pdx.value + images.lowerBound * inImage, buffer)
         }
-        withExtendedLifetime(flipped) {}
         return dx
     }
 
