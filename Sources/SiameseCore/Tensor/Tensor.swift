@@ -91,6 +91,12 @@ public struct Tensor: @unchecked Sendable {
         return Array(UnsafeBufferPointer(start: c.storage.pointer + c.offset, count: c.count))
     }
 
+    /// Calls `body` with the elements in row-major order, without copying when the tensor is contiguous.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        let c = contiguous()
+        return try withExtendedLifetime(c) { try body(UnsafeBufferPointer(start: c.storage.pointer + c.offset, count: c.count)) }
+    }
+
     /// The single value of a one-element tensor.
     public var item: Float {
         check(count == 1, "item: tensor of shape \(shape) has \(count) elements, expected 1")

@@ -38,24 +38,32 @@ public class Adam: Optimizer {
         stepCount += 1
         let t = Float(stepCount)
         let c1 = 1 - powf(beta1, t), c2 = 1 - powf(beta2, t)
+        let step = learningRate / c1, c2Root = c2.squareRoot()
+        let (beta1, beta2, epsilon, weightDecay) = (self.beta1, self.beta2, self.epsilon, self.weightDecay)
+        let coupledDecay = decoupled ? 0 : weightDecay
         for (name, p) in parameters where !p.isFrozen {
-            guard let gradient = p.gradientValues else { continue }
-            var m = slots.get("\(name).exp_avg", count: gradient.count)
-            var v = slots.get("\(name).exp_avg_sq", count: gradient.count)
-            p.withMutableValues { w in
-                if decoupled && weightDecay != 0 { for i in 0..<w.count { w[i] *= 1 - learningRate * weightDecay } }
-                let step = learningRate / c1
-                let c2Root = c2.squareRoot()
-                for i in 0..<w.count {
-                    var g = gradient[i]
-                    if !decoupled && weightDecay != 0 { g += weightDecay * w[i] }
-                    m[i] = beta1 * m[i] + (1 - beta1) * g
-                    v[i] = beta2 * v[i] + (1 - beta2) * g * g
-                    w[i] -= step * m[i] / (v[i].squareRoot() / c2Root + epsilon)
+            guard let grad = p.grad else { continue }
+            if decoupled && weightDecay != 0 {
+                let shrink = 1 - learningRate * weightDecay
+                p.withMutableValues { w in for i in 0..<w.count { w[i] *= shrink } }
+            }
+            // In place over raw buffers: copying the moments in and out of the slot store each step, and
+            // bounds-checked indexing, made this loop cost more than the fully connected layers' products.
+            grad.withUnsafeBufferPointer { g in
+                slots.update("\(name).exp_avg", "\(name).exp_avg_sq", count: g.count) { m, v in
+                    p.withMutableValues { w in
+                        let (pg, pm, pv, pw) = (g.baseAddress!, m.baseAddress!, v.baseAddress!, w.baseAddress!)
+                        for i in 0..<g.count {
+                            let gi = pg[i] + coupledDecay * pw[i]
+                            let mi = beta1 * pm[i] + (1 - beta1) * gi
+                            let vi = beta2 * pv[i] + (1 - beta2) * gi * gi
+                            pm[i] = mi
+                            pv[i] = vi
+                            pw[i] -= step * mi / (vi.squareRoot() / c2Root + epsilon)
+                        }
+                    }
                 }
             }
-            slots.set("\(name).exp_avg", m)
-            slots.set("\(name).exp_avg_sq", v)
         }
     }
 

@@ -46,6 +46,19 @@ final class SlotStore {
     private(set) var slots: [String: [Float]] = [:]
 
     func get(_ key: String, count: Int) -> [Float] { slots[key] ?? [Float](repeating: 0, count: count) }
+
+    /// Runs `body` on two slots' values in place (zeros if new). The arrays are taken out of the store for the
+    /// call, so they are uniquely referenced and nothing is copied per step.
+    func update<R>(_ first: String, _ second: String, count: Int,
+                   _ body: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> R) -> R {
+        var a = slots.removeValue(forKey: first) ?? [Float](repeating: 0, count: count)
+        var b = slots.removeValue(forKey: second) ?? [Float](repeating: 0, count: count)
+        defer {
+            slots[first] = a
+            slots[second] = b
+        }
+        return a.withUnsafeMutableBufferPointer { pa in b.withUnsafeMutableBufferPointer { pb in body(pa, pb) } }
+    }
     func has(_ key: String) -> Bool { slots[key] != nil }
     func set(_ key: String, _ values: [Float]) { slots[key] = values }
 
