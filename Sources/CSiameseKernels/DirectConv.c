@@ -187,7 +187,7 @@ void sk_conv_backward_input(int level, const float *dy, long images, int cin, in
 }
 
 void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
-                         int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw) {
+                         int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw, float *db) {
 #if defined(__x86_64__)
     const int Hp = h + 2 * ph, Wp = w + 2 * pw;
     const int outH = Hp - kh + 1, outW = Wp - kw + 1;
@@ -206,6 +206,8 @@ void sk_conv_weight_grad(int level, const float *x, const float *dy, long images
     float *xp = padded ? malloc(sizeof(float) * (size_t)(chunk * cin * plane)) : NULL;
     if (!off || !part || !dyw || (padded && !xp)) abort();
     tap_offsets(kh, kw, Wp, off);
+    if (db)
+        for (int c = coBegin; c < coEnd; c++) db[c] = 0.0f;
     for (long n0 = 0; n0 < images; n0 += chunk) {
         const long count = images - n0 < chunk ? images - n0 : chunk;
         // This chunk's output gradient on the padded row width (zeros past each row), and its padded input.
@@ -215,6 +217,9 @@ void sk_conv_weight_grad(int level, const float *x, const float *dy, long images
                 float *dst = dyw + (n * channels + c) * Lpad;
                 if (level >= 2) widen_rows_avx512(src, outH, outW, Wp, dst, Lpad);
                 else widen_rows_avx2(src, outH, outW, Wp, dst, Lpad);
+                // The bias gradient while this plane is in cache (images in order, so results do not depend on
+                // how the channels are split over threads).
+                if (db) db[coBegin + c] += level >= 2 ? sum_avx512(src, (long)outH * outW) : sum_avx2(src, (long)outH * outW);
             }
             const float *xn = x + (n0 + n) * cin * (long)h * w;
             if (padded && level >= 2) pad_image_avx512(xn, cin, h, w, ph, pw, xp + n * cin * plane);
@@ -239,7 +244,7 @@ void sk_conv_weight_grad(int level, const float *x, const float *dy, long images
     free(off);
 #else
     (void)level; (void)x; (void)dy; (void)images; (void)cin; (void)h; (void)w; (void)cout; (void)kh; (void)kw;
-    (void)ph; (void)pw; (void)coBegin; (void)coEnd; (void)dw;
+    (void)ph; (void)pw; (void)coBegin; (void)coEnd; (void)dw; (void)db;
     abort();
 #endif
 }

@@ -135,6 +135,13 @@ SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, co
 }
 #undef SK_FWD_CASE
 
+// Σ src[0..<count], vector partial sums (the bias gradient of one output plane).
+static SK_TARGET float SK_NAME(sum)(const float *src, long count) {
+    VEC acc = ZERO();
+    for (long i = 0; i < count; i += LANES) acc = ADD(acc, LOADM(MASK_FOR(count - i), src + i));
+    return HSUM(acc);
+}
+
 // Input gradient, scatter form: for each tap t, acc[c][j] = Σ_co w[co, ci0 + c, t] · dyw[co, p0 + 16j], added into
 // dxp[ci0 + c, p0 + 16j + off[t]] (dyw is zero outside the valid outputs, so the extra lanes add zeros).
 static SK_TARGET __attribute__((always_inline)) inline void

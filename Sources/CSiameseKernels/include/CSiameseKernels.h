@@ -38,9 +38,10 @@ void sk_conv_backward_input(int level, const float *dy, long images, int cin, in
                             int cout, int kh, int kw, int ph, int pw, float *dx, float *scratch);
 
 /// dw[co, ci, ky, kx] = Σ_n Σ_(y, x) dy[n, co, y, x] · pad(x)[n, ci, y + ky, x + kx] for co in [coBegin, coEnd),
-/// all ci; overwrites those rows of dw. x: [images, cin, h, w]; dy: [images, cout, outH, outW].
+/// all ci; overwrites those rows of dw, and, when db is not NULL, db[co] = Σ dy[n, co] for the same channels.
+/// x: [images, cin, h, w]; dy: [images, cout, outH, outW].
 void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
-                         int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw);
+                         int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw, float *db);
 
 /// 2×2, stride-2 max-pool of `planes` planes [h, w] (no padding): y and argmax are [planes, h/2, w/2]; argmax holds
 /// each window's winner as a float offset within its plane (a later value wins if greater or NaN). Returns 0 and

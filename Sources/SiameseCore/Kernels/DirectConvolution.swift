@@ -73,19 +73,23 @@ public enum DirectConvolution {
     }
 
     /// dw[co, ci, ky, kx] = Σ over images and output positions of dy · the input under that tap.
-    static func weightGradient(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ geo: ConvGeometry) -> TensorStorage {
+    /// With `bias`, also the bias gradient (Σ dy per channel), from the planes the weight gradient reads anyway.
+    static func weightGradient(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ geo: ConvGeometry,
+                               bias: Bool) -> (TensorStorage, TensorStorage?) {
         let g = geo
         let (n, c, h, wd) = (g.batch, Int32(g.inChannels), Int32(g.height), Int32(g.width))
         let (o, kh, kw, ph, pw) = (Int32(g.outChannels), Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW))
         let px = UncheckedSendable(value: x), pdy = UncheckedSendable(value: dy)
         let dw = TensorStorage(uninitializedCount: g.outChannels * g.inChannels * g.kernelH * g.kernelW)
         let pdw = UncheckedSendable(value: dw.pointer)
+        let db = bias ? TensorStorage(uninitializedCount: g.outChannels) : nil
+        let pdb = UncheckedSendable(value: db?.pointer)
         let lvl = Int32(level)
         // Output-channel pairs per worker: each writes its own rows of dw, so no reduction across threads.
         parallelChunks((g.outChannels + 1) / 2, minChunk: 1) { pairs in
             let lo = Int32(pairs.lowerBound * 2), hi = Int32(Swift.min(g.outChannels, pairs.upperBound * 2))
-            sk_conv_weight_grad(lvl, px.value, pdy.value, n, c, h, wd, o, kh, kw, ph, pw, lo, hi, pdw.value)
+            sk_conv_weight_grad(lvl, px.value, pdy.value, n, c, h, wd, o, kh, kw, ph, pw, lo, hi, pdw.value, pdb.value)
         }
-        return dw
+        return (dw, db)
     }
 }

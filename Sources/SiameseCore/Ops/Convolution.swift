@@ -107,9 +107,12 @@ extension Kernels {
         if DirectConvolution.handles(geo) {
             let pdy = UnsafePointer(dy.storage.pointer + dy.offset)
             let dx = needInput ? DirectConvolution.inputGradient(pdy, w.storage.pointer + w.offset, geo) : nil
-            let dw = needWeight ? DirectConvolution.weightGradient(pdy, x.storage.pointer + x.offset, geo) : nil
-            return (dx.map { Tensor(storage: $0, shape: x.shape) }, dw.map { Tensor(storage: $0, shape: w.shape) },
-                    needBias ? dy.sum(axes: [0, 2, 3]) : nil)
+            if needWeight {
+                let (dw, db) = DirectConvolution.weightGradient(pdy, x.storage.pointer + x.offset, geo, bias: needBias)
+                return (dx.map { Tensor(storage: $0, shape: x.shape) }, Tensor(storage: dw, shape: w.shape),
+                        db.map { Tensor(storage: $0, shape: [geo.outChannels]) })
+            }
+            return (dx.map { Tensor(storage: $0, shape: x.shape) }, nil, needBias ? dy.sum(axes: [0, 2, 3]) : nil)
         }
         let chunk = geo.imagesPerChunk()
         let og = geo.outChannels / geo.groups
