@@ -16,6 +16,15 @@ extern "C" {
 /// 1 = AVX2 + FMA, 2 = AVX-512F.
 int sk_simd_level(void);
 
+/// A spin-wait hint to the CPU (x86 `pause`; nothing elsewhere).
+static inline void sk_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
 /// Floats of scratch that `sk_conv_forward` needs per call.
 long sk_conv_forward_scratch(int cin, int h, int w, int cout, int kh, int kw, int ph, int pw);
 
