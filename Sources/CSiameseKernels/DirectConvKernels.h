@@ -85,7 +85,7 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
 #define SK_FWD_CASE(CB, PB) \
     case CB * 8 + PB: SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, CB, PB); break;
 
-// One image: wide output of every channel into `wide` ([cout, ldo]), then the crop (plus bias) into y.
+// One image: wide output of each block of channels into `wide` ([cout, ldo]), then its crop (plus bias) into y.
 static SK_TARGET void
 SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, const float *bias, int cout,
                     int kh, int kw, const int *off, int cropTop, int cropLeft, int outH, int outW,
@@ -116,21 +116,21 @@ SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, co
             }
             v += pb;
         }
-        co += cb;
-    }
-    for (int co = 0; co < cout; co++) {
-        const float b = bias ? bias[co] : 0.0f;
-        const float *src = wide + (long)co * ldo;
-        float *dst = y + (long)co * outH * outW;
-        const VEC bv = SET1(b);
-        for (int r = 0; r < outH; r++) {
-            const float *s = src + (long)r * Wi;
-            float *d = dst + (long)r * outW;
-            for (int x0 = 0; x0 < outW; x0 += LANES) {
-                const MASK_T m = MASK_FOR(outW - x0);
-                STOREM(d + x0, m, ADD(LOADM(m, s + x0), bv));
+        // Crop these channels (plus bias) while their wide rows are still in L1.
+        for (int c = co; c < co + cb; c++) {
+            const float *src = wide + (long)c * ldo;
+            float *dst = y + (long)c * outH * outW;
+            const VEC bv = SET1(bias ? bias[c] : 0.0f);
+            for (int r = 0; r < outH; r++) {
+                const float *s = src + (long)r * Wi;
+                float *d = dst + (long)r * outW;
+                for (int x0 = 0; x0 < outW; x0 += LANES) {
+                    const MASK_T m = MASK_FOR(outW - x0);
+                    STOREM(d + x0, m, ADD(LOADM(m, s + x0), bv));
+                }
             }
         }
+        co += cb;
     }
 }
 #undef SK_FWD_CASE
