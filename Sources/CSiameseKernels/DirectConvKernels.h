@@ -26,7 +26,9 @@ SK_NAME(pad_image)(const float *x, int cin, int h, int w, int ph, int pw, float 
             const float *line = src + (long)(r - ph) * w - pw;  // masked: only lanes inside the row are read
             for (int x0 = 0; x0 < Wp; x0 += LANES) {
                 const VEC v = inside ? LOADM(SK_RANGE(pw - x0, pw + w - x0), line + x0) : ZERO();
-                STOREM(row + x0, MASK_FOR(Wp - x0), v);
+                // A full vector may spill into the next row (written after); the plane's last one is masked.
+                if ((long)r * Wp + x0 + LANES <= (long)Hp * Wp) STORE(row + x0, v);
+                else STOREM(row + x0, MASK_FOR(Wp - x0), v);
             }
         }
     }
@@ -41,8 +43,10 @@ SK_NAME(widen_rows)(const float *src, int rows, int cols, int Wp, float *dst, lo
         for (int x0 = 0; x0 < Wp; x0 += LANES) {
             const long kept = (long)r * Wp + x0;
             if (kept >= length) break;
-            const long room = length - kept < Wp - x0 ? length - kept : Wp - x0;
-            STOREM(row + x0, MASK_FOR(room), LOADM(MASK_FOR(cols - x0), line + x0));
+            const VEC v = x0 + LANES <= cols ? LOAD(line + x0) : LOADM(MASK_FOR(cols - x0), line + x0);
+            // A full vector may spill into the next row, which is written after; never past `length`.
+            if (kept + LANES <= length) STORE(row + x0, v);
+            else STOREM(row + x0, MASK_FOR(length - kept), v);
         }
     }
     for (long p = (long)rows * Wp; p < length; p++) dst[p] = 0.0f;
@@ -51,7 +55,7 @@ SK_NAME(widen_rows)(const float *src, int rows, int cols, int Wp, float *dst, lo
 // acc[c][j] += w[c, ci, t] · in[ci, p0 + 16j + off[t]] over all ci and taps, for CB output channels and PB vectors.
 static SK_TARGET __attribute__((always_inline)) inline void
 SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int taps, const float *w, long wco,
-                   long p0, long L, float *out, long ldo, const int CB, const int PB) {
+                   long p0, long L, float *out, long ldo, const int CB, const int PB, const int MASKED) {
     VEC acc[4][6];
     MASK_T m[6];
     SK_UNROLL
@@ -67,7 +71,7 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
             const float *s = src + off[t];
             VEC v[6];
             SK_UNROLL
-            for (int j = 0; j < PB; j++) v[j] = LOADM(m[j], s + j * LANES);
+            for (int j = 0; j < PB; j++) v[j] = MASKED ? LOADM(m[j], s + j * LANES) : LOAD(s + j * LANES);
             SK_UNROLL
             for (int c = 0; c < CB; c++) {
                 VEC b = SET1(wc[c * wco + t]);
@@ -79,11 +83,16 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
     SK_UNROLL
     for (int c = 0; c < CB; c++)
         SK_UNROLL
-        for (int j = 0; j < PB; j++) STOREM(out + c * ldo + p0 + j * LANES, m[j], acc[c][j]);
+        for (int j = 0; j < PB; j++) STORE(out + c * ldo + p0 + j * LANES, acc[c][j]);  // rows of ldo ≥ nvec·LANES
 }
 
+// Masked loads only in the last block: AVX2's masked moves are slow on some CPUs (AMD), and elsewhere every lane
+// read lies inside the plane.
 #define SK_FWD_CASE(CB, PB) \
-    case CB * 8 + PB: SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, CB, PB); break;
+    case CB * 8 + PB: \
+        if (p0 + PB * LANES <= L) SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, CB, PB, 0); \
+        else SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, CB, PB, 1); \
+        break;
 
 // One image: wide output of each block of channels into `wide` ([cout, ldo]), then its crop (plus bias) into y.
 static SK_TARGET void
@@ -124,9 +133,12 @@ SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, co
             for (int r = 0; r < outH; r++) {
                 const float *s = src + (long)r * Wi;
                 float *d = dst + (long)r * outW;
+                // Full vectors may spill into the next row of this plane, which is written after; only the
+                // plane's last vector is masked (the wide buffer has slack for the unmasked reads).
                 for (int x0 = 0; x0 < outW; x0 += LANES) {
-                    const MASK_T m = MASK_FOR(outW - x0);
-                    STOREM(d + x0, m, ADD(LOADM(m, s + x0), bv));
+                    const VEC v = ADD(LOAD(s + x0), bv);
+                    if ((long)r * outW + x0 + LANES <= (long)outH * outW) STORE(d + x0, v);
+                    else STOREM(d + x0, MASK_FOR(outW - x0), v);
                 }
             }
         }
@@ -213,8 +225,9 @@ SK_NAME(dx_image)(const float *dy, int cout, const float *w, int cin, int h, int
             const float *s = dxp + (long)c * dxPlane + (long)(r + ph) * Wp + pw;
             float *d = dx + ((long)c * h + r) * wd;
             for (int x0 = 0; x0 < wd; x0 += LANES) {
-                const MASK_T m = MASK_FOR(wd - x0);
-                STOREM(d + x0, m, LOADM(m, s + x0));
+                const VEC v = LOAD(s + x0);  // dxp rows have slack past the plane
+                if ((long)r * wd + x0 + LANES <= (long)h * wd) STORE(d + x0, v);
+                else STOREM(d + x0, MASK_FOR(wd - x0), v);
             }
         }
 }
@@ -233,7 +246,18 @@ SK_NAME(wgrad_block)(const float *xp, long xImage, const float *dyw, long dyImag
     for (long n = 0; n < images; n++) {
         const float *src = xp + n * xImage;
         const float *d = dyw + n * dyImage;
-        for (long p0 = 0; p0 < Lpad; p0 += LANES) {
+        long p0 = 0;
+        for (; p0 + LANES <= L; p0 += LANES) {
+            const VEC d0 = LOAD(d + p0);
+            const VEC d1 = CB > 1 ? LOAD(d + Lpad + p0) : ZERO();
+            SK_UNROLL
+            for (int t = 0; t < T; t++) {
+                const VEC v = LOAD(src + p0 + off[t]);
+                acc[0][t] = FMA(d0, v, acc[0][t]);
+                if (CB > 1) acc[1][t] = FMA(d1, v, acc[1][t]);
+            }
+        }
+        for (; p0 < Lpad; p0 += LANES) {  // the tail: lanes past L would read past the plane
             const MASK_T m = MASK_FOR(L - p0);
             const VEC d0 = LOAD(d + p0);
             const VEC d1 = CB > 1 ? LOAD(d + Lpad + p0) : ZERO();
