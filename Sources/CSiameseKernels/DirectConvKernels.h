@@ -1,6 +1,6 @@
-// Not an ordinary header. The direct-convolution kernels, written once over a small vector vocabulary and included by DirectConv.c once
-// per instruction set (AVX2 + FMA, AVX-512F). The including file defines SK_TARGET, SK_NAME, VEC, LANES, MASK_T,
-// MASK_FOR, LOADM, LOAD, STORE, STOREM, ZERO, SET1, FMA, ADD, HSUM, FWD_PB_MAX and WG_T_MAX.
+// Not an ordinary header: DirectConv.c includes it once per instruction set (AVX2 + FMA, AVX-512F), each time
+// with its own definitions of SK_TARGET, SK_NAME, VEC, LANES, MASK_T, MASK_FOR, MASK_AND_NOT, LOADM, LOAD, STORE,
+// STOREM, ZERO, SET1, FMA, ADD, HSUM, FWD_PB_MAX and WG_T_MAX, so the kernels are written once.
 //
 // "Wide" positions: on an input plane of width Wi, the valid output at row y, column x sits at p = y·Wi + x, and
 // its window starts at input offset p. Every kernel tap is then one constant offset (ky·Wi + kx), so a run of

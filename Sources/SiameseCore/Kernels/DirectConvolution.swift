@@ -8,7 +8,7 @@ import Foundation
 /// step), and a single-input-channel first layer makes a GEMM with an inner dimension of 9. Convolving in place
 /// removes both. Other geometries, and CPUs without AVX2, keep the im2col + GEMM path.
 /// ``SIMDKernels/level`` picks the instruction set (or none).
-public enum DirectConvolution {
+enum DirectConvolution {
     /// Tests set this to run every eligible geometry direct, whatever its lane efficiency.
     @TaskLocal static var ignoresShape = false
 

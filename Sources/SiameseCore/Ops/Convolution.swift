@@ -9,7 +9,7 @@ extension Tensor {
     /// - Returns: `[batch, outChannels, outH, outW]`, with `outH = (H + 2·padH − dilationH·(kH − 1) − 1) / strideH + 1`.
     ///
     /// Stride-1 ungrouped convolutions run as direct AVX2/AVX-512 kernels where the CPU has them
-    /// (``DirectConvolution``); the rest as im2col plus one GEMM per group over chunks of images.
+    /// (see ``SIMDKernels``); the rest as im2col plus one GEMM per group over chunks of images.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
                        dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
         check(rank == 4, "conv2d: input must be [N, C, H, W], got \(shape)")
