@@ -89,4 +89,12 @@ import Testing
         #expect(pool.statistics.pooledBytes <= pool.capacityBytes)
         pool.drain()
     }
+
+    @Test func unsafeBufferPointerReadsRowMajorOrderOfViews() {
+        let x = Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
+        #expect(x.withUnsafeBufferPointer { Array($0) } == [1, 2, 3, 4, 5, 6])
+        // A transposed view is read in its own row-major order (through a contiguous copy).
+        #expect(x.transposed().withUnsafeBufferPointer { Array($0) } == [1, 4, 2, 5, 3, 6])
+        #expect(x.narrowed(axis: 0, start: 1, length: 1).withUnsafeBufferPointer { Array($0) } == [4, 5, 6])
+    }
 }
