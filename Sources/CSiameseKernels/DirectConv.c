@@ -47,6 +47,7 @@ int sk_simd_level(void) {
 #define MASK_AND_NOT(a, b) _mm256_andnot_si256((a), (b))
 #define FWD_PB_MAX 3
 #define WG_T_MAX 6
+#define SK_DIRECT_STORE 0  // masked stores are slow with AVX2 on AMD: crop from a wide buffer instead
 static SK_TARGET inline float hsum_avx2(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -74,6 +75,7 @@ static SK_TARGET inline float hsum_avx2(__m256 v) {
 #undef SK_UNROLL
 #undef FWD_PB_MAX
 #undef WG_T_MAX
+#undef SK_DIRECT_STORE
 
 // ---- AVX-512F: 16 lanes, 32 registers (4 × 6 accumulators; 2 × 12 for the weight gradient).
 #define SK_TARGET __attribute__((target("avx512f")))
@@ -94,6 +96,7 @@ static SK_TARGET inline float hsum_avx2(__m256 v) {
 #define MASK_AND_NOT(a, b) ((__mmask16)(~(a) & (b)))
 #define FWD_PB_MAX 6
 #define WG_T_MAX 12
+#define SK_DIRECT_STORE 1  // masked stores are cheap: write each row straight into the output
 #include "DirectConvKernels.h"
 
 #else

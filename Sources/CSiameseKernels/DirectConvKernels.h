@@ -55,7 +55,8 @@ SK_NAME(widen_rows)(const float *src, int rows, int cols, int Wp, float *dst, lo
 // acc[c][j] += w[c, ci, t] · in[ci, p0 + 16j + off[t]] over all ci and taps, for CB output channels and PB vectors.
 static SK_TARGET __attribute__((always_inline)) inline void
 SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int taps, const float *w, long wco,
-                   long p0, long L, float *out, long ldo, const int CB, const int PB, const int MASKED) {
+                   long p0, long L, float *out, long ldo, const float *bias, float *y, long yPlane, int Wi, int cropTop,
+                   int cropLeft, int outH, int outW, const int CB, const int PB, const int MASKED) {
     VEC acc[4][6];
     MASK_T m[6];
     SK_UNROLL
@@ -63,7 +64,7 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
     SK_UNROLL
     for (int c = 0; c < CB; c++)
         SK_UNROLL
-        for (int j = 0; j < PB; j++) acc[c][j] = ZERO();
+        for (int j = 0; j < PB; j++) acc[c][j] = SK_DIRECT_STORE && bias ? SET1(bias[c]) : ZERO();
     for (int ci = 0; ci < cin; ci++) {
         const float *src = in + ci * plane + p0;
         const float *wc = w + (long)ci * taps;
@@ -80,18 +81,56 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
             }
         }
     }
+#if SK_DIRECT_STORE
+    // Straight into the NCHW output: one masked store per output row a vector spans (lane i is at wide position
+    // P + i; columns past the row's end and rows outside the crop are left out).
+    (void)out; (void)ldo;
+    long r0 = p0 / Wi;
+    int x0 = (int)(p0 - r0 * Wi);
+    SK_UNROLL
+    for (int j = 0; j < PB; j++) {
+        long r = r0;
+        int x = x0;
+        for (int lane = 0; lane < LANES;) {
+            const int end = lane + (Wi - x) < LANES ? lane + (Wi - x) : LANES;
+            const long row = r - cropTop;
+            const int lo = lane + (cropLeft > x ? cropLeft - x : 0);
+            const int hi = lane + cropLeft + outW - x < end ? lane + cropLeft + outW - x : end;
+            if (row >= 0 && row < outH && hi > lo) {
+                const MASK_T mk = SK_RANGE(lo, hi);
+                float *base = y + row * outW + (x - cropLeft) - lane;
+                SK_UNROLL
+                for (int c = 0; c < CB; c++) STOREM(base + c * yPlane, mk, acc[c][j]);
+            }
+            lane = end;
+            r++;
+            x = 0;
+        }
+        x0 += LANES;
+        while (x0 >= Wi) {
+            x0 -= Wi;
+            r0++;
+        }
+    }
+#else
+    (void)bias; (void)y; (void)yPlane; (void)Wi; (void)cropTop; (void)cropLeft; (void)outH; (void)outW;
     SK_UNROLL
     for (int c = 0; c < CB; c++)
         SK_UNROLL
         for (int j = 0; j < PB; j++) STORE(out + c * ldo + p0 + j * LANES, acc[c][j]);  // rows of ldo ≥ nvec·LANES
+#endif
 }
 
 // Masked loads only in the last block: AVX2's masked moves are slow on some CPUs (AMD), and elsewhere every lane
 // read lies inside the plane.
 #define SK_FWD_CASE(CB, PB) \
     case CB * 8 + PB: \
-        if (p0 + PB * LANES <= L) SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, CB, PB, 0); \
-        else SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, CB, PB, 1); \
+        if (p0 + PB * LANES <= L) \
+            SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, bb, yb, yPlane, Wi, cropTop, cropLeft, \
+                               outH, outW, CB, PB, 0); \
+        else \
+            SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, bb, yb, yPlane, Wi, cropTop, cropLeft, \
+                               outH, outW, CB, PB, 1); \
         break;
 
 // One image: wide output of each block of channels into `wide` ([cout, ldo]), then its crop (plus bias) into y.
@@ -107,10 +146,13 @@ SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, co
     const long L = (long)(cropTop + outH - 1) * Wi + cropLeft + outW;
     const long nvec = (L - pStart + LANES - 1) / LANES;
     const long ldo = nvec * LANES;
+    const long yPlane = (long)outH * outW;
     for (int co = 0; co < cout;) {
         const int cb = cout - co >= 4 ? 4 : (cout - co >= 2 ? 2 : 1);
         const float *wb = w + (long)co * wco;
         float *ob = wide + (long)co * ldo - pStart;
+        const float *bb = bias ? bias + co : NULL;
+        float *yb = y + (long)co * yPlane;
         long v = 0;
         const long blocks = (nvec + FWD_PB_MAX - 1) / FWD_PB_MAX;
         const int pbBase = (int)((nvec + blocks - 1) / blocks);
@@ -126,7 +168,7 @@ SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, co
             v += pb;
         }
         // Crop these channels (plus bias) while their wide rows are still in L1.
-        for (int c = co; c < co + cb; c++) {
+        for (int c = co; c < co + cb && !SK_DIRECT_STORE; c++) {
             const float *src = wide + (long)c * ldo;
             float *dst = y + (long)c * outH * outW;
             const VEC bv = SET1(bias ? bias[c] : 0.0f);
