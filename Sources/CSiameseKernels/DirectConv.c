@@ -117,8 +117,8 @@ long sk_conv_forward_scratch(int cin, int h, int w, int cout, int kh, int kw, in
 }
 
 void sk_conv_forward(int level, const float *x, long images, int cin, int h, int w,
-                     const float *weight, const float *bias, int cout, int kh, int kw, int ph, int pw,
-                     int cropTop, int cropLeft, int outH, int outW, float *y, float *scratch) {
+                     const float *weight, const float *bias, int cout, int kh, int kw, int ph, int pw, float *y,
+                     float *scratch) {
 #if defined(__x86_64__)
     const int Hi = h + 2 * ph, Wi = w + 2 * pw;
     const int padded = ph > 0 || pw > 0;
@@ -134,16 +134,14 @@ void sk_conv_forward(int level, const float *x, long images, int cin, int h, int
             else pad_image_avx2(in, cin, h, w, ph, pw, xp);
             in = xp;
         }
-        float *out = y + n * cout * (long)outH * outW;
-        if (level >= 2)
-            conv_image_avx512(in, cin, Hi, Wi, weight, bias, cout, kh, kw, off, cropTop, cropLeft, outH, outW, out, wide);
-        else
-            conv_image_avx2(in, cin, Hi, Wi, weight, bias, cout, kh, kw, off, cropTop, cropLeft, outH, outW, out, wide);
+        float *out = y + n * cout * (long)(Hi - kh + 1) * (Wi - kw + 1);
+        if (level >= 2) conv_image_avx512(in, cin, Hi, Wi, weight, bias, cout, kh, kw, off, out, wide);
+        else conv_image_avx2(in, cin, Hi, Wi, weight, bias, cout, kh, kw, off, out, wide);
     }
     free(off);
 #else
     (void)level; (void)x; (void)images; (void)cin; (void)h; (void)w; (void)weight; (void)bias; (void)cout;
-    (void)kh; (void)kw; (void)ph; (void)pw; (void)cropTop; (void)cropLeft; (void)outH; (void)outW; (void)y; (void)scratch;
+    (void)kh; (void)kw; (void)ph; (void)pw; (void)y; (void)scratch;
     abort();
 #endif
 }

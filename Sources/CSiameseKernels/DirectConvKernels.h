@@ -1,6 +1,6 @@
 // Not an ordinary header: DirectConv.c includes it once per instruction set (AVX2 + FMA, AVX-512F), each time
 // with its own definitions of SK_TARGET, SK_NAME, VEC, LANES, MASK_T, MASK_FOR, MASK_AND_NOT, LOADM, LOAD, STORE,
-// STOREM, ZERO, SET1, FMA, ADD, HSUM, FWD_PB_MAX and WG_T_MAX, so the kernels are written once.
+// STOREM, ZERO, SET1, FMA, ADD, HSUM, FWD_PB_MAX, WG_T_MAX and SK_DIRECT_STORE, so the kernels are written once.
 //
 // "Wide" positions: on an input plane of width Wi, the valid output at row y, column x sits at p = y·Wi + x, and
 // its window starts at input offset p. Every kernel tap is then one constant offset (ky·Wi + kx), so a run of
@@ -55,8 +55,8 @@ SK_NAME(widen_rows)(const float *src, int rows, int cols, int Wp, float *dst, lo
 // acc[c][j] += w[c, ci, t] · in[ci, p0 + 16j + off[t]] over all ci and taps, for CB output channels and PB vectors.
 static SK_TARGET __attribute__((always_inline)) inline void
 SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int taps, const float *w, long wco,
-                   long p0, long L, float *out, long ldo, const float *bias, float *y, long yPlane, int Wi, int cropTop,
-                   int cropLeft, int outH, int outW, const int CB, const int PB, const int MASKED) {
+                   long p0, long L, float *out, long ldo, const float *bias, float *y, long yPlane, int Wi, int outH,
+                   int outW, const int CB, const int PB, const int MASKED) {
     VEC acc[4][6];
     MASK_T m[6];
     SK_UNROLL
@@ -83,7 +83,7 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
     }
 #if SK_DIRECT_STORE
     // Straight into the NCHW output: one masked store per output row a vector spans (lane i is at wide position
-    // P + i; columns past the row's end and rows outside the crop are left out).
+    // P + i; columns past the row's end and lanes past the last row are left out).
     (void)out; (void)ldo;
     long r0 = p0 / Wi;
     int x0 = (int)(p0 - r0 * Wi);
@@ -93,12 +93,10 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
         int x = x0;
         for (int lane = 0; lane < LANES;) {
             const int end = lane + (Wi - x) < LANES ? lane + (Wi - x) : LANES;
-            const long row = r - cropTop;
-            const int lo = lane + (cropLeft > x ? cropLeft - x : 0);
-            const int hi = lane + cropLeft + outW - x < end ? lane + cropLeft + outW - x : end;
-            if (row >= 0 && row < outH && hi > lo) {
-                const MASK_T mk = SK_RANGE(lo, hi);
-                float *base = y + row * outW + (x - cropLeft) - lane;
+            const int hi = lane + outW - x < end ? lane + outW - x : end;
+            if (r < outH && hi > lane) {
+                const MASK_T mk = SK_RANGE(lane, hi);
+                float *base = y + r * outW + x - lane;
                 SK_UNROLL
                 for (int c = 0; c < CB; c++) STOREM(base + c * yPlane, mk, acc[c][j]);
             }
@@ -113,7 +111,7 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
         }
     }
 #else
-    (void)bias; (void)y; (void)yPlane; (void)Wi; (void)cropTop; (void)cropLeft; (void)outH; (void)outW;
+    (void)bias; (void)y; (void)yPlane; (void)Wi; (void)outH; (void)outW;
     SK_UNROLL
     for (int c = 0; c < CB; c++)
         SK_UNROLL
@@ -126,31 +124,30 @@ SK_NAME(fwd_block)(const float *in, long plane, int cin, const int *off, int tap
 #define SK_FWD_CASE(CB, PB) \
     case CB * 8 + PB: \
         if (p0 + PB * LANES <= L) \
-            SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, bb, yb, yPlane, Wi, cropTop, cropLeft, \
-                               outH, outW, CB, PB, 0); \
+            SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, bb, yb, yPlane, Wi, outH, outW, \
+                               CB, PB, 0); \
         else \
-            SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, bb, yb, yPlane, Wi, cropTop, cropLeft, \
-                               outH, outW, CB, PB, 1); \
+            SK_NAME(fwd_block)(in, plane, cin, off, taps, wb, wco, p0, L, ob, ldo, bb, yb, yPlane, Wi, outH, outW, \
+                               CB, PB, 1); \
         break;
 
-// One image: wide output of each block of channels into `wide` ([cout, ldo]), then its crop (plus bias) into y.
+// One image on a (padded) input [cin, Hi, Wi]: each block of output channels straight into y (AVX-512), or into
+// `wide` ([cout, ldo]) and then cropped (plus bias) into y.
 static SK_TARGET void
 SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, const float *bias, int cout,
-                    int kh, int kw, const int *off, int cropTop, int cropLeft, int outH, int outW,
-                    float *y, float *wide) {
+                    int kh, int kw, const int *off, float *y, float *wide) {
     const long plane = (long)Hi * Wi;
     const int taps = kh * kw;
     const long wco = (long)cin * taps;
-    // Only the positions the crop keeps: [pStart, pEnd).
-    const long pStart = (long)cropTop * Wi + cropLeft;
-    const long L = (long)(cropTop + outH - 1) * Wi + cropLeft + outW;
-    const long nvec = (L - pStart + LANES - 1) / LANES;
+    const int outH = Hi - kh + 1, outW = Wi - kw + 1;
+    const long L = (long)(outH - 1) * Wi + outW;
+    const long nvec = (L + LANES - 1) / LANES;
     const long ldo = nvec * LANES;
     const long yPlane = (long)outH * outW;
     for (int co = 0; co < cout;) {
         const int cb = cout - co >= 4 ? 4 : (cout - co >= 2 ? 2 : 1);
         const float *wb = w + (long)co * wco;
-        float *ob = wide + (long)co * ldo - pStart;
+        float *ob = wide + (long)co * ldo;
         const float *bb = bias ? bias + co : NULL;
         float *yb = y + (long)co * yPlane;
         long v = 0;
@@ -158,7 +155,7 @@ SK_NAME(conv_image)(const float *in, int cin, int Hi, int Wi, const float *w, co
         const int pbBase = (int)((nvec + blocks - 1) / blocks);
         while (v < nvec) {
             const int pb = (int)(nvec - v < pbBase ? nvec - v : pbBase);
-            const long p0 = pStart + v * LANES;
+            const long p0 = v * LANES;
             switch (cb * 8 + pb) {
                 SK_FWD_CASE(4, 1) SK_FWD_CASE(4, 2) SK_FWD_CASE(4, 3) SK_FWD_CASE(4, 4) SK_FWD_CASE(4, 5) SK_FWD_CASE(4, 6)
                 SK_FWD_CASE(2, 1) SK_FWD_CASE(2, 2) SK_FWD_CASE(2, 3) SK_FWD_CASE(2, 4) SK_FWD_CASE(2, 5) SK_FWD_CASE(2, 6)

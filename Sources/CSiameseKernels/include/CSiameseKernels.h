@@ -28,14 +28,12 @@ static inline void sk_cpu_relax(void) {
 /// Floats of scratch that `sk_conv_forward` needs per call.
 long sk_conv_forward_scratch(int cin, int h, int w, int cout, int kh, int kw, int ph, int pw);
 
-/// y[n, co] = bias[co] + Σ_ci w[co, ci] ⋆ pad(x[n, ci]) for images n in [0, images), cropped:
-/// output row r, column c of y is the full "valid" output's row r + cropTop, column c + cropLeft.
-/// x: [images, cin, h, w]; w: [cout, cin, kh, kw]; bias: [cout] or NULL; y: [images, cout, outH, outW].
-/// The valid output of the padded input is (h + 2ph − kh + 1) × (w + 2pw − kw + 1); outH + cropTop and
-/// outW + cropLeft must not exceed it. `level` is 1 or 2 (from sk_simd_level).
+/// y[n, co] = bias[co] + Σ_ci w[co, ci] ⋆ pad(x[n, ci]) for images n in [0, images) (the "valid" correlation).
+/// x: [images, cin, h, w]; w: [cout, cin, kh, kw]; bias: [cout] or NULL;
+/// y: [images, cout, h + 2ph − kh + 1, w + 2pw − kw + 1]. `level` is 1 or 2 (from sk_simd_level).
 void sk_conv_forward(int level, const float *x, long images, int cin, int h, int w,
-                     const float *weight, const float *bias, int cout, int kh, int kw, int ph, int pw,
-                     int cropTop, int cropLeft, int outH, int outW, float *y, float *scratch);
+                     const float *weight, const float *bias, int cout, int kh, int kw, int ph, int pw, float *y,
+                     float *scratch);
 
 /// Floats of scratch that `sk_conv_backward_input` needs per call.
 long sk_conv_backward_input_scratch(int cin, int h, int w, int cout, int kh, int kw, int ph, int pw);

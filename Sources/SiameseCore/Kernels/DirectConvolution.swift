@@ -47,8 +47,7 @@ enum DirectConvolution {
             defer { buffer.deallocate() }
             sk_conv_forward(lvl, px.value + images.lowerBound * inImage, images.count, Int32(g.inChannels), Int32(g.height),
                             Int32(g.width), pw.value, pb.value, Int32(g.outChannels), Int32(g.kernelH), Int32(g.kernelW),
-                            Int32(g.padH), Int32(g.padW), 0, 0, Int32(g.outH), Int32(g.outW),
-                            py.value + images.lowerBound * outImage, buffer)
+                            Int32(g.padH), Int32(g.padW), py.value + images.lowerBound * outImage, buffer)
         }
         return Tensor(storage: out, shape: [geo.batch, geo.outChannels, geo.outH, geo.outW])
     }
