@@ -1,38 +1,10 @@
 // Not an ordinary header: DirectConv.c includes it once per instruction set (AVX2 + FMA, AVX-512F), each time
-// with its own definitions of SK_TARGET, SK_NAME, VEC, LANES, MASK_T, MASK_FOR, MASK_AND_NOT, LOADM, LOAD, STORE,
-// STOREM, ZERO, SET1, FMA, ADD, HSUM, FWD_PB_MAX, WG_T_MAX and SK_DIRECT_STORE, so the kernels are written once.
+// after that set's macros (SIMDAVX2.h, SIMDAVX512.h), so the kernels are written once.
 //
 // "Wide" positions: on an input plane of width Wi, the valid output at row y, column x sits at p = y·Wi + x, and
 // its window starts at input offset p. Every kernel tap is then one constant offset (ky·Wi + kx), so a run of
 // output positions is a run of contiguous input floats. Columns x ≥ valid width are computed and thrown away;
 // lanes at p ≥ L (L = one past the last valid position) are masked, which keeps every read inside the plane.
-
-// Register blocks: every loop over CB, PB or T is unrolled, so the accumulators stay in registers.
-#define SK_UNROLL _Pragma("clang loop unroll(full)")
-
-// Lanes l with lo ≤ l < hi.
-#define SK_RANGE(lo, hi) MASK_AND_NOT(MASK_FOR(lo), MASK_FOR(hi))
-
-// xp[c] = x[c] with ph zero rows above and below and pw zero columns left and right, whole rows per vector.
-static SK_TARGET void
-SK_NAME(pad_image)(const float *x, int cin, int h, int w, int ph, int pw, float *xp) {
-    const int Hp = h + 2 * ph, Wp = w + 2 * pw;
-    for (int c = 0; c < cin; c++) {
-        const float *src = x + (long)c * h * w;
-        float *dst = xp + (long)c * Hp * Wp;
-        for (int r = 0; r < Hp; r++) {
-            float *row = dst + (long)r * Wp;
-            const int inside = r >= ph && r < ph + h;
-            const float *line = src + (long)(r - ph) * w - pw;  // masked: only lanes inside the row are read
-            for (int x0 = 0; x0 < Wp; x0 += LANES) {
-                const VEC v = inside ? LOADM(SK_RANGE(pw - x0, pw + w - x0), line + x0) : ZERO();
-                // A full vector may spill into the next row (written after); the plane's last one is masked.
-                if ((long)r * Wp + x0 + LANES <= (long)Hp * Wp) STORE(row + x0, v);
-                else STOREM(row + x0, MASK_FOR(Wp - x0), v);
-            }
-        }
-    }
-}
 
 // dst[r·Wp + x] = src[r·cols + x] for x < cols, 0 for cols ≤ x < Wp, and 0 from rows·Wp up to `length`.
 static SK_TARGET void

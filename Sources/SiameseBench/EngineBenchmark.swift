@@ -36,7 +36,8 @@ enum EngineBenchmark {
         ("Koch conv4, 64 images", 64, 128, 9, 9, 256, 4),
     ]
 
-    static func run(threads: [Int], peers: PeerResults, only: String?, reps: Int) {
+    static func run(threads: [Int], peers: PeerResults, only: String?, shape: String? = nil, reps: Int) {
+        let wanted = { (text: String) in shape.map { text.contains($0) } ?? true }
         var g = SeededGenerator(seed: 0)
         if only == nil || only == "gemm" {
             emit("\n### GEMM (GFLOP/s, median of \(reps))\n")
@@ -44,7 +45,7 @@ enum EngineBenchmark {
             emit(row(Array(repeating: "---", count: 9)))
             for t in threads {
                 Threading.threadCount = t
-                for (m, k, n, what) in gemmShapes {
+                for (m, k, n, what) in gemmShapes where wanted("\(m)×\(k)×\(n) \(what)") {
                     let flop = 2.0 * Double(m * k * n) / 1e9
                     let a = Tensor.normal([m, k], generator: &g), b = Tensor.normal([k, n], generator: &g)
                     let ours = measure(work: flop, reps: reps) { _ = matmul(a, b) }
@@ -71,7 +72,7 @@ enum EngineBenchmark {
             emit(row(Array(repeating: "---", count: 6)))
             for t in threads {
                 Threading.threadCount = t
-                for (name, n, cin, h, w, cout, k) in convShapes {
+                for (name, n, cin, h, w, cout, k) in convShapes where wanted(name) {
                     let first = cin == 1
                     let flop = 2.0 * Double(n * cout * (h - k + 1) * (w - k + 1) * cin * k * k) / 1e9
                     let x = Tensor.normal([n, cin, h, w], generator: &g)

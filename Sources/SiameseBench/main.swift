@@ -3,13 +3,14 @@ import SiameseCore
 
 /// siamese-bench: performance figures of SiameseKit, side by side with the peer kit's raw results.
 ///
-///     swift run -c release siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps 5]
+///     swift run -c release siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--threads 1,2] [--reps 5]
 let usage = """
-usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--threads 1,2] [--reps N]
+usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--threads 1,2] [--reps N]
        siamese-bench losses [--peers DIR] [--reps N]
        siamese-bench tutorial [--peers DIR] [--only train|inference] [--reps N]
        siamese-bench loader --data MNIST_DIR [--reps N]
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
+  --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -20,6 +21,7 @@ guard let command = args.first, ["engine", "losses", "tutorial", "loader"].conta
 args.removeFirst()
 var peersDir: String?
 var only: String?
+var shapeFilter: String?
 var threads = [1, 2]
 var reps = 5
 while !args.isEmpty {
@@ -32,6 +34,7 @@ while !args.isEmpty {
     switch flag {
     case "--peers", "--data": peersDir = value
     case "--only": only = value
+    case "--shape": shapeFilter = value
     case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
     case "--reps": reps = max(1, Int(value) ?? 5)
     default:
@@ -58,5 +61,6 @@ if command == "loader" {
 } else if command == "losses" {
     LossBenchmark.run(peers: peersDir, reps: reps)
 } else {
-    EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, reps: reps)
+    EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, shape: shapeFilter,
+                        reps: reps)
 }

@@ -17,12 +17,15 @@ import Testing
         Case(input: [2, 2, 5, 4], weight: [3, 2, 5, 4], padding: (0, 0)),      // one output position
         Case(input: [1, 2, 20, 19], weight: [3, 2, 7, 7], padding: (3, 0)),    // 49 taps: several tap groups
         Case(input: [2, 1, 24, 24], weight: [4, 1, 10, 10], padding: (0, 0)),  // Koch conv1's 10×10 kernel
+        Case(input: [2, 1, 40, 70], weight: [3, 1, 5, 5], padding: (0, 0)),    // banded: 9 bands of 4 rows
+        Case(input: [9, 1, 12, 12], weight: [5, 1, 3, 3], padding: (1, 1)),    // banded: 3 groups of images
     ]
 
     /// Levels to compare: the im2col path (0) and every instruction set this CPU has.
     static var levels: [Int] { Array(1...Swift.max(1, SIMDKernels.hardwareLevel)).filter { $0 <= SIMDKernels.hardwareLevel } }
 
-    static func run(_ c: Case, level: Int) -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
+    static func run(_ c: Case, level: Int, bands: Bool = true) -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
+        DirectConvolution.$allowsBands.withValue(bands) {
         DirectConvolution.$ignoresShape.withValue(true) { SIMDKernels.$maximumLevel.withValue(level) {
             let x = Check.random(c.input, seed: 1).requiringGrad(), w = Check.random(c.weight, seed: 2).requiringGrad()
             let b = Check.random([c.weight[0]], seed: 3).requiringGrad()
@@ -30,7 +33,7 @@ import Testing
             let r = Check.random(y.shape, seed: 4)
             (y * r).sum().backward()
             return (y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars)
-        } }
+        } } }
     }
 
     @Test(arguments: cases)
@@ -39,14 +42,19 @@ import Testing
         let reference = Self.run(c, level: 0)
         let x = Check.random(c.input, seed: 1), w = Check.random(c.weight, seed: 2), b = Check.random([c.weight[0]], seed: 3)
         let definition = ConvolutionTests.direct(x, w, bias: b, stride: (1, 1), padding: c.padding, dilation: (1, 1), groups: 1)
+        // Short inner dimensions run the banded kernels by default; the wide ones must stay right for them too.
+        let banded = c.weight[1] * c.weight[2] * c.weight[3] <= 64
         for level in Self.levels {
             #expect(SIMDKernels.$maximumLevel.withValue(level) { SIMDKernels.level } == level)
-            let direct = Self.run(c, level: level)
-            #expect(Check.close(direct.y, definition, tolerance: 1e-4), "level \(level) forward")
-            #expect(Check.close(direct.y, reference.y, tolerance: 1e-4), "level \(level) forward vs GEMM")
-            #expect(Check.close(direct.dx, reference.dx, tolerance: 1e-4), "level \(level) input gradient")
-            #expect(Check.close(direct.dw, reference.dw, tolerance: 1e-3), "level \(level) weight gradient")
-            #expect(Check.close(direct.db, reference.db, tolerance: 1e-4), "level \(level) bias gradient")
+            for bands in banded ? [true, false] : [true] {
+                let direct = Self.run(c, level: level, bands: bands)
+                let path = "level \(level)\(banded && bands ? " banded" : "")"
+                #expect(Check.close(direct.y, definition, tolerance: 1e-4), "\(path) forward")
+                #expect(Check.close(direct.y, reference.y, tolerance: 1e-4), "\(path) forward vs GEMM")
+                #expect(Check.close(direct.dx, reference.dx, tolerance: 1e-4), "\(path) input gradient")
+                #expect(Check.close(direct.dw, reference.dw, tolerance: 1e-3), "\(path) weight gradient")
+                #expect(Check.close(direct.db, reference.db, tolerance: 1e-4), "\(path) bias gradient")
+            }
         }
     }
 
@@ -58,6 +66,12 @@ import Testing
                 Check.gradientError([x, w, b]) { $0[0].conv2d(weight: $0[1], bias: $0[2], padding: (1, 2)) }
             }
             #expect(err <= 1, "level \(level)")
+            // A first layer (banded kernels; the input gradient still comes from the wide ones).
+            let x1 = Check.random([3, 1, 7, 6], seed: 8), w1 = Check.random([4, 1, 3, 3], seed: 9)
+            let err1 = SIMDKernels.$maximumLevel.withValue(level) {
+                Check.gradientError([x1, w1, Check.random([4], seed: 10)]) { $0[0].conv2d(weight: $0[1], bias: $0[2], padding: (0, 1)) }
+            }
+            #expect(err1 <= 1, "level \(level) banded")
         }
     }
 

@@ -50,6 +50,23 @@ void sk_conv_backward_input(int level, const float *dy, long images, int cin, in
 void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
                          int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw, float *db);
 
+/// The same forward as `sk_conv_forward`, "banded": the im2col columns of a few output rows at a time are built in
+/// L1 and multiplied there, with vector lanes over dense output positions. For layers whose inner dimension
+/// K = cin·kh·kw is small (first layers), where the wide kernels waste lanes past each row and store through masks.
+/// Allocates its own scratch; aborts only if that allocation fails.
+void sk_banded_conv_forward(int level, const float *x, long images, int cin, int h, int w, const float *weight,
+                            const float *bias, int cout, int kh, int kw, int ph, int pw, float *y);
+
+/// Adds the weight and bias gradients of images [0, images) into `part` [cout, K + 1, 16] as vector partial sums
+/// (part[co, k] for dw[co, k], part[co, K] for db[co]); `part` must start zeroed. Reads dy [images, cout, outH,
+/// outW] as it is. Callers give each fixed group of images its own `part` and reduce them in order, so the result
+/// does not depend on the number of threads.
+void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
+                                int cout, int kh, int kw, int ph, int pw, float *part);
+
+/// dw [cout, K] and, when db is not NULL, db [cout] from `groups` consecutive `part` blocks, summed in order.
+void sk_banded_conv_weight_grad_reduce(const float *part, long groups, int cout, int K, float *dw, float *db);
+
 /// 2×2, stride-2 max-pool of `planes` planes [h, w] (no padding): y and argmax are [planes, h/2, w/2]; argmax holds
 /// each window's winner as a float offset within its plane (a later value wins if greater or NaN). Returns 0 and
 /// does nothing when `level` has no kernel for it (only AVX-512 has one).

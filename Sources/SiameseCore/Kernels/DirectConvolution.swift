@@ -12,7 +12,17 @@ enum DirectConvolution {
     /// Tests set this to run every eligible geometry direct, whatever its lane efficiency.
     @TaskLocal static var ignoresShape = false
 
+    /// Tests turn this off to run the wide kernels on first-layer geometries too.
+    @TaskLocal static var allowsBands = true
+
     static var level: Int { SIMDKernels.level }
+
+    /// Layers with a short inner dimension (cin·kh·kw ≤ 64: first layers) run the banded kernels for the forward
+    /// pass and the weight gradient: the wide kernels compute past every row's end and would widen the output
+    /// gradient in a separate pass, which for 9 taps costs as much as the arithmetic.
+    static func usesBands(_ geo: ConvGeometry) -> Bool {
+        allowsBands && geo.inChannels * geo.kernelH * geo.kernelW <= 64
+    }
 
     static func handles(_ geo: ConvGeometry) -> Bool {
         guard level > 0 && geo.groups == 1 && geo.strideH == 1 && geo.strideW == 1 && geo.dilationH == 1 && geo.dilationW == 1
@@ -40,6 +50,15 @@ enum DirectConvolution {
         let py = UncheckedSendable(value: out.pointer)
         let g = geo
         let inImage = geo.inChannels * geo.height * geo.width, outImage = geo.outChannels * geo.positions
+        if usesBands(geo) {
+            parallelChunks(geo.batch, minChunk: 1) { images in
+                sk_banded_conv_forward(lvl, px.value + images.lowerBound * inImage, images.count, Int32(g.inChannels),
+                                       Int32(g.height), Int32(g.width), pw.value, pb.value, Int32(g.outChannels),
+                                       Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW),
+                                       py.value + images.lowerBound * outImage)
+            }
+            return Tensor(storage: out, shape: [geo.batch, geo.outChannels, geo.outH, geo.outW])
+        }
         let scratch = sk_conv_forward_scratch(Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.outChannels),
                                               Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW))
         parallelChunks(geo.batch, minChunk: 1) { images in
@@ -84,11 +103,40 @@ enum DirectConvolution {
         let db = bias ? TensorStorage(uninitializedCount: g.outChannels) : nil
         let pdb = UncheckedSendable(value: db?.pointer)
         let lvl = Int32(level)
+        if usesBands(geo) { return bandedWeightGradient(dy, x, geo, dw: dw, db: db) }
         // Output-channel pairs per worker: each writes its own rows of dw, so no reduction across threads.
         parallelChunks((g.outChannels + 1) / 2, minChunk: 1) { pairs in
             let lo = Int32(pairs.lowerBound * 2), hi = Int32(Swift.min(g.outChannels, pairs.upperBound * 2))
             sk_conv_weight_grad(lvl, px.value, pdy.value, n, c, h, wd, o, kh, kw, ph, pw, lo, hi, pdw.value, pdb.value)
         }
+        return (dw, db)
+    }
+
+    /// The banded weight gradient: fixed groups of images (not one per thread, so the sums do not depend on the
+    /// thread count) each add into their own vector partial sums, reduced in order at the end.
+    private static func bandedWeightGradient(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ geo: ConvGeometry,
+                                             dw: TensorStorage, db: TensorStorage?) -> (TensorStorage, TensorStorage?) {
+        let g = geo
+        let k = g.inChannels * g.kernelH * g.kernelW
+        let perGroup = Swift.max(4, (g.batch + 31) / 32)
+        let groups = (g.batch + perGroup - 1) / perGroup
+        let block = g.outChannels * (k + 1) * 16
+        let part = UnsafeMutablePointer<Float>.allocate(capacity: groups * block)
+        defer { part.deallocate() }
+        part.initialize(repeating: 0, count: groups * block)
+        let px = UncheckedSendable(value: x), pdy = UncheckedSendable(value: dy), pp = UncheckedSendable(value: part)
+        let inImage = g.inChannels * g.height * g.width, outImage = g.outChannels * g.positions
+        let lvl = Int32(level)
+        parallelChunks(groups, minChunk: 1) { range in
+            for group in range {
+                let first = group * perGroup, count = Swift.min(perGroup, g.batch - first)
+                sk_banded_conv_weight_grad(lvl, px.value + first * inImage, pdy.value + first * outImage, count,
+                                           Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.outChannels),
+                                           Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW),
+                                           pp.value + group * block)
+            }
+        }
+        sk_banded_conv_weight_grad_reduce(part, groups, Int32(g.outChannels), Int32(k), dw.pointer, db?.pointer)
         return (dw, db)
     }
 }

@@ -1,0 +1,141 @@
+#include "CSiameseKernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include "SIMDAVX2.h"
+#include "PadKernels.h"
+#include "BandedConvKernels.h"
+#include "SIMDUndef.h"
+
+#include "SIMDAVX512.h"
+#include "PadKernels.h"
+#include "BandedConvKernels.h"
+#include "SIMDUndef.h"
+
+// Scratch for one call: the padded image (plus a vector of zero slack) and one band's columns, 64-byte aligned.
+typedef struct {
+    int Hp, Wp, outH, outW, K, bandRows;
+    long plane, ldc;
+    float *xp, *cols;
+} band_plan;
+
+static int band_plan_init(band_plan *b, int cin, int h, int w, int kh, int kw, int ph, int pw) {
+    b->Hp = h + 2 * ph;
+    b->Wp = w + 2 * pw;
+    b->outH = b->Hp - kh + 1;
+    b->outW = b->Wp - kw + 1;
+    b->K = cin * kh * kw;
+    b->plane = (long)b->Hp * b->Wp;
+    // Rows per band: the columns stay near 32 KB (L1), at least one row.
+    long rows = 8192 / ((long)b->K * b->outW);
+    if (rows < 1) rows = 1;
+    if (rows > b->outH) rows = b->outH;
+    b->bandRows = (int)rows;
+    b->ldc = (rows * b->outW + 15) / 16 * 16 + 16;
+    const size_t xpBytes = ((size_t)cin * b->plane + 16) * sizeof(float);
+    const size_t colBytes = (size_t)b->K * b->ldc * sizeof(float);
+    b->xp = aligned_alloc(64, (xpBytes + 63) / 64 * 64);
+    b->cols = aligned_alloc(64, (colBytes + 63) / 64 * 64);
+    if (!b->xp || !b->cols) {
+        free(b->xp);
+        free(b->cols);
+        return 0;
+    }
+    memset(b->xp + (long)cin * b->plane, 0, 16 * sizeof(float));
+    memset(b->cols, 0, colBytes);  // the slack past each band stays finite
+    return 1;
+}
+
+static void band_plan_free(band_plan *b) {
+    free(b->xp);
+    free(b->cols);
+}
+
+void sk_banded_conv_forward(int level, const float *x, long images, int cin, int h, int w, const float *weight,
+                            const float *bias, int cout, int kh, int kw, int ph, int pw, float *y) {
+    band_plan b;
+    if (!band_plan_init(&b, cin, h, w, kh, kw, ph, pw)) abort();
+    const long yPlane = (long)b.outH * b.outW;
+    for (long n = 0; n < images; n++) {
+        const float *in = x + n * cin * (long)h * w;
+        float *out = y + n * cout * yPlane;
+        if (level >= 2) pad_image_avx512(in, cin, h, w, ph, pw, b.xp);
+        else pad_image_avx2(in, cin, h, w, ph, pw, b.xp);
+        for (int r0 = 0; r0 < b.outH; r0 += b.bandRows) {
+            const int rows = b.outH - r0 < b.bandRows ? b.outH - r0 : b.bandRows;
+            const long P = (long)rows * b.outW;
+            float *yb = out + (long)r0 * b.outW;
+            if (level >= 2) {
+                band_columns_avx512(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
+                band_forward_avx512(b.cols, b.ldc, b.K, P, weight, bias, cout, yb, yPlane);
+            } else {
+                band_columns_avx2(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
+                band_forward_avx2(b.cols, b.ldc, b.K, P, weight, bias, cout, yb, yPlane);
+            }
+        }
+    }
+    band_plan_free(&b);
+}
+
+void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
+                                int cout, int kh, int kw, int ph, int pw, float *part) {
+    band_plan b;
+    if (!band_plan_init(&b, cin, h, w, kh, kw, ph, pw)) abort();
+    const long yPlane = (long)b.outH * b.outW;
+    for (long n = 0; n < images; n++) {
+        const float *in = x + n * cin * (long)h * w;
+        const float *dyn = dy + n * cout * yPlane;
+        if (level >= 2) pad_image_avx512(in, cin, h, w, ph, pw, b.xp);
+        else pad_image_avx2(in, cin, h, w, ph, pw, b.xp);
+        for (int r0 = 0; r0 < b.outH; r0 += b.bandRows) {
+            const int rows = b.outH - r0 < b.bandRows ? b.outH - r0 : b.bandRows;
+            const long P = (long)rows * b.outW;
+            const float *db = dyn + (long)r0 * b.outW;
+            if (level >= 2) {
+                band_columns_avx512(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
+                band_weight_grad_avx512(b.cols, b.ldc, b.K, P, db, yPlane, cout, part);
+            } else {
+                band_columns_avx2(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
+                band_weight_grad_avx2(b.cols, b.ldc, b.K, P, db, yPlane, cout, part);
+            }
+        }
+    }
+    band_plan_free(&b);
+}
+
+#else
+void sk_banded_conv_forward(int level, const float *x, long images, int cin, int h, int w, const float *weight,
+                            const float *bias, int cout, int kh, int kw, int ph, int pw, float *y) {
+    (void)level; (void)x; (void)images; (void)cin; (void)h; (void)w; (void)weight; (void)bias; (void)cout;
+    (void)kh; (void)kw; (void)ph; (void)pw; (void)y;
+    abort();
+}
+
+void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
+                                int cout, int kh, int kw, int ph, int pw, float *part) {
+    (void)level; (void)x; (void)dy; (void)images; (void)cin; (void)h; (void)w; (void)cout; (void)kh; (void)kw;
+    (void)ph; (void)pw; (void)part;
+    abort();
+}
+#endif
+
+void sk_banded_conv_weight_grad_reduce(const float *part, long groups, int cout, int K, float *dw, float *db) {
+    const long block = (long)cout * (K + 1) * 16;
+    for (int co = 0; co < cout; co++)
+        for (int k = 0; k <= K; k++) {
+            if (k == K && !db) break;
+            float lanes[16] = {0};
+            for (long g = 0; g < groups; g++) {
+                const float *p = part + g * block + ((long)co * (K + 1) + k) * 16;
+                for (int l = 0; l < 16; l++) lanes[l] += p[l];
+            }
+            float s = 0;
+            for (int l = 0; l < 16; l++) s += lanes[l];
+            if (k < K) dw[(long)co * K + k] = s;
+            else db[co] = s;
+        }
+}
