@@ -21,6 +21,7 @@ typedef struct {
     int Hp, Wp, outH, outW, K, bandRows;
     long plane, ldc;
     float *xp, *cols;
+    long *off;  // each tap's column: cols + off[k]
 } band_plan;
 
 static int band_plan_init(band_plan *b, int cin, int h, int w, int kh, int kw, int ph, int pw) {
@@ -30,21 +31,27 @@ static int band_plan_init(band_plan *b, int cin, int h, int w, int kh, int kw, i
     b->outW = b->Wp - kw + 1;
     b->K = cin * kh * kw;
     b->plane = (long)b->Hp * b->Wp;
-    // Rows per band: the columns stay near 32 KB (L1), at least one row.
-    long rows = 8192 / ((long)b->K * b->outW);
+    // Rows per band: the columns (cin·kw rows of rows + kh − 1 input rows) stay near 24 KB, at least one row.
+    long rows = 6144 / ((long)cin * kw * b->outW) - (kh - 1);
     if (rows < 1) rows = 1;
     if (rows > b->outH) rows = b->outH;
     b->bandRows = (int)rows;
-    b->ldc = (rows * b->outW + 15) / 16 * 16 + 16;
+    b->ldc = ((rows + kh - 1) * b->outW + 15) / 16 * 16 + 16;
     const size_t xpBytes = ((size_t)cin * b->plane + 16) * sizeof(float);
-    const size_t colBytes = (size_t)b->K * b->ldc * sizeof(float);
+    const size_t colBytes = (size_t)cin * kw * b->ldc * sizeof(float);
     b->xp = aligned_alloc(64, (xpBytes + 63) / 64 * 64);
     b->cols = aligned_alloc(64, (colBytes + 63) / 64 * 64);
-    if (!b->xp || !b->cols) {
+    b->off = malloc(sizeof(long) * (size_t)b->K);
+    if (!b->xp || !b->cols || !b->off) {
         free(b->xp);
         free(b->cols);
+        free(b->off);
         return 0;
     }
+    long k = 0;
+    for (int ci = 0; ci < cin; ci++)
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++) b->off[k++] = ((long)ci * kw + kx) * b->ldc + (long)ky * b->outW;
     memset(b->xp + (long)cin * b->plane, 0, 16 * sizeof(float));
     memset(b->cols, 0, colBytes);  // the slack past each band stays finite
     return 1;
@@ -53,6 +60,7 @@ static int band_plan_init(band_plan *b, int cin, int h, int w, int kh, int kw, i
 static void band_plan_free(band_plan *b) {
     free(b->xp);
     free(b->cols);
+    free(b->off);
 }
 
 void sk_banded_conv_forward(int level, const float *x, long images, int cin, int h, int w, const float *weight,
@@ -71,10 +79,10 @@ void sk_banded_conv_forward(int level, const float *x, long images, int cin, int
             float *yb = out + (long)r0 * b.outW;
             if (level >= 2) {
                 band_columns_avx512(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
-                band_forward_avx512(b.cols, b.ldc, b.K, P, weight, bias, cout, yb, yPlane);
+                band_forward_avx512(b.cols, b.off, b.K, P, weight, bias, cout, yb, yPlane);
             } else {
                 band_columns_avx2(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
-                band_forward_avx2(b.cols, b.ldc, b.K, P, weight, bias, cout, yb, yPlane);
+                band_forward_avx2(b.cols, b.off, b.K, P, weight, bias, cout, yb, yPlane);
             }
         }
     }
@@ -97,10 +105,10 @@ void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long
             const float *db = dyn + (long)r0 * b.outW;
             if (level >= 2) {
                 band_columns_avx512(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
-                band_weight_grad_avx512(b.cols, b.ldc, b.K, P, db, yPlane, cout, part);
+                band_weight_grad_avx512(b.cols, b.off, b.K, P, db, yPlane, cout, part);
             } else {
                 band_columns_avx2(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
-                band_weight_grad_avx2(b.cols, b.ldc, b.K, P, db, yPlane, cout, part);
+                band_weight_grad_avx2(b.cols, b.off, b.K, P, db, yPlane, cout, part);
             }
         }
     }

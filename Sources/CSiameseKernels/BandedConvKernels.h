@@ -2,34 +2,35 @@
 // (SIMDAVX2.h, SIMDAVX512.h), so the kernels are written once.
 //
 // "Banded" convolution, for layers with a short inner dimension K = cin·kh·kw (first layers): the columns of a band
-// of output rows, cols[k][q] = pad(x)[ci, r + ky, c + kx] for the band's output positions q = (r, c) in row-major
-// order, are built in L1, and the layer is then a small matrix product over them. Unlike the wide direct kernels,
+// of output rows, X[k][q] = pad(x)[ci, r + ky, c + kx] for the band's output positions q = (r, c) in row-major
+// order, are built in L1 (X[k] = cols + off[k]), and the layer is then a small matrix product over them. Unlike the wide direct kernels,
 // lanes run over dense output positions, so nothing is computed past a row's end, outputs are written with plain
 // stores, and the weight gradient reads the output gradient as it is (no widened copy).
 
-// The columns of output rows [r0, r0 + rows) from the padded image xp [cin, Hp, Wp] (with LANES floats of slack
-// after it): cols [K, ldc]. Full vectors spill past a row's end into the next row (written after) or into the
-// slack at the end of a column row (ldc ≥ P + LANES), so every store is a plain one.
+// The columns of output rows [r0, r0 + rows), shared between kernel rows: for each (ci, kx), one column row
+// cols[(ci·kw + kx)·ldc + i·outW + c] = pad(x)[ci, r0 + i, c + kx] over rows + kh − 1 input rows, so the column of
+// tap (ci, ky, kx) is that row from offset ky·outW on (off[k] = (ci·kw + kx)·ldc + ky·outW): kh times fewer
+// copies than one column per tap. xp is the padded image [cin, Hp, Wp] with LANES floats of slack after it. Full
+// vectors spill past a row's end into the next row (written after) or into the slack at the end of a column row
+// (ldc ≥ (rows + kh − 1)·outW + LANES), so every store is a plain one.
 static SK_TARGET void
 SK_NAME(band_columns)(const float *xp, int cin, int Hp, int Wp, int kh, int kw, int r0, int rows, float *cols,
                       long ldc) {
     const int outW = Wp - kw + 1;
     const long plane = (long)Hp * Wp;
-    long k = 0;
     for (int ci = 0; ci < cin; ci++)
-        for (int ky = 0; ky < kh; ky++)
-            for (int kx = 0; kx < kw; kx++, k++) {
-                float *dst = cols + k * ldc;
-                const float *src = xp + ci * plane + (long)(r0 + ky) * Wp + kx;
-                for (int r = 0; r < rows; r++, src += Wp, dst += outW)
-                    for (int c0 = 0; c0 < outW; c0 += LANES) STORE(dst + c0, LOAD(src + c0));
-            }
+        for (int kx = 0; kx < kw; kx++) {
+            float *dst = cols + ((long)ci * kw + kx) * ldc;
+            const float *src = xp + ci * plane + (long)r0 * Wp + kx;
+            for (int r = 0; r < rows + kh - 1; r++, src += Wp, dst += outW)
+                for (int c0 = 0; c0 < outW; c0 += LANES) STORE(dst + c0, LOAD(src + c0));
+        }
 }
 
 // y[c, q] = bias[c] + Σ_k w[c, k] · cols[k, q] for CB channels and PB vectors of positions from p0; the last vector
 // of the band is stored masked (past it lie the next band's positions, or another channel's, already written).
 static SK_TARGET __attribute__((always_inline)) inline void
-SK_NAME(band_fwd_block)(const float *cols, long ldc, int K, const float *w, const float *bias, long p0, long P,
+SK_NAME(band_fwd_block)(const float *cols, const long *off, int K, const float *w, const float *bias, long p0, long P,
                         float *y, long yPlane, const int CB, const int PB) {
     VEC acc[4][6];
     SK_UNROLL
@@ -37,7 +38,7 @@ SK_NAME(band_fwd_block)(const float *cols, long ldc, int K, const float *w, cons
         SK_UNROLL
         for (int j = 0; j < PB; j++) acc[c][j] = bias ? SET1(bias[c]) : ZERO();
     for (int k = 0; k < K; k++) {
-        const float *s = cols + k * ldc + p0;
+        const float *s = cols + off[k] + p0;
         VEC v[6];
         SK_UNROLL
         for (int j = 0; j < PB; j++) v[j] = LOAD(s + j * LANES);
@@ -63,11 +64,11 @@ SK_NAME(band_fwd_block)(const float *cols, long ldc, int K, const float *w, cons
 }
 
 #define SK_BAND_FWD_CASE(CB, PB) \
-    case CB * 8 + PB: SK_NAME(band_fwd_block)(cols, ldc, K, wb, bb, p0, P, yb, yPlane, CB, PB); break;
+    case CB * 8 + PB: SK_NAME(band_fwd_block)(cols, off, K, wb, bb, p0, P, yb, yPlane, CB, PB); break;
 
 // One band of one image: y points at the band's first position in channel 0's plane.
 static SK_TARGET void
-SK_NAME(band_forward)(const float *cols, long ldc, int K, long P, const float *w, const float *bias, int cout,
+SK_NAME(band_forward)(const float *cols, const long *off, int K, long P, const float *w, const float *bias, int cout,
                       float *y, long yPlane) {
     const long nvec = (P + LANES - 1) / LANES;
     const long blocks = (nvec + FWD_PB_MAX - 1) / FWD_PB_MAX;
@@ -99,8 +100,8 @@ SK_NAME(band_forward)(const float *cols, long ldc, int K, long P, const float *w
 // acc[c][t] += dy[c, q] · cols[k0 + t, q] over the band's positions, for CB channels and T columns; with BIAS, also
 // Σ dy[c, q]. Vector partial sums are added into part[c·pco + 16·t] (bias at part[c·pco + 16·K]).
 static SK_TARGET __attribute__((always_inline)) inline void
-SK_NAME(band_wgrad_block)(const float *cols, long ldc, int k0, long P, const float *dy, long yPlane, float *part,
-                          long pco, int K, const int CB, const int T, const int BIAS) {
+SK_NAME(band_wgrad_block)(const float *cols, const long *off, int k0, long P, const float *dy, long yPlane,
+                          float *part, long pco, int K, const int CB, const int T, const int BIAS) {
     VEC acc[2][12], bacc[2];
     SK_UNROLL
     for (int c = 0; c < CB; c++) {
@@ -108,7 +109,7 @@ SK_NAME(band_wgrad_block)(const float *cols, long ldc, int k0, long P, const flo
         SK_UNROLL
         for (int t = 0; t < T; t++) acc[c][t] = ZERO();
     }
-    const float *src = cols + (long)k0 * ldc;
+    const long *o = off + k0;
     long q = 0;
     for (; q + LANES <= P; q += LANES) {
         VEC d[2];
@@ -119,7 +120,7 @@ SK_NAME(band_wgrad_block)(const float *cols, long ldc, int k0, long P, const flo
         }
         SK_UNROLL
         for (int t = 0; t < T; t++) {
-            const VEC v = LOAD(src + t * ldc + q);
+            const VEC v = LOAD(cols + o[t] + q);
             SK_UNROLL
             for (int c = 0; c < CB; c++) acc[c][t] = FMA(d[c], v, acc[c][t]);
         }
@@ -134,7 +135,7 @@ SK_NAME(band_wgrad_block)(const float *cols, long ldc, int k0, long P, const flo
         }
         SK_UNROLL
         for (int t = 0; t < T; t++) {
-            const VEC v = LOADM(m, src + t * ldc + q);  // the slack is finite only if x is: mask it too
+            const VEC v = LOADM(m, cols + o[t] + q);  // the slack is finite only if x is: mask it too
             SK_UNROLL
             for (int c = 0; c < CB; c++) acc[c][t] = FMA(d[c], v, acc[c][t]);
         }
@@ -155,13 +156,13 @@ SK_NAME(band_wgrad_block)(const float *cols, long ldc, int k0, long P, const flo
 
 #define SK_BAND_WG_CASE(CB, T) \
     case CB * 16 + T: \
-        if (k0 == 0) SK_NAME(band_wgrad_block)(cols, ldc, k0, P, d, yPlane, pp, pco, K, CB, T, 1); \
-        else SK_NAME(band_wgrad_block)(cols, ldc, k0, P, d, yPlane, pp, pco, K, CB, T, 0); \
+        if (k0 == 0) SK_NAME(band_wgrad_block)(cols, off, k0, P, d, yPlane, pp, pco, K, CB, T, 1); \
+        else SK_NAME(band_wgrad_block)(cols, off, k0, P, d, yPlane, pp, pco, K, CB, T, 0); \
         break;
 
 // One band of one image: dy points at the band's first position in channel 0's plane; part is [cout, K + 1, 16].
 static SK_TARGET void
-SK_NAME(band_weight_grad)(const float *cols, long ldc, int K, long P, const float *dy, long yPlane, int cout,
+SK_NAME(band_weight_grad)(const float *cols, const long *off, int K, long P, const float *dy, long yPlane, int cout,
                           float *part) {
     const long pco = (long)(K + 1) * 16;
     const int groups = (K + WG_T_MAX - 1) / WG_T_MAX;
