@@ -63,16 +63,25 @@ static void band_plan_free(band_plan *b) {
     free(b->off);
 }
 
+// Image n as band_columns reads it: padded into b->xp, or, unpadded, in place: its reads run less than LANES floats
+// past the image, into the next one; the last image of the call is copied, so there they stay in the slack.
+static const float *band_source(band_plan *b, int level, const float *x, long n, long images, int cin, int h, int w,
+                                int ph, int pw) {
+    const float *in = x + n * cin * (long)h * w;
+    if (ph == 0 && pw == 0 && n < images - 1) return in;
+    if (level >= 2) pad_image_avx512(in, cin, h, w, ph, pw, b->xp);
+    else pad_image_avx2(in, cin, h, w, ph, pw, b->xp);
+    return b->xp;
+}
+
 void sk_banded_conv_forward(int level, const float *x, long images, int cin, int h, int w, const float *weight,
                             const float *bias, int cout, int kh, int kw, int ph, int pw, float *y) {
     band_plan b;
     if (!band_plan_init(&b, cin, h, w, kh, kw, ph, pw)) abort();
     const long yPlane = (long)b.outH * b.outW;
     for (long n = 0; n < images; n++) {
-        const float *in = x + n * cin * (long)h * w;
+        const float *in = band_source(&b, level, x, n, images, cin, h, w, ph, pw);
         float *out = y + n * cout * yPlane;
-        if (level >= 2) pad_image_avx512(in, cin, h, w, ph, pw, b.xp);
-        else pad_image_avx2(in, cin, h, w, ph, pw, b.xp);
         for (int r0 = 0; r0 < b.outH; r0 += b.bandRows) {
             const int rows = b.outH - r0 < b.bandRows ? b.outH - r0 : b.bandRows;
             const long P = (long)rows * b.outW;
@@ -95,10 +104,8 @@ void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long
     if (!band_plan_init(&b, cin, h, w, kh, kw, ph, pw)) abort();
     const long yPlane = (long)b.outH * b.outW;
     for (long n = 0; n < images; n++) {
-        const float *in = x + n * cin * (long)h * w;
+        const float *in = band_source(&b, level, x, n, images, cin, h, w, ph, pw);
         const float *dyn = dy + n * cout * yPlane;
-        if (level >= 2) pad_image_avx512(in, cin, h, w, ph, pw, b.xp);
-        else pad_image_avx2(in, cin, h, w, ph, pw, b.xp);
         for (int r0 = 0; r0 < b.outH; r0 += b.bandRows) {
             const int rows = b.outH - r0 < b.bandRows ? b.outH - r0 : b.bandRows;
             const long P = (long)rows * b.outW;
