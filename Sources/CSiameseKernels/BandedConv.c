@@ -87,10 +87,10 @@ void sk_banded_conv_forward(int level, const float *x, long images, int cin, int
             const long P = (long)rows * b.outW;
             float *yb = out + (long)r0 * b.outW;
             if (level >= 2) {
-                band_columns_avx512(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
+                band_columns_avx512(in, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
                 band_forward_avx512(b.cols, b.off, b.K, P, weight, bias, cout, yb, yPlane);
             } else {
-                band_columns_avx2(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
+                band_columns_avx2(in, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
                 band_forward_avx2(b.cols, b.off, b.K, P, weight, bias, cout, yb, yPlane);
             }
         }
@@ -111,10 +111,10 @@ void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long
             const long P = (long)rows * b.outW;
             const float *db = dyn + (long)r0 * b.outW;
             if (level >= 2) {
-                band_columns_avx512(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
+                band_columns_avx512(in, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
                 band_weight_grad_avx512(b.cols, b.off, b.K, P, db, yPlane, cout, part);
             } else {
-                band_columns_avx2(b.xp, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
+                band_columns_avx2(in, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
                 band_weight_grad_avx2(b.cols, b.off, b.K, P, db, yPlane, cout, part);
             }
         }
