@@ -32,7 +32,7 @@ SK_NAME(band_columns)(const float *xp, int cin, int Hp, int Wp, int kh, int kw, 
 static SK_TARGET __attribute__((always_inline)) inline void
 SK_NAME(band_fwd_block)(const float *cols, const long *off, int K, const float *w, const float *bias, long p0, long P,
                         float *y, long yPlane, const int CB, const int PB) {
-    VEC acc[4][6];
+    VEC acc[8][6];
     SK_UNROLL
     for (int c = 0; c < CB; c++)
         SK_UNROLL
@@ -71,10 +71,12 @@ static SK_TARGET void
 SK_NAME(band_forward)(const float *cols, const long *off, int K, long P, const float *w, const float *bias, int cout,
                       float *y, long yPlane) {
     const long nvec = (P + LANES - 1) / LANES;
-    const long blocks = (nvec + FWD_PB_MAX - 1) / FWD_PB_MAX;
-    const int pbBase = (int)((nvec + blocks - 1) / blocks);
     for (int co = 0; co < cout;) {
-        const int cb = cout - co >= 4 ? 4 : (cout - co >= 2 ? 2 : 1);
+        // With 32 registers, 8 channels × 3 vectors: fewer loads per multiply-add than 4 × 6 (a little faster).
+        const int cb = LANES == 16 && cout - co >= 8 ? 8 : cout - co >= 4 ? 4 : (cout - co >= 2 ? 2 : 1);
+        const int pmax = cb == 8 ? 3 : FWD_PB_MAX;
+        const long blocks = (nvec + pmax - 1) / pmax;
+        const int pbBase = (int)((nvec + blocks - 1) / blocks);
         const float *wb = w + (long)co * K;
         const float *bb = bias ? bias + co : NULL;
         float *yb = y + (long)co * yPlane;
@@ -82,6 +84,9 @@ SK_NAME(band_forward)(const float *cols, const long *off, int K, long P, const f
             const int pb = (int)(nvec - v < pbBase ? nvec - v : pbBase);
             const long p0 = v * LANES;
             switch (cb * 8 + pb) {
+#if LANES == 16
+                SK_BAND_FWD_CASE(8, 1) SK_BAND_FWD_CASE(8, 2) SK_BAND_FWD_CASE(8, 3)
+#endif
                 SK_BAND_FWD_CASE(4, 1) SK_BAND_FWD_CASE(4, 2) SK_BAND_FWD_CASE(4, 3) SK_BAND_FWD_CASE(4, 4)
                 SK_BAND_FWD_CASE(4, 5) SK_BAND_FWD_CASE(4, 6)
                 SK_BAND_FWD_CASE(2, 1) SK_BAND_FWD_CASE(2, 2) SK_BAND_FWD_CASE(2, 3) SK_BAND_FWD_CASE(2, 4)
