@@ -99,23 +99,23 @@ void sk_banded_conv_forward(int level, const float *x, long images, int cin, int
 }
 
 void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
-                                int cout, int kh, int kw, int ph, int pw, float *part) {
+                                int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *part) {
     band_plan b;
     if (!band_plan_init(&b, cin, h, w, kh, kw, ph, pw)) abort();
     const long yPlane = (long)b.outH * b.outW;
     for (long n = 0; n < images; n++) {
         const float *in = band_source(&b, level, x, n, images, cin, h, w, ph, pw);
-        const float *dyn = dy + n * cout * yPlane;
+        const float *dyn = dy + (n * cout + coBegin) * yPlane;
         for (int r0 = 0; r0 < b.outH; r0 += b.bandRows) {
             const int rows = b.outH - r0 < b.bandRows ? b.outH - r0 : b.bandRows;
             const long P = (long)rows * b.outW;
             const float *db = dyn + (long)r0 * b.outW;
             if (level >= 2) {
                 band_columns_avx512(in, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
-                band_weight_grad_avx512(b.cols, b.off, b.K, P, db, yPlane, cout, part);
+                band_weight_grad_avx512(b.cols, b.off, b.K, P, db, yPlane, coEnd - coBegin, part);
             } else {
                 band_columns_avx2(in, cin, b.Hp, b.Wp, kh, kw, r0, rows, b.cols, b.ldc);
-                band_weight_grad_avx2(b.cols, b.off, b.K, P, db, yPlane, cout, part);
+                band_weight_grad_avx2(b.cols, b.off, b.K, P, db, yPlane, coEnd - coBegin, part);
             }
         }
     }
@@ -131,9 +131,9 @@ void sk_banded_conv_forward(int level, const float *x, long images, int cin, int
 }
 
 void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
-                                int cout, int kh, int kw, int ph, int pw, float *part) {
+                                int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *part) {
     (void)level; (void)x; (void)dy; (void)images; (void)cin; (void)h; (void)w; (void)cout; (void)kh; (void)kw;
-    (void)ph; (void)pw; (void)part;
+    (void)ph; (void)pw; (void)coBegin; (void)coEnd; (void)part;
     abort();
 }
 #endif

@@ -24,8 +24,9 @@ import Testing
     /// Levels to compare: the im2col path (0) and every instruction set this CPU has.
     static var levels: [Int] { Array(1...Swift.max(1, SIMDKernels.hardwareLevel)).filter { $0 <= SIMDKernels.hardwareLevel } }
 
-    static func run(_ c: Case, level: Int, bands: Bool = true) -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
-        DirectConvolution.$allowsBands.withValue(bands) {
+    static func run(_ c: Case, level: Int, bands: Bool = true, partialBudget: Int = DirectConvolution.partialBudget)
+        -> (y: [Float], dx: [Float], dw: [Float], db: [Float]) {
+        DirectConvolution.$partialBudget.withValue(partialBudget) { DirectConvolution.$allowsBands.withValue(bands) {
         DirectConvolution.$ignoresShape.withValue(true) { SIMDKernels.$maximumLevel.withValue(level) {
             let x = Check.random(c.input, seed: 1).requiringGrad(), w = Check.random(c.weight, seed: 2).requiringGrad()
             let b = Check.random([c.weight[0]], seed: 3).requiringGrad()
@@ -33,7 +34,7 @@ import Testing
             let r = Check.random(y.shape, seed: 4)
             (y * r).sum().backward()
             return (y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars)
-        } } }
+        } } } }
     }
 
     @Test(arguments: cases)
@@ -46,9 +47,10 @@ import Testing
         let banded = c.weight[1] * c.weight[2] * c.weight[3] <= 64
         for level in Self.levels {
             #expect(SIMDKernels.$maximumLevel.withValue(level) { SIMDKernels.level } == level)
-            for bands in banded ? [true, false] : [true] {
-                let direct = Self.run(c, level: level, bands: bands)
-                let path = "level \(level)\(banded && bands ? " banded" : "")"
+            // Banded weight gradients split by image groups (default) or, past a budget of partial sums, by channel.
+            for (bands, budget) in banded ? [(true, 1 << 20), (true, 0), (false, 1 << 20)] : [(true, 1 << 20)] {
+                let direct = Self.run(c, level: level, bands: bands, partialBudget: budget)
+                let path = "level \(level)\(banded && bands ? " banded\(budget == 0 ? " by channel" : "")" : "")"
                 #expect(Check.close(direct.y, definition, tolerance: 1e-4), "\(path) forward")
                 #expect(Check.close(direct.y, reference.y, tolerance: 1e-4), "\(path) forward vs GEMM")
                 #expect(Check.close(direct.dx, reference.dx, tolerance: 1e-4), "\(path) input gradient")

@@ -57,12 +57,13 @@ void sk_conv_weight_grad(int level, const float *x, const float *dy, long images
 void sk_banded_conv_forward(int level, const float *x, long images, int cin, int h, int w, const float *weight,
                             const float *bias, int cout, int kh, int kw, int ph, int pw, float *y);
 
-/// Adds the weight and bias gradients of images [0, images) into `part` [cout, K + 1, 16] as vector partial sums
-/// (part[co, k] for dw[co, k], part[co, K] for db[co]); `part` must start zeroed. Reads dy [images, cout, outH,
-/// outW] as it is. Callers give each fixed group of images its own `part` and reduce them in order, so the result
-/// does not depend on the number of threads.
+/// Adds the weight and bias gradients of images [0, images), output channels [coBegin, coEnd), into `part`
+/// [coEnd − coBegin, K + 1, 16] as vector partial sums (part[c, k] for dw[coBegin + c, k], part[c, K] for the
+/// bias); `part` must start zeroed. Reads dy [images, cout, outH, outW] as it is. Callers give each fixed group of
+/// images (or each range of channels) its own `part` and reduce them in order, so the result does not depend on
+/// the number of threads.
 void sk_banded_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
-                                int cout, int kh, int kw, int ph, int pw, float *part);
+                                int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *part);
 
 /// dw [cout, K] and, when db is not NULL, db [cout] from `groups` consecutive `part` blocks, summed in order.
 void sk_banded_conv_weight_grad_reduce(const float *part, long groups, int cout, int K, float *dw, float *db);

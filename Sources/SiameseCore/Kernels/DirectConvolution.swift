@@ -112,31 +112,47 @@ enum DirectConvolution {
         return (dw, db)
     }
 
-    /// The banded weight gradient: fixed groups of images (not one per thread, so the sums do not depend on the
-    /// thread count) each add into their own vector partial sums, reduced in order at the end.
+    /// The banded weight gradient, split into fixed groups of images (not one per thread, so the sums do not depend
+    /// on the thread count), each adding into its own vector partial sums, reduced in order at the end. When those
+    /// partial sums would pass `partialBudget` floats (many output channels), the split is by output channel
+    /// instead: every worker then copies every image's columns, but they are shared by many channels.
     private static func bandedWeightGradient(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ geo: ConvGeometry,
                                              dw: TensorStorage, db: TensorStorage?) -> (TensorStorage, TensorStorage?) {
         let g = geo
         let k = g.inChannels * g.kernelH * g.kernelW
         let perGroup = Swift.max(4, (g.batch + 31) / 32)
-        let groups = (g.batch + perGroup - 1) / perGroup
         let block = g.outChannels * (k + 1) * 16
+        let byChannel = (g.batch + perGroup - 1) / perGroup * block > partialBudget
+        let groups = byChannel ? 1 : (g.batch + perGroup - 1) / perGroup
         let part = UnsafeMutablePointer<Float>.allocate(capacity: groups * block)
         defer { part.deallocate() }
         part.initialize(repeating: 0, count: groups * block)
         let px = UncheckedSendable(value: x), pdy = UncheckedSendable(value: dy), pp = UncheckedSendable(value: part)
         let inImage = g.inChannels * g.height * g.width, outImage = g.outChannels * g.positions
         let lvl = Int32(level)
-        parallelChunks(groups, minChunk: 1) { range in
-            for group in range {
-                let first = group * perGroup, count = Swift.min(perGroup, g.batch - first)
-                sk_banded_conv_weight_grad(lvl, px.value + first * inImage, pdy.value + first * outImage, count,
-                                           Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.outChannels),
-                                           Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW),
-                                           pp.value + group * block)
+        let run = { (first: Int, count: Int, co: Range<Int>, into: UnsafeMutablePointer<Float>) in
+            sk_banded_conv_weight_grad(lvl, px.value + first * inImage, pdy.value + first * outImage, count,
+                                       Int32(g.inChannels), Int32(g.height), Int32(g.width), Int32(g.outChannels),
+                                       Int32(g.kernelH), Int32(g.kernelW), Int32(g.padH), Int32(g.padW),
+                                       Int32(co.lowerBound), Int32(co.upperBound), into)
+        }
+        if byChannel {
+            parallelChunks((g.outChannels + 7) / 8, minChunk: 1) { blocks in
+                let co = (blocks.lowerBound * 8)..<Swift.min(g.outChannels, blocks.upperBound * 8)
+                run(0, g.batch, co, pp.value + co.lowerBound * (k + 1) * 16)
+            }
+        } else {
+            parallelChunks(groups, minChunk: 1) { range in
+                for group in range {
+                    let first = group * perGroup
+                    run(first, Swift.min(perGroup, g.batch - first), 0..<g.outChannels, pp.value + group * block)
+                }
             }
         }
         sk_banded_conv_weight_grad_reduce(part, groups, Int32(g.outChannels), Int32(k), dw.pointer, db?.pointer)
         return (dw, db)
     }
+
+    /// Floats of partial sums the banded weight gradient may hold before it splits by output channel instead.
+    @TaskLocal static var partialBudget = 1 << 20
 }
