@@ -27,16 +27,28 @@ SK_NAME(band_columns)(const float *xp, int cin, int Hp, int Wp, int kh, int kw, 
         }
 }
 
-// y[c, q] = bias[c] + Σ_k w[c, k] · cols[k, q] for CB channels and PB vectors of positions from p0; the last vector
-// of the band is stored masked (past it lie the next band's positions, or another channel's, already written).
+// y[c, q] = start + Σ_k w[c·wco + k] · cols[k, q] for CB channels and PB vectors of positions from p0, where start
+// is y[c, q] itself when `accumulate` (a later group of input channels), else bias[c] (or 0); the last vector of the
+// band is read and stored masked (past it lie the next band's positions, or another channel's, already written).
 static SK_TARGET __attribute__((always_inline)) inline void
-SK_NAME(band_fwd_block)(const float *cols, const long *off, int K, const float *w, const float *bias, long p0, long P,
-                        float *y, long yPlane, const int CB, const int PB) {
+SK_NAME(band_fwd_block)(const float *cols, const long *off, int K, const float *w, long wco, const float *bias,
+                        int accumulate, long p0, long P, float *y, long yPlane, const int CB, const int PB) {
     VEC acc[8][6];
-    SK_UNROLL
-    for (int c = 0; c < CB; c++)
+    if (accumulate) {
         SK_UNROLL
-        for (int j = 0; j < PB; j++) acc[c][j] = bias ? SET1(bias[c]) : ZERO();
+        for (int j = 0; j < PB; j++) {
+            const long q = p0 + (long)j * LANES;
+            const MASK_T m = MASK_FOR(P - q);
+            SK_UNROLL
+            for (int c = 0; c < CB; c++)
+                acc[c][j] = q + LANES <= P ? LOAD(y + c * yPlane + q) : LOADM(m, y + c * yPlane + q);
+        }
+    } else {
+        SK_UNROLL
+        for (int c = 0; c < CB; c++)
+            SK_UNROLL
+            for (int j = 0; j < PB; j++) acc[c][j] = bias ? SET1(bias[c]) : ZERO();
+    }
     for (int k = 0; k < K; k++) {
         const float *s = cols + off[k] + p0;
         VEC v[6];
@@ -44,7 +56,7 @@ SK_NAME(band_fwd_block)(const float *cols, const long *off, int K, const float *
         for (int j = 0; j < PB; j++) v[j] = LOAD(s + j * LANES);
         SK_UNROLL
         for (int c = 0; c < CB; c++) {
-            const VEC b = SET1(w[c * K + k]);
+            const VEC b = SET1(w[c * wco + k]);
             SK_UNROLL
             for (int j = 0; j < PB; j++) acc[c][j] = FMA(b, v[j], acc[c][j]);
         }
@@ -64,12 +76,14 @@ SK_NAME(band_fwd_block)(const float *cols, const long *off, int K, const float *
 }
 
 #define SK_BAND_FWD_CASE(CB, PB) \
-    case CB * 8 + PB: SK_NAME(band_fwd_block)(cols, off, K, wb, bb, p0, P, yb, yPlane, CB, PB); break;
+    case CB * 8 + PB: SK_NAME(band_fwd_block)(cols, off, K, wb, wco, bb, accumulate, p0, P, yb, yPlane, CB, PB); break;
 
-// One band of one image: y points at the band's first position in channel 0's plane.
+// One band of one image, for the K columns of one group of input channels: y points at the band's first position in
+// channel 0's plane, w at the group's first weight of output channel 0 (rows of wco); `accumulate` adds to y (every
+// group after the first) instead of starting from the bias.
 static SK_TARGET void
-SK_NAME(band_forward)(const float *cols, const long *off, int K, long P, const float *w, const float *bias, int cout,
-                      float *y, long yPlane) {
+SK_NAME(band_forward)(const float *cols, const long *off, int K, long P, const float *w, long wco, const float *bias,
+                      int accumulate, int cout, float *y, long yPlane) {
     const long nvec = (P + LANES - 1) / LANES;
     for (int co = 0; co < cout;) {
         // With 32 registers, 8 channels × 3 vectors: fewer loads per multiply-add than 4 × 6 (a little faster).
@@ -77,7 +91,7 @@ SK_NAME(band_forward)(const float *cols, const long *off, int K, long P, const f
         const int pmax = cb == 8 ? 3 : FWD_PB_MAX;
         const long blocks = (nvec + pmax - 1) / pmax;
         const int pbBase = (int)((nvec + blocks - 1) / blocks);
-        const float *wb = w + (long)co * K;
+        const float *wb = w + (long)co * wco;
         const float *bb = bias ? bias + co : NULL;
         float *yb = y + (long)co * yPlane;
         for (long v = 0; v < nvec;) {

@@ -19,6 +19,7 @@ import Testing
         Case(input: [2, 1, 24, 24], weight: [4, 1, 10, 10], padding: (0, 0)),  // Koch conv1's 10×10 kernel
         Case(input: [2, 1, 40, 70], weight: [3, 1, 5, 5], padding: (0, 0)),    // banded: 9 bands of 4 rows
         Case(input: [9, 1, 12, 12], weight: [5, 1, 3, 3], padding: (1, 1)),    // banded: 3 groups of images
+        Case(input: [2, 2, 40, 50], weight: [4, 2, 5, 5], padding: (0, 0)),   // banded forward: 2 channel groups × 2 bands
     ]
 
     /// Levels to compare: the im2col path (0) and every instruction set this CPU has.
@@ -87,6 +88,21 @@ import Testing
         #expect(!DirectConvolution.handles(koch4))
         #expect(DirectConvolution.handles(tutorial2))
         #expect(DirectConvolution.$ignoresShape.withValue(true) { DirectConvolution.handles(koch4) })
+    }
+
+    @Test func bandedForwardWhereItKeepsMoreLanesBusy() throws {
+        try #require(SIMDKernels.hardwareLevel >= 2, "the lane counts below are AVX-512's")
+        func geometry(_ c: Int, _ h: Int, _ o: Int, _ k: Int) -> ConvGeometry {
+            ConvGeometry(batch: 1, inChannels: c, height: h, width: h, outChannels: o, kernelH: k, kernelW: k,
+                         strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1)
+        }
+        let tutorial1 = geometry(1, 28, 16, 3), koch1 = geometry(1, 105, 64, 10), koch3 = geometry(128, 21, 128, 4)
+        #expect(DirectConvolution.usesBandedForward(tutorial1) && DirectConvolution.usesBandedWeightGradient(tutorial1))
+        // 18-wide rows of a 21-wide input: 84 % of the wide kernels' lanes, 96 % banded (4 channels per group).
+        #expect(DirectConvolution.usesBandedForward(koch3) && !DirectConvolution.usesBandedWeightGradient(koch3))
+        // One row of a 10×10 kernel on 96 outputs already needs 38 KB of columns: the wide kernels stay.
+        #expect(!DirectConvolution.usesBandedForward(koch1))
+        #expect(DirectConvolution.$allowsBands.withValue(false) { !DirectConvolution.usesBandedForward(tutorial1) })
     }
 
     @Test func aCapOfZeroSelectsTheGEMMPath() {

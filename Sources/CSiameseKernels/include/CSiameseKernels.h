@@ -50,12 +50,17 @@ void sk_conv_backward_input(int level, const float *dy, long images, int cin, in
 void sk_conv_weight_grad(int level, const float *x, const float *dy, long images, int cin, int h, int w,
                          int cout, int kh, int kw, int ph, int pw, int coBegin, int coEnd, float *dw, float *db);
 
-/// The same forward as `sk_conv_forward`, "banded": the im2col columns of a few output rows at a time are built in
-/// L1 and multiplied there, with vector lanes over dense output positions. For layers whose inner dimension
-/// K = cin·kh·kw is small (first layers), where the wide kernels waste lanes past each row and store through masks.
+/// The same forward as `sk_conv_forward`, "banded": the im2col columns of a few output rows (and, for many input
+/// channels, of a group of channels) at a time are built in L1 and multiplied there, with vector lanes over dense
+/// output positions, so no lane is spent past a row's end as in the wide kernels; later groups of input channels
+/// add to the output.
 /// Allocates its own scratch; aborts only if that allocation fails.
 void sk_banded_conv_forward(int level, const float *x, long images, int cin, int h, int w, const float *weight,
                             const float *bias, int cout, int kh, int kw, int ph, int pw, float *y);
+
+/// Share of the vector lanes (`lanes` per vector) that `sk_banded_conv_forward` spends on kept outputs: each band
+/// of output rows is computed on whole vectors. 0 where one band's columns would not fit its cache budget.
+double sk_banded_conv_forward_lane_use(int lanes, int cin, int h, int w, int kh, int kw, int ph, int pw);
 
 /// Adds the weight and bias gradients of images [0, images), output channels [coBegin, coEnd), into `part`
 /// [coEnd − coBegin, K + 1, 16] as vector partial sums (part[c, k] for dw[coBegin + c, k], part[c, K] for the

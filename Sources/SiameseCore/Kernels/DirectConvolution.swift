@@ -12,15 +12,28 @@ enum DirectConvolution {
     /// Tests set this to run every eligible geometry direct, whatever its lane efficiency.
     @TaskLocal static var ignoresShape = false
 
-    /// Tests turn this off to run the wide kernels on first-layer geometries too.
-    @TaskLocal static var allowsBands = true
+    /// Whether the banded kernels may run; tests turn this off to run the wide kernels everywhere, and
+    /// `SIAMESEKIT_BANDS=0` does so for a whole process (for comparisons).
+    @TaskLocal static var allowsBands = ProcessInfo.processInfo.environment["SIAMESEKIT_BANDS"] != "0"
 
     static var level: Int { SIMDKernels.level }
 
-    /// Layers with a short inner dimension (cin·kh·kw ≤ 64: first layers) run the banded kernels for the forward
-    /// pass and the weight gradient: the wide kernels compute past every row's end and would widen the output
-    /// gradient in a separate pass, which for 9 taps costs as much as the arithmetic.
-    static func usesBands(_ geo: ConvGeometry) -> Bool {
+    /// The banded forward pass runs for layers with a short inner dimension (cin·kh·kw ≤ 64: first layers), where
+    /// the wide kernels' per-row stores weigh against a few taps, and wherever it keeps clearly more vector lanes
+    /// busy than the wide kernels, which compute past every row's end (Koch conv3: 96 % against 84 %).
+    static func usesBandedForward(_ geo: ConvGeometry) -> Bool {
+        guard allowsBands else { return false }
+        if geo.inChannels * geo.kernelH * geo.kernelW <= 64 { return true }
+        let lanes = level >= 2 ? 16 : 8
+        let banded = sk_banded_conv_forward_lane_use(Int32(lanes), Int32(geo.inChannels), Int32(geo.height),
+                                                    Int32(geo.width), Int32(geo.kernelH), Int32(geo.kernelW),
+                                                    Int32(geo.padH), Int32(geo.padW))
+        return banded >= laneEfficiency(geo) + 0.05
+    }
+
+    /// The banded weight gradient runs for first layers (cin·kh·kw ≤ 64): the wide kernels would widen the output
+    /// gradient in a separate pass, which for a few taps costs as much as the arithmetic.
+    static func usesBandedWeightGradient(_ geo: ConvGeometry) -> Bool {
         allowsBands && geo.inChannels * geo.kernelH * geo.kernelW <= 64
     }
 
@@ -50,7 +63,7 @@ enum DirectConvolution {
         let py = UncheckedSendable(value: out.pointer)
         let g = geo
         let inImage = geo.inChannels * geo.height * geo.width, outImage = geo.outChannels * geo.positions
-        if usesBands(geo) {
+        if usesBandedForward(geo) {
             parallelChunks(geo.batch, minChunk: 1) { images in
                 sk_banded_conv_forward(lvl, px.value + images.lowerBound * inImage, images.count, Int32(g.inChannels),
                                        Int32(g.height), Int32(g.width), pw.value, pb.value, Int32(g.outChannels),
@@ -103,7 +116,7 @@ enum DirectConvolution {
         let db = bias ? TensorStorage(uninitializedCount: g.outChannels) : nil
         let pdb = UncheckedSendable(value: db?.pointer)
         let lvl = Int32(level)
-        if usesBands(geo) { return bandedWeightGradient(dy, x, geo, dw: dw, db: db) }
+        if usesBandedWeightGradient(geo) { return bandedWeightGradient(dy, x, geo, dw: dw, db: db) }
         // Output-channel pairs per worker: each writes its own rows of dw, so no reduction across threads.
         parallelChunks((g.outChannels + 1) / 2, minChunk: 1) { pairs in
             let lo = Int32(pairs.lowerBound * 2), hi = Int32(Swift.min(g.outChannels, pairs.upperBound * 2))
