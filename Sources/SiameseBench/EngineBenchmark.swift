@@ -48,17 +48,18 @@ enum EngineBenchmark {
                 for (m, k, n, what) in gemmShapes where wanted("\(m)×\(k)×\(n) \(what)") {
                     let flop = 2.0 * Double(m * k * n) / 1e9
                     let a = Tensor.normal([m, k], generator: &g), b = Tensor.normal([k, n], generator: &g)
-                    let ours = measure(work: flop, reps: reps) { _ = matmul(a, b) }
                     let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
                     defer { c.deallocate() }
                     let pa = a.storage.pointer, pb = b.storage.pointer
-                    // The baseline is OpenBLAS with its own threads (the engine keeps it single-threaded).
-                    openblas_set_num_threads(Int32(t))
-                    let direct = measure(work: flop, reps: reps) {
+                    // The baseline is OpenBLAS with its own threads (the engine keeps it single-threaded), timed in
+                    // repetitions alternating with ours. After its calls, OpenBLAS's idle threads keep spinning for
+                    // about 0.1 s and would take cores from the next repetition of ours: wait that out.
+                    let (ours, direct) = measurePair(work: flop, reps: reps, { _ = matmul(a, b) },
+                                                     enterB: { openblas_set_num_threads(Int32(t)) },
+                                                     leaveB: { Threading.threadCount = t; if t > 1 { usleep(300_000) } }) {
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
                                     1, pa, Int32(k), pb, Int32(n), 0, c, Int32(n))
                     }
-                    Threading.threadCount = t
                     let key = "\(t) \(m)x\(k)x\(n)"
                     emit(row(["\(m)×\(k)×\(n)", what, "\(t)", fmt(ours.median), fmt(direct.median),
                                fmt(peers.torchGEMM[key]), fmt(peers.numpyGEMM[key]),

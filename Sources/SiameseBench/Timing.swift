@@ -27,6 +27,41 @@ func measure(work: Double, reps: Int = 5, target: Double = 0.2, _ body: () -> Vo
     return RateStats(median: rates[rates.count / 2], min: rates.first!, max: rates.last!, n: reps)
 }
 
+/// Times two bodies that do the same `work` in alternating repetitions (a, b, a, b, …), so that a drift in the
+/// machine's speed during the measurement (another tenant, a core that was idle) affects both alike. `enterB` and
+/// `leaveB` run around each repetition of `b` (a library thread setting, say), outside the timing.
+func measurePair(work: Double, reps: Int = 5, target: Double = 0.2, _ a: () -> Void,
+                 enterB: () -> Void = {}, leaveB: () -> Void = {}, _ b: () -> Void) -> (RateStats, RateStats) {
+    func calibrate(_ body: () -> Void) -> Int {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        body(); body()
+        let once = max(Double(DispatchTime.now().uptimeNanoseconds - t0) / 2e9, 1e-7)
+        body()
+        return max(1, Int(target / once))
+    }
+    func timed(_ iters: Int, _ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iters { body() }
+        return work * Double(iters) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    let itersA = calibrate(a)
+    enterB()
+    let itersB = calibrate(b)
+    leaveB()
+    var ratesA: [Double] = [], ratesB: [Double] = []
+    for _ in 0..<reps {
+        ratesA.append(timed(itersA, a))
+        enterB()
+        ratesB.append(timed(itersB, b))
+        leaveB()
+    }
+    func stats(_ r: [Double]) -> RateStats {
+        let sorted = r.sorted()
+        return RateStats(median: sorted[sorted.count / 2], min: sorted.first!, max: sorted.last!, n: reps)
+    }
+    return (stats(ratesA), stats(ratesB))
+}
+
 /// Prints a markdown table row.
 func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
 
