@@ -8,14 +8,15 @@ struct RateStats: Codable {
     var n: Int
 }
 
-/// Times `body` like the peer kit does: one warm-up, then `reps` repetitions that each loop the body
-/// for about `target` seconds; the rate is `work` per second of one body call.
+/// Times `body` like the peer kit does: one untimed warm-up repetition, then `reps` repetitions that each loop
+/// the body for about `target` seconds; the rate is `work` per second of one body call. (A whole repetition of
+/// warm-up, not a call or two: a core that sat idle, after a stretch of single-thread rows, comes back slowly.)
 func measure(work: Double, reps: Int = 5, target: Double = 0.2, _ body: () -> Void) -> RateStats {
     let t0 = DispatchTime.now().uptimeNanoseconds
     body(); body()
     let once = max(Double(DispatchTime.now().uptimeNanoseconds - t0) / 2e9, 1e-7)
     let iters = max(1, Int(target / once))
-    body()
+    for _ in 0..<iters { body() }
     var rates: [Double] = []
     for _ in 0..<reps {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -36,8 +37,9 @@ func measurePair(work: Double, reps: Int = 5, target: Double = 0.2, _ a: () -> V
         let t0 = DispatchTime.now().uptimeNanoseconds
         body(); body()
         let once = max(Double(DispatchTime.now().uptimeNanoseconds - t0) / 2e9, 1e-7)
-        body()
-        return max(1, Int(target / once))
+        let iters = max(1, Int(target / once))
+        for _ in 0..<iters { body() }  // a whole repetition of warm-up, as in `measure`
+        return iters
     }
     func timed(_ iters: Int, _ body: () -> Void) -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
