@@ -7,8 +7,10 @@
 // rows) stay near 24 KB. `grouped` (the forward pass) may split the input channels: as many whole images of
 // channels as fit, else one channel at a time in bands of rows; otherwise (the weight gradient) every channel is in
 // one group and only the rows are banded. At least one row.
+#define BAND_COLUMN_FLOATS 6144L  // the columns' cache budget (24 KB)
+
 static void band_shape(int cin, int Hp, int outH, int outW, int kh, int kw, int grouped, int *channels, int *rows) {
-    const long budget = 6144;
+    const long budget = BAND_COLUMN_FLOATS;
     long cg = cin, r;
     if (grouped && (cg = budget / ((long)kw * Hp * outW)) >= 1) {
         if (cg > cin) cg = cin;
@@ -184,7 +186,7 @@ double sk_banded_conv_forward_lane_use(int lanes, int cin, int h, int w, int kh,
     band_shape(cin, Hp, outH, outW, kh, kw, 1, &cg, &rows);
     // Columns past the cache budget (a single row of a wide kernel on a wide image: Koch conv1) cost more than the
     // lanes saved.
-    if ((long)cg * kw * (rows + kh - 1) * outW > 6144) return 0.0;
+    if ((long)cg * kw * (rows + kh - 1) * outW > BAND_COLUMN_FLOATS) return 0.0;
     long used = 0, computed = 0;
     for (int r0 = 0; r0 < outH; r0 += rows) {
         const long P = (long)(outH - r0 < rows ? outH - r0 : rows) * outW;

@@ -135,8 +135,9 @@ enum DirectConvolution {
         let k = g.inChannels * g.kernelH * g.kernelW
         let perGroup = Swift.max(4, (g.batch + 31) / 32)
         let block = g.outChannels * (k + 1) * 16
-        let byChannel = (g.batch + perGroup - 1) / perGroup * block > partialBudget
-        let groups = byChannel ? 1 : (g.batch + perGroup - 1) / perGroup
+        let imageGroups = (g.batch + perGroup - 1) / perGroup
+        let byChannel = imageGroups * block > partialBudget
+        let groups = byChannel ? 1 : imageGroups
         let part = UnsafeMutablePointer<Float>.allocate(capacity: groups * block)
         defer { part.deallocate() }
         part.initialize(repeating: 0, count: groups * block)
