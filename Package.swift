@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SiameseOptimizers", targets: ["SiameseOptimizers"]),
         .library(name: "SiameseData", targets: ["SiameseData"]),
         .library(name: "SiameseEvaluation", targets: ["SiameseEvaluation"]),
+        .library(name: "SiameseModels", targets: ["SiameseModels"]),
         .library(name: "SiameseMetricLearning", targets: ["SiameseMetricLearning"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
@@ -42,9 +43,11 @@ let package = Package(
             dependencies: ["SiameseCore", "SiameseZlib", "CPNG", "CTurboJPEG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(name: "SiameseEvaluation", dependencies: ["SiameseCore"]),
+        // Floor 4: encoders, the Siamese wrappers and the model folder.
+        .target(name: "SiameseModels", dependencies: ["SiameseCore", "SiameseNN", "SiameseData"]),
         .target(
             name: "SiameseMetricLearning",
-            dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData"]
+            dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseModels"]
         ),
         .executableTarget(
             name: "SiameseCLI",
@@ -72,6 +75,7 @@ let package = Package(
             name: "SiameseMetricLearningTests",
             dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseMetricLearning"]
         ),
+        .testTarget(name: "SiameseModelsTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseModels"]),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers"]),
     ]
 )

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import SiameseCore
-@testable import SiameseMetricLearning
+@testable import SiameseModels
 @testable import SiameseNN
 @testable import SiameseOptimizers
 
