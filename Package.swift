@@ -42,9 +42,9 @@ let package = Package(
             name: "SiameseData",
             dependencies: ["SiameseCore", "SiameseZlib", "CPNG", "CTurboJPEG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .target(name: "SiameseEvaluation", dependencies: ["SiameseCore"]),
+        .target(name: "SiameseEvaluation", dependencies: ["SiameseCore", "SiameseData"]),
         // Floor 4: encoders, the Siamese wrappers and the model folder.
-        .target(name: "SiameseModels", dependencies: ["SiameseCore", "SiameseNN", "SiameseData"]),
+        .target(name: "SiameseModels", dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseEvaluation"]),
         .target(
             name: "SiameseMetricLearning",
             dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseModels"]
@@ -70,12 +70,12 @@ let package = Package(
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI"]),
         .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData"], exclude: ["Fixtures"]),
-        .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseEvaluation"]),
+        .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation"]),
         .testTarget(
             name: "SiameseMetricLearningTests",
             dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseMetricLearning"]
         ),
-        .testTarget(name: "SiameseModelsTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseModels"]),
+        .testTarget(name: "SiameseModelsTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels"]),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SiameseCore
+@testable import SiameseData
 @testable import SiameseMetricLearning
 
 @Suite struct MinerAndSamplerTests {

@@ -8,6 +8,9 @@
 // Layout: NCHW, float32, contiguous. Every function works on a range of images or output channels, so the caller
 // splits the work over its own threads.
 
+#include <stddef.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -80,6 +83,9 @@ int sk_maxpool2x2_forward(int level, const float *x, long planes, int h, int w, 
 
 /// Its backward: dx [planes, h, w] gets g at each window's argmax and 0 everywhere else. Returns 0 when not handled.
 int sk_maxpool2x2_backward(int level, const float *g, const float *argmax, long planes, int h, int w, float *dx);
+
+/// SHA-256 compression of `blocks` consecutive 64-byte blocks into `state` (FIPS 180-4); padding is the caller's.
+void sk_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
 
 #ifdef __cplusplus
 }

@@ -11,18 +11,33 @@ import SiameseNN
 /// try Checkpoint.save(model: net, architecture: config.jsonString, to: folder)
 /// ```
 public struct EncoderConfiguration: Codable, Sendable, Equatable {
-    /// Which encoder family.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+    /// Which encoder family, by its name in ``EncoderRegistry`` (`conv4`, `residual`, `tutorial-cnn`, `mlp`, `koch`, or
+    /// any kind registered by a program).
+    public struct Kind: RawRepresentable, Codable, Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { rawValue = value }
+        public var description: String { rawValue }
+
         /// ``TutorialCNN`` (28×28 input, 64-d embedding).
-        case tutorialCNN = "tutorial-cnn"
+        public static let tutorialCNN: Kind = "tutorial-cnn"
         /// ``ConvNetEncoder`` (Conv-4): any input side divisible by 2^blocks.
-        case convNet = "conv4"
+        public static let convNet: Kind = "conv4"
         /// ``ResidualEncoder``: any input side.
-        case residual
+        public static let residual: Kind = "residual"
         /// ``MLPEncoder`` on the flattened image.
-        case mlp
+        public static let mlp: Kind = "mlp"
         /// ``KochEncoder`` (105×105 input, 4096-d sigmoid features).
-        case koch
+        public static let koch: Kind = "koch"
+
+        /// Every registered kind, sorted by name.
+        public static var allCases: [Kind] { EncoderRegistry.shared.kinds }
+
+        public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            try c.encode(rawValue)
+        }
     }
 
     public var kind: Kind
@@ -39,51 +54,47 @@ public struct EncoderConfiguration: Codable, Sendable, Equatable {
     /// Hidden layer sizes (mlp).
     public var hidden: [Int]
 
+    /// A configuration with the kind's defaults for every size not given.
     public init(kind: Kind, inputSide: Int? = nil, inputChannels: Int = 1, width: Int? = nil, blocks: Int? = nil,
                 embeddingSize: Int = 64, hidden: [Int] = [256]) {
+        let entry = EncoderRegistry.shared.entry(kind)
         self.kind = kind
-        self.inputSide = inputSide ?? Self.defaultSide(kind)
+        self.inputSide = inputSide ?? entry?.defaultSide ?? 28
         self.inputChannels = inputChannels
-        self.width = width ?? (kind == .residual ? 16 : 64)
-        self.blocks = blocks ?? (kind == .residual ? 3 : 4)
+        self.width = width ?? entry?.defaultWidth ?? 64
+        self.blocks = blocks ?? entry?.defaultBlocks ?? 4
         self.embeddingSize = embeddingSize
         self.hidden = hidden
     }
 
     /// The side an encoder family expects when none is given.
-    public static func defaultSide(_ kind: Kind) -> Int { kind == .koch ? 105 : 28 }
+    public static func defaultSide(_ kind: Kind) -> Int { EncoderRegistry.shared.entry(kind)?.defaultSide ?? 28 }
 
     /// Problems with this configuration, in words; empty when it can be built.
     public var problems: [String] {
+        guard let entry = EncoderRegistry.shared.entry(kind) else {
+            return ["unknown encoder kind '\(kind)' (known: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))"]
+        }
         var out: [String] = []
         if inputSide < 1 || inputChannels < 1 { out.append("input side and channels must be positive") }
-        switch kind {
-        case .tutorialCNN:
-            if inputSide != 28 || inputChannels != 1 { out.append("the tutorial CNN takes 1×28×28 images (got \(inputChannels)×\(inputSide)×\(inputSide))") }
-        case .koch:
-            if inputSide != 105 || inputChannels != 1 { out.append("Koch et al.'s encoder takes 1×105×105 images (got \(inputChannels)×\(inputSide)×\(inputSide))") }
-        case .convNet:
-            if blocks < 1 || width < 1 { out.append("conv4 needs at least one block and one channel") }
-            else if inputSide >> blocks < 1 { out.append("conv4 with \(blocks) blocks needs an input side of at least \(1 << blocks)") }
-        case .residual:
-            if blocks < 1 || width < 1 || embeddingSize < 1 { out.append("residual needs positive blocks, width and embedding size") }
-        case .mlp:
-            if embeddingSize < 1 || hidden.contains(where: { $0 < 1 }) { out.append("mlp sizes must be positive") }
-        }
-        return out
+        if inputSide > 4096 || inputChannels > 64 { out.append("input \(inputChannels)×\(inputSide)×\(inputSide) is too large") }
+        return out + entry.problems(self)
     }
 
     /// Builds a freshly initialised encoder (initialisation draws from ``GlobalGenerator``).
     public func makeEncoder() throws -> AnyEncoder {
         if let problem = problems.first { throw EncoderConfigurationError.invalid(problem) }
-        switch kind {
-        case .tutorialCNN: return AnyEncoder(TutorialCNN())
-        case .koch: return AnyEncoder(KochEncoder())
-        case .convNet: return AnyEncoder(ConvNetEncoder(inChannels: inputChannels, width: width, blocks: blocks))
-        case .residual:
-            return AnyEncoder(ResidualEncoder(inChannels: inputChannels, width: width, blocks: blocks, embeddingSize: embeddingSize))
-        case .mlp: return AnyEncoder(MLPEncoder([inputChannels * inputSide * inputSide] + hidden + [embeddingSize]))
-        }
+        return AnyEncoder(try EncoderRegistry.shared.entry(kind)!.build(self))
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try c.decode(Kind.self, forKey: .kind)
+        self.init(kind: kind, inputSide: try c.decodeIfPresent(Int.self, forKey: .inputSide),
+                  inputChannels: try c.decodeIfPresent(Int.self, forKey: .inputChannels) ?? 1,
+                  width: try c.decodeIfPresent(Int.self, forKey: .width), blocks: try c.decodeIfPresent(Int.self, forKey: .blocks),
+                  embeddingSize: try c.decodeIfPresent(Int.self, forKey: .embeddingSize) ?? 64,
+                  hidden: try c.decodeIfPresent([Int].self, forKey: .hidden) ?? [256])
     }
 
     /// The configuration as compact JSON (what checkpoints store as their architecture).

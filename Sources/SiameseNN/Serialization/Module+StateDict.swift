@@ -30,7 +30,8 @@ extension Module {
     ///   - strict: when `true`, every parameter and buffer must be present.
     ///   - prefix: prepended to this module's names when looking them up (e.g. `"encoder."`).
     /// - Returns: the file's tensor names that matched nothing in this module.
-    /// - Throws: ``SafetensorsError/missingTensor(path:tensor:)`` or ``SafetensorsError/shapeMismatch(path:tensor:expected:actual:)``.
+    /// - Throws: ``SafetensorsError/missingTensor(path:tensor:)``, ``SafetensorsError/shapeMismatch(path:tensor:expected:actual:)``
+    ///   or ``SafetensorsError/nonFiniteValue(path:tensor:index:)`` (NaN or infinite weights are refused).
     @discardableResult
     public func load(_ file: Safetensors.File, path: String, strict: Bool = true, prefix: String = "") throws -> [String] {
         var used = Set<String>()
@@ -42,7 +43,7 @@ extension Module {
             guard entry.shape == p.shape else {
                 throw SafetensorsError.shapeMismatch(path: path, tensor: prefix + name, expected: p.shape, actual: entry.shape)
             }
-            p.update(entry.tensor())
+            p.update(try Self.finite(entry, path: path, tensor: prefix + name))
             used.insert(prefix + name)
         }
         for (name, b) in namedBuffers() {
@@ -53,10 +54,19 @@ extension Module {
             guard entry.shape == b.value.shape else {
                 throw SafetensorsError.shapeMismatch(path: path, tensor: prefix + name, expected: b.value.shape, actual: entry.shape)
             }
-            b.value = entry.tensor()
+            b.value = b.isInteger ? entry.tensor() : try Self.finite(entry, path: path, tensor: prefix + name)
             used.insert(prefix + name)
         }
         return file.tensors.keys.filter { !used.contains($0) }.sorted()
+    }
+
+    /// The entry as a tensor, refusing NaN and infinite values (a diverged or damaged model must not load silently).
+    static func finite(_ entry: Safetensors.Entry, path: String, tensor name: String) throws -> Tensor {
+        let t = entry.tensor()
+        if let i = t.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw SafetensorsError.nonFiniteValue(path: path, tensor: name, index: i)
+        }
+        return t
     }
 
     /// Reads a safetensors file and loads it; see ``load(_:path:strict:prefix:)``.

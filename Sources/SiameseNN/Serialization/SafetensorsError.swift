@@ -18,6 +18,8 @@ public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
     case missingTensor(path: String, tensor: String)
     /// A stored shape differs from the one the model expects.
     case shapeMismatch(path: String, tensor: String, expected: [Int], actual: [Int])
+    /// A weight holds NaN or an infinity (element `index`, flattened).
+    case nonFiniteValue(path: String, tensor: String, index: Int)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
         case let .missingTensor(path, tensor): return "\(path): tensor '\(tensor)' is missing"
         case let .shapeMismatch(path, tensor, expected, actual):
             return "\(path): tensor '\(tensor)' has shape \(actual), expected \(expected)"
+        case let .nonFiniteValue(path, tensor, index):
+            return "\(path): tensor '\(tensor)' holds NaN or infinity (element \(index)); refusing to load it"
         }
     }
 }

@@ -44,34 +44,18 @@ public enum Checkpoint {
     /// Saves `model`, `optimizer` and the description into `directory` (replacing an existing checkpoint).
     public static func save(model: Module, optimizer: (any Optimizer)? = nil, architecture: String? = nil,
                             metadata: [String: String] = [:], to directory: URL) throws {
-        let fm = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        let partial = parent.appendingPathComponent(".\(directory.lastPathComponent).partial-\(UUID().uuidString)")
-        defer { try? fm.removeItem(at: partial) }
-        do { try fm.createDirectory(at: partial, withIntermediateDirectories: true) } catch {
-            throw SafetensorsError.io(path: partial.path, reason: "cannot create folder (\(error.localizedDescription))")
+        try AtomicFolder.replace(directory) { partial in
+            try model.save(to: partial.appendingPathComponent("model.safetensors"))
+            let info = Info(architecture: architecture, optimizer: optimizer.map { String(describing: type(of: $0)) },
+                            stepCount: optimizer?.stepCount ?? 0, metadata: metadata, randomStates: model.randomStates)
+            if let optimizer {
+                try Safetensors.write(floats: optimizer.stateTensors(), metadata: ["step": String(optimizer.stepCount)],
+                                      to: partial.appendingPathComponent("optimizer.safetensors"))
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(info), to: partial.appendingPathComponent("checkpoint.json"))
         }
-        try model.save(to: partial.appendingPathComponent("model.safetensors"))
-        let info = Info(architecture: architecture, optimizer: optimizer.map { String(describing: type(of: $0)) },
-                        stepCount: optimizer?.stepCount ?? 0, metadata: metadata, randomStates: model.randomStates)
-        if let optimizer {
-            try Safetensors.write(floats: optimizer.stateTensors(), metadata: ["step": String(optimizer.stepCount)],
-                                  to: partial.appendingPathComponent("optimizer.safetensors"))
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(info), to: partial.appendingPathComponent("checkpoint.json"))
-        // Swap the new folder in: old → aside, new → place, then drop the old one.
-        let aside = parent.appendingPathComponent(".\(directory.lastPathComponent).old-\(UUID().uuidString)")
-        let hadOld = fm.fileExists(atPath: directory.path)
-        if hadOld && rename(directory.path, aside.path) != 0 {
-            throw SafetensorsError.io(path: directory.path, reason: "cannot move the previous checkpoint aside (errno \(errno))")
-        }
-        if rename(partial.path, directory.path) != 0 {
-            if hadOld { _ = rename(aside.path, directory.path) }
-            throw SafetensorsError.io(path: directory.path, reason: "cannot move the new checkpoint into place (errno \(errno))")
-        }
-        if hadOld { try? fm.removeItem(at: aside) }
     }
 
     /// Reads a checkpoint's description (architecture, optimizer, step, metadata) without loading weights,
