@@ -46,3 +46,11 @@ public struct DistanceWeightedMiner: Sendable {
         return .triplets(a: a, p: p, n: neg)
     }
 }
+
+extension DistanceWeightedMiner: Miner {
+    /// Mines with the generator in effect (``GlobalGenerator``: the task's own inside
+    /// `GlobalGenerator.withSeed`, else the process-wide one).
+    public func callAsFunction(_ embeddings: Tensor, labels: [Int]) -> MinedTuples {
+        GlobalGenerator.with { generator in self(embeddings, labels: labels, generator: &generator) }
+    }
+}
