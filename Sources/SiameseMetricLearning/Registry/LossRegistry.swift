@@ -1,0 +1,174 @@
+import SiameseCore
+
+/// The ``MetricLoss``es a recipe can name (kind "loss").
+///
+/// A loss's name is its Swift type name in kebab-case without `Loss` (`TripletMarginLoss` → `triplet-margin`);
+/// its parameters are its initialiser's labels with the initialiser's defaults. `distance` and `reducer`
+/// are nested specs (see ``Distances`` and ``Reducers``). Losses with learned weights (`arc-face`, `cos-face`,
+/// `proxy-anchor`, `proxy-nca`) take `numClasses` and `embeddingSize` from the ``RegistryContext`` and
+/// initialise their weights from ``GlobalGenerator``. `arcface`, `cosface` and `ntxent` are aliases.
+///
+/// ```yaml
+/// loss: {name: triplet-margin, margin: 0.2, distance: cosine-similarity, reducer: mean}
+/// ```
+public enum Losses {
+    /// Every built-in metric loss by name.
+    public static let registry: ComponentRegistry<any MetricLoss> = {
+        let registry = ComponentRegistry<any MetricLoss>(kind: "loss")
+        registerPairAndTripletLosses(registry)
+        registerSoftmaxLosses(registry)
+        registerLearnedLosses(registry)
+        return registry
+    }()
+
+    /// Losses over pairs and triplets of the batch.
+    private static func registerPairAndTripletLosses(_ registry: ComponentRegistry<any MetricLoss>) {
+        let contrastive = ContrastiveLoss()
+        registry.register("contrastive", summary: "PML contrastive loss; posMargin \(contrastive.posMargin), negMargin \(contrastive.negMargin), distance lp-distance, reducer avg-non-zero") { r, c in
+            let d = ContrastiveLoss()
+            return ContrastiveLoss(posMargin: try r.float("posMargin", default: d.posMargin),
+                            negMargin: try r.float("negMargin", default: d.negMargin),
+                            distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                            reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+        let triplet = TripletMarginLoss()
+        registry.register("triplet-margin", summary: "triplet margin loss; margin \(triplet.margin), softMargin \(triplet.softMargin), distance lp-distance, reducer avg-non-zero") { r, c in
+            let d = TripletMarginLoss()
+            return TripletMarginLoss(margin: try r.float("margin", default: d.margin),
+                              softMargin: try r.bool("softMargin", default: d.softMargin),
+                              distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                              reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+        let quadruplet = QuadrupletLoss()
+        registry.register("quadruplet", summary: "quadruplet loss; margin1 \(quadruplet.margin1), margin2 \(quadruplet.margin2), distance lp-distance, reducer avg-non-zero") { r, c in
+            let d = QuadrupletLoss()
+            return QuadrupletLoss(margin1: try r.float("margin1", default: d.margin1),
+                           margin2: try r.float("margin2", default: d.margin2),
+                           distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                           reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+        let margin = MarginLoss()
+        registry.register("margin", summary: "margin loss (Wu et al.); margin \(margin.margin), beta \(margin.beta), distance lp-distance, reducer avg-non-zero") { r, c in
+            let d = MarginLoss()
+            return MarginLoss(margin: try r.float("margin", default: d.margin), beta: try r.float("beta", default: d.beta),
+                       distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                       reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+        let lifted = LiftedStructureLoss()
+        registry.register("lifted-structure", summary: "lifted structured loss; margin \(lifted.margin), distance lp-distance (normalizeEmbeddings false); reducer fixed (mean)") { r, c in
+            let d = LiftedStructureLoss()
+            return LiftedStructureLoss(margin: try r.float("margin", default: d.margin),
+                                distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c))
+        }
+        let angular = AngularLoss()
+        registry.register("angular", summary: "angular loss; alphaDegrees \(angular.alphaDegrees), reducer mean; distance fixed (dot product on normalised embeddings)") { r, c in
+            let d = AngularLoss()
+            return AngularLoss(alphaDegrees: try r.float("alphaDegrees", default: d.alphaDegrees),
+                        reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+        let circle = CircleLoss()
+        registry.register("circle", summary: "circle loss; m \(circle.m), gamma \(circle.gamma), distance cosine-similarity, reducer avg-non-zero") { r, c in
+            let d = CircleLoss()
+            return CircleLoss(m: try r.float("m", default: d.m), gamma: try r.float("gamma", default: d.gamma),
+                       distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                       reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+        let ms = MultiSimilarityLoss()
+        registry.register("multi-similarity", summary: "multi-similarity loss; alpha \(ms.alpha), beta \(ms.beta), base \(ms.base), distance cosine-similarity, reducer mean") { r, c in
+            let d = MultiSimilarityLoss()
+            return MultiSimilarityLoss(alpha: try r.float("alpha", default: d.alpha), beta: try r.float("beta", default: d.beta),
+                                base: try r.float("base", default: d.base),
+                                distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                                reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+    }
+
+    /// Cross-entropy losses over in-batch similarities.
+    private static func registerSoftmaxLosses(_ registry: ComponentRegistry<any MetricLoss>) {
+        registry.register("n-pairs", summary: "N-pair loss; distance dot-product-similarity, reducer mean") { r, c in
+            let d = NPairsLoss()
+            return NPairsLoss(distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                       reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+        let ntxent = NTXentLoss()
+        for name in ["nt-xent", "ntxent"] {
+            let note = name == "ntxent" ? " (alias of nt-xent)" : ""
+            registry.register(name, summary: "NT-Xent / InfoNCE; temperature \(ntxent.temperature), distance cosine-similarity, reducer mean\(note)") { r, c in
+                let d = NTXentLoss()
+                return NTXentLoss(temperature: try positive(&r, "temperature", default: d.temperature),
+                           distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                           reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+            }
+        }
+        let supCon = SupConLoss()
+        registry.register("sup-con", summary: "supervised contrastive loss; temperature \(supCon.temperature), distance cosine-similarity, reducer avg-non-zero") { r, c in
+            let d = SupConLoss()
+            return SupConLoss(temperature: try positive(&r, "temperature", default: d.temperature),
+                       distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                       reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
+    }
+
+    /// Losses with learned class weights or proxies; their sizes come from the context.
+    private static func registerLearnedLosses(_ registry: ComponentRegistry<any MetricLoss>) {
+        // Default instances built on a throw-away task-local generator, so reading the defaults draws nothing
+        // from the generator the caller's weights come from.
+        let (arcMargin, arcScale, arcReducer, cosMargin, cosScale, anchorMargin, anchorAlpha, ncaScale) = GlobalGenerator.withSeed(0) {
+            let arc = ArcFaceLoss(numClasses: 1, embeddingSize: 1), cos = ArcFaceLoss.cosFace(numClasses: 1, embeddingSize: 1)
+            let anchor = ProxyAnchorLoss(numClasses: 1, embeddingSize: 1), nca = ProxyNCALoss(numClasses: 1, embeddingSize: 1)
+            return (arc.margin, arc.scale, arc.reducer, cos.margin, cos.scale, anchor.margin, anchor.alpha, nca.softmaxScale)
+        }
+        let kinds = ["angular", "cosine"]
+        for name in ["arc-face", "arcface"] {
+            let note = name == "arcface" ? " (alias of arc-face)" : ""
+            registry.register(name, summary: "ArcFace softmax with learned class weights; marginKind angular|cosine (angular), margin in radians (\(value(of: arcMargin)) angular, \(value(of: cosMargin)) cosine), scale \(arcScale), reducer mean; needs numClasses, embeddingSize\(note)") { r, c in
+                let kind = try r.choice("marginKind", default: "angular", from: kinds)
+                let margin = try r.float("margin", default: value(of: kind == "angular" ? arcMargin : cosMargin))
+                return try arcFace(&r, c, margin: kind == "angular" ? .angular(margin) : .cosine(margin), defaultScale: arcScale, defaultReducer: arcReducer)
+            }
+        }
+        for name in ["cos-face", "cosface"] {
+            let note = name == "cosface" ? " (alias of cos-face)" : ""
+            registry.register(name, summary: "CosFace (ArcFaceLoss with an additive cosine margin); margin \(value(of: cosMargin)), scale \(cosScale), reducer mean; needs numClasses, embeddingSize\(note)") { r, c in
+                let margin = try r.float("margin", default: value(of: cosMargin))
+                return try arcFace(&r, c, margin: .cosine(margin), defaultScale: cosScale, defaultReducer: arcReducer)
+            }
+        }
+        registry.register("proxy-anchor", summary: "Proxy-Anchor loss with learned proxies; margin \(anchorMargin), alpha \(anchorAlpha); needs numClasses, embeddingSize") { r, c in
+            let margin = try r.float("margin", default: anchorMargin), alpha = try r.float("alpha", default: anchorAlpha)
+            let (classes, size) = try sizes(r, c)
+            return ProxyAnchorLoss(numClasses: classes, embeddingSize: size, margin: margin, alpha: alpha)
+        }
+        registry.register("proxy-nca", summary: "Proxy-NCA loss with learned proxies; softmaxScale \(ncaScale); needs numClasses, embeddingSize") { r, c in
+            let scale = try r.float("softmaxScale", default: ncaScale)
+            let (classes, size) = try sizes(r, c)
+            return ProxyNCALoss(numClasses: classes, embeddingSize: size, softmaxScale: scale)
+        }
+    }
+
+    private static func arcFace(_ r: inout ParameterReader, _ c: RegistryContext, margin: ArcFaceLoss.Margin,
+                                defaultScale: Float, defaultReducer: any Reducer) throws -> ArcFaceLoss {
+        let scale = try positive(&r, "scale", default: defaultScale)
+        let reducer = try r.component("reducer", from: Reducers.registry, default: defaultReducer, context: c)
+        let (classes, size) = try sizes(r, c)
+        return ArcFaceLoss(numClasses: classes, embeddingSize: size, margin: margin, scale: scale, reducer: reducer)
+    }
+
+    /// `numClasses` and `embeddingSize` from the context.
+    private static func sizes(_ r: ParameterReader, _ c: RegistryContext) throws(RegistryError) -> (Int, Int) {
+        (try c.require(.numClasses, for: r), try c.require(.embeddingSize, for: r))
+    }
+
+    /// A float parameter that must be > 0 (a temperature or scale).
+    private static func positive(_ r: inout ParameterReader, _ key: String, default value: Float) throws(RegistryError) -> Float {
+        let x = try r.float(key, default: value)
+        try r.check(x > 0, key, "\(key) is \(x); it must be > 0")
+        return x
+    }
+
+    private static func value(of margin: ArcFaceLoss.Margin) -> Float {
+        switch margin {
+        case let .angular(m), let .cosine(m): return m
+        }
+    }
+}
