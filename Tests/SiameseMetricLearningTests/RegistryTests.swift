@@ -198,7 +198,7 @@ import Yams
                             "BalancedPairSampler": "balanced-pairs", "TripletSampler": "triplets"]
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var samplerTypes: Set<String> = []
-        for folder in ["Sources/SiameseMetricLearning/Samplers", "Sources/SiameseData/Sampling"] {
+        for folder in ["Sources/SiameseData/Sampling"] {
             for file in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path) {
                 let text = try String(contentsOf: root.appendingPathComponent(folder).appendingPathComponent(file), encoding: .utf8)
                 for line in text.split(separator: "\n") where line.hasPrefix("public struct ") {

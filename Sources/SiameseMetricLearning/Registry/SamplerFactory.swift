@@ -1,4 +1,5 @@
 import SiameseCore
+import SiameseData
 
 /// Builds a ``BatchSampler`` once the labels of the data are known: the samplers take their labels at
 /// construction, so ``Samplers/registry`` holds factories rather than samplers.
