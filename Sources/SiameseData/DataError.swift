@@ -12,6 +12,16 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case emptyClass(path: String)
     /// A text row has the wrong number of fields or an unreadable value.
     case badRow(path: String, line: Int, reason: String)
+    /// An image header declares more than `limit` pixels (width × height, see ``ImageDecoder/maximumPixels``);
+    /// refused before any pixel memory is allocated.
+    case imageTooLarge(path: String, width: Int, height: Int, channels: Int, limit: Int)
+    /// An image header declares a width or height below 1.
+    case invalidImageSize(path: String, width: Int, height: Int)
+    /// A data header (IDX) declares a shape whose size in bytes overflows or exceeds `limit`
+    /// (see ``IDXFile/maximumBytes``); refused before the data are copied or inflated.
+    case dataTooLarge(path: String, shape: [Int], limit: Int)
+    /// A compressed stream inflates to more than `limit` bytes (see ``Gzip/maximumBytes``).
+    case decompressedTooLarge(path: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +32,17 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case let .empty(path): return "\(path): no items"
         case let .emptyClass(path): return "\(path): class folder holds no image"
         case let .badRow(path, line, reason): return "\(path):\(line): \(reason)"
+        case let .imageTooLarge(path, width, height, channels, limit):
+            let pixels = width.multipliedReportingOverflow(by: height)
+            let count = pixels.overflow ? "more than \(Int.max)" : "\(pixels.partialValue)"
+            return "\(path): header declares a \(width)×\(height)×\(channels) image (\(count) pixels), over the limit of \(limit) pixels"
+        case let .invalidImageSize(path, width, height):
+            return "\(path): header declares an image of \(width)×\(height) pixels; both sides must be at least 1"
+        case let .dataTooLarge(path, shape, limit):
+            let shapeText = shape.map(String.init).joined(separator: "×")
+            return "\(path): header declares shape \(shapeText), more than the limit of \(limit) bytes"
+        case let .decompressedTooLarge(path, limit):
+            return "\(path): compressed stream inflates to more than the limit of \(limit) bytes"
         }
     }
 }

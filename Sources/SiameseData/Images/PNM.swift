@@ -1,43 +1,61 @@
 /// The Netpbm grey and colour formats (PGM P2/P5, PPM P3/P6), including 16-bit samples.
 enum PNM {
-    static func decode(_ b: [UInt8], path: String, mode: ColorMode) throws -> Image {
+    /// Decodes P2/P3/P5/P6 bytes (`b` starts with "P" and the kind digit).
+    ///
+    /// The header is checked before any pixel memory is allocated: both sides at least 1, width × height at
+    /// most `maximumPixels`, maximum value 1...65535, and enough data bytes for the declared size.
+    static func decode(_ b: [UInt8], path: String, mode: ColorMode, maximumPixels: Int) throws -> Image {
         var i = 2
-        func token() throws -> Int {
-            // Skip whitespace and comments, then read a decimal number.
+        func token(_ what: String) throws -> Int {
+            // Skip whitespace and comments, then read a decimal number (capped so it cannot overflow).
             while i < b.count {
                 if b[i] == UInt8(ascii: "#") { while i < b.count && b[i] != 10 { i += 1 } } else if b[i] <= 32 { i += 1 } else { break }
             }
             var value = 0, digits = 0
-            while i < b.count, b[i] >= 48, b[i] <= 57 { value = value * 10 + Int(b[i] - 48); i += 1; digits += 1 }
-            guard digits > 0, value < 1 << 24 else { throw DataError.corrupt(path: path, reason: "PGM/PPM header is damaged") }
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                value = value * 10 + Int(b[i] - 48); i += 1; digits += 1
+                guard value < 1 << 32 else { throw DataError.corrupt(path: path, reason: "PGM/PPM \(what) is out of range") }
+            }
+            guard digits > 0 else { throw DataError.corrupt(path: path, reason: "PGM/PPM header is damaged (no \(what))") }
             return value
         }
         let kind = b[1]
         let colour = kind == UInt8(ascii: "3") || kind == UInt8(ascii: "6")
         let binary = kind == UInt8(ascii: "5") || kind == UInt8(ascii: "6")
-        let width = try token(), height = try token(), maxValue = try token()
-        guard width > 0, height > 0, maxValue > 0, maxValue < 65536 else {
-            throw DataError.corrupt(path: path, reason: "PGM/PPM header has size \(width)×\(height), maximum \(maxValue)")
+        let channels = colour ? 3 : 1
+        let width = try token("width"), height = try token("height")
+        try ImageDecoder.checkSize(width: width, height: height, channels: channels, path: path, maximumPixels: maximumPixels)
+        let maxValue = try token("maximum value")
+        guard maxValue > 0, maxValue < 65536 else {
+            throw DataError.corrupt(path: path, reason: "PGM/PPM maximum value \(maxValue) is outside 1...65535")
         }
-        let samples = width * height * (colour ? 3 : 1)
-        var values = [Float](repeating: 0, count: samples)
+        // checkSize guarantees width × height × channels does not overflow.
+        let samples = width * height * channels
+        var values: [Float]
         if binary {
             i += 1  // the single whitespace byte after the maximum value
             let size = maxValue > 255 ? 2 : 1
-            guard b.count - i >= samples * size else {
-                throw DataError.corrupt(path: path, reason: "truncated image data: \(b.count - i) bytes for \(samples * size)")
+            let available = Swift.max(0, b.count - i)
+            guard available >= samples * size else {
+                throw DataError.corrupt(path: path, reason: "truncated image data: \(available) bytes for \(samples * size)")
             }
+            values = [Float](repeating: 0, count: samples)
             for k in 0..<samples {
                 let v = size == 1 ? Int(b[i + k]) : Int(b[i + 2 * k]) << 8 | Int(b[i + 2 * k + 1])
                 values[k] = Float(v) / Float(maxValue)
             }
         } else {
+            // Each text sample takes at least one digit and one separator (the last needs no separator).
+            let available = Swift.max(0, b.count - i)
+            guard available >= 2 * samples else {
+                throw DataError.corrupt(path: path, reason: "truncated image data: \(available) bytes for \(samples) text samples")
+            }
+            values = [Float](repeating: 0, count: samples)
             for k in 0..<samples {
-                guard let v = try? token() else { throw DataError.corrupt(path: path, reason: "truncated image data at sample \(k)") }
+                guard let v = try? token("sample") else { throw DataError.corrupt(path: path, reason: "truncated image data at sample \(k)") }
                 values[k] = Float(v) / Float(maxValue)
             }
         }
-        let channels = colour ? 3 : 1
         let plane = width * height
         var planar = [Float](repeating: 0, count: samples)
         for p in 0..<plane { for c in 0..<channels { planar[c * plane + p] = values[p * channels + c] } }
