@@ -105,6 +105,8 @@ public enum ImageDecoder {
         guard header == 0 else {
             throw DataError.corrupt(path: path, reason: "JPEG: \(String(cString: tjGetErrorStr2(handle)))")
         }
+        // A stream cut before its frame header "succeeds" with a size of 0 × 0.
+        guard w > 0 || h > 0 else { throw DataError.corrupt(path: path, reason: "JPEG: no frame header") }
         // The frame header's size, checked before the output buffer is allocated.
         let space = Int(colorspace)
         let declaredChannels = space == Int(TJCS_GRAY.rawValue) ? 1 : (space == Int(TJCS_CMYK.rawValue) || space == Int(TJCS_YCCK.rawValue) ? 4 : 3)
