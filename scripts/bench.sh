@@ -16,10 +16,11 @@ case "$what" in
   tutorial) steps="siamese_quick" ;;
   *) echo "bench: unknown benchmark '$what' (engine, losses or tutorial)" >&2; exit 2 ;;
 esac
-bash scripts/setup.sh
+# Build output goes to standard error; standard output holds only siamese-bench's report.
+bash scripts/setup.sh >&2
 PEERS="${PEERS:-../shared/peers}"
 export PEERS_OUT="${PEERS_OUT:-$HOME/.cache/siamese-peers/out}"
-swift build -c release --product siamese-bench >/dev/null
+swift build -c release --product siamese-bench >&2
 if [ -x "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" ]; then
   QUICK=1 STEPS="$steps" bash "$PEERS/run_benchmarks.sh" >&2
 else

@@ -4,6 +4,7 @@
 # Extra arguments go to `siamese demo` (see `siamese demo --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-swift build -c release --product siamese
+# The build's output goes to standard error, so that standard output holds only the demo's (the JSON with --json).
+bash scripts/setup.sh >&2
+swift build -c release --product siamese >&2
 .build/release/siamese demo "$@"
