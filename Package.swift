@@ -66,19 +66,22 @@ let package = Package(
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
-        .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore"]),
-        .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN"], exclude: ["Fixtures"]),
-        .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI"]),
-        .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData"], exclude: ["Fixtures"]),
-        .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation"]),
+        // Shared by every test target: the gradient check, the vendored fixtures and the ../shared data sets.
+        .target(name: "SiameseTestSupport", dependencies: ["SiameseCore"], path: "Tests/SiameseTestSupport", resources: [.copy("Fixtures")]),
+        .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData", "SiameseTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseTestSupport"]),
         .testTarget(
             name: "SiameseMetricLearningTests",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseMetricLearning",
                 .product(name: "Yams", package: "Yams"),
+                "SiameseTestSupport",
             ]
         ),
-        .testTarget(name: "SiameseModelsTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels"]),
-        .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers"]),
+        .testTarget(name: "SiameseModelsTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),
     ]
 )
