@@ -1,5 +1,6 @@
 import Testing
 @testable import SiameseCore
+import SiameseTestSupport
 
 @Suite struct ConvolutionTests {
     /// Direct convolution by definition, the reference for the im2col path.
@@ -47,7 +48,7 @@ import Testing
     @Test(arguments: cases)
     func gradients(_ c: Case) {
         let x = Check.random(c.input, seed: 4), w = Check.random(c.weight, seed: 5), b = Check.random([c.weight[0]], seed: 6)
-        let err = Check.gradientError([x, w, b]) {
+        let err = GradientCheck.worstError([x, w, b]) {
             $0[0].conv2d(weight: $0[1], bias: $0[2], stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
         }
         #expect(err <= 1)

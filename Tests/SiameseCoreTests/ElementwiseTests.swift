@@ -1,5 +1,6 @@
 import Testing
 @testable import SiameseCore
+import SiameseTestSupport
 
 @Suite struct ElementwiseTests {
     @Test func analyticPolynomialGradient() {
@@ -31,45 +32,45 @@ import Testing
         let (sa, sb) = Self.broadcastPairs[caseIndex]
         let a = Check.random(sa, seed: UInt64(caseIndex)), b = Check.random(sb, seed: UInt64(caseIndex + 50))
         let bPos = Check.positive(sb, seed: UInt64(caseIndex + 70))
-        #expect(Check.gradientError([a, b]) { $0[0] + $0[1] } <= 1)
-        #expect(Check.gradientError([a, b]) { $0[0] - $0[1] } <= 1)
-        #expect(Check.gradientError([a, b]) { $0[0] * $0[1] } <= 1)
-        #expect(Check.gradientError([a, bPos]) { $0[0] / $0[1] } <= 1)
-        #expect(Check.gradientError([a, b]) { Tensor.maximum($0[0], $0[1]) } <= 1)
-        #expect(Check.gradientError([a, b]) { Tensor.minimum($0[0], $0[1]) } <= 1)
+        #expect(GradientCheck.worstError([a, b]) { $0[0] + $0[1] } <= 1)
+        #expect(GradientCheck.worstError([a, b]) { $0[0] - $0[1] } <= 1)
+        #expect(GradientCheck.worstError([a, b]) { $0[0] * $0[1] } <= 1)
+        #expect(GradientCheck.worstError([a, bPos]) { $0[0] / $0[1] } <= 1)
+        #expect(GradientCheck.worstError([a, b]) { Tensor.maximum($0[0], $0[1]) } <= 1)
+        #expect(GradientCheck.worstError([a, b]) { Tensor.minimum($0[0], $0[1]) } <= 1)
     }
 
     @Test func scalarOperatorGradients() {
         let x = Check.random([3, 4], seed: 1)
         let p = Check.positive([3, 4], seed: 2)
-        #expect(Check.gradientError([x]) { -$0[0] * 3 + 2 } <= 1)
-        #expect(Check.gradientError([x]) { 1 - $0[0] / 4 } <= 1)
-        #expect(Check.gradientError([p]) { 2 / $0[0] } <= 1)
-        #expect(Check.gradientError([p]) { $0[0].pow(1.5) } <= 1)
-        #expect(Check.gradientError([x]) { $0[0].pow(3) } <= 1)
-        #expect(Check.gradientError([x]) { $0[0].square() } <= 1)
+        #expect(GradientCheck.worstError([x]) { -$0[0] * 3 + 2 } <= 1)
+        #expect(GradientCheck.worstError([x]) { 1 - $0[0] / 4 } <= 1)
+        #expect(GradientCheck.worstError([p]) { 2 / $0[0] } <= 1)
+        #expect(GradientCheck.worstError([p]) { $0[0].pow(1.5) } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].pow(3) } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].square() } <= 1)
     }
 
     @Test func mathGradients() {
         let x = Check.random([2, 3, 4], seed: 3)
         let p = Check.positive([2, 3, 4], seed: 4)
-        #expect(Check.gradientError([x]) { $0[0].exp() } <= 1)
-        #expect(Check.gradientError([p]) { $0[0].log() } <= 1)
-        #expect(Check.gradientError([p]) { $0[0].sqrt() } <= 1)
-        #expect(Check.gradientError([x]) { $0[0].abs() } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].exp() } <= 1)
+        #expect(GradientCheck.worstError([p]) { $0[0].log() } <= 1)
+        #expect(GradientCheck.worstError([p]) { $0[0].sqrt() } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].abs() } <= 1)
         // Keep inputs away from the clamp bounds so ε does not straddle a kink.
         let awayFromBounds = x.mapValues { Swift.abs(Swift.abs($0) - 0.5) < 0.05 ? $0 * 1.3 : $0 }
-        #expect(Check.gradientError([awayFromBounds]) { $0[0].clamped(min: -0.5, max: 0.5) } <= 1)
+        #expect(GradientCheck.worstError([awayFromBounds]) { $0[0].clamped(min: -0.5, max: 0.5) } <= 1)
     }
 
     @Test func activationGradients() {
         let x = Check.random([4, 5], seed: 5, low: -3, high: 3)
-        #expect(Check.gradientError([x]) { $0[0].relu() } <= 1)
-        #expect(Check.gradientError([x]) { $0[0].leakyRelu(slope: 0.1) } <= 1)
-        #expect(Check.gradientError([x]) { $0[0].sigmoid() } <= 1)
-        #expect(Check.gradientError([x]) { $0[0].tanh() } <= 1)
-        #expect(Check.gradientError([x]) { $0[0].gelu() } <= 1)
-        #expect(Check.gradientError([x]) { $0[0].softplus() } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].relu() } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].leakyRelu(slope: 0.1) } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].sigmoid() } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].tanh() } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].gelu() } <= 1)
+        #expect(GradientCheck.worstError([x]) { $0[0].softplus() } <= 1)
     }
 
     @Test func activationValues() {

@@ -1,34 +1,15 @@
 import Testing
 @testable import SiameseCore
 @testable import SiameseMetricLearning
+import SiameseTestSupport
 
-/// Finite-difference checks for every loss, on a small batch (8 samples, 3 classes), away from kinks.
+/// Finite-difference checks (`GradientCheck`) for every loss, on a small batch (8 samples, 3 classes), away from kinks.
 enum LossCheck {
     static let labels = [0, 1, 2, 0, 1, 2, 0, 1]
 
     static func embeddings(seed: UInt64 = 5, dim: Int = 4) -> Tensor {
         var g = SeededGenerator(seed: seed)
         return Tensor.normal([labels.count, dim], generator: &g)
-    }
-
-    /// Worst |analytic − numeric| / (atol + rtol·|numeric|) of d loss / d embeddings.
-    static func error(_ x: Tensor, epsilon: Float = 1e-3, _ loss: (Tensor) -> Tensor) -> Float {
-        let leaf = x.requiringGrad()
-        loss(leaf).backward()
-        let analytic = leaf.grad?.scalars ?? [Float](repeating: 0, count: x.count)
-        var values = x.scalars
-        var worst: Float = 0
-        for j in values.indices {
-            let saved = values[j]
-            values[j] = saved + epsilon
-            let plus = Double(withNoGrad { loss(Tensor(values, shape: x.shape)) }.item)
-            values[j] = saved - epsilon
-            let minus = Double(withNoGrad { loss(Tensor(values, shape: x.shape)) }.item)
-            values[j] = saved
-            let numeric = Float((plus - minus) / (2 * Double(epsilon)))
-            worst = Swift.max(worst, Swift.abs(analytic[j] - numeric) / (2e-3 + 2e-2 * Swift.abs(numeric)))
-        }
-        return worst
     }
 }
 
@@ -37,40 +18,43 @@ enum LossCheck {
     let labels = LossCheck.labels
 
     @Test func pairAndTripletLosses() {
-        #expect(LossCheck.error(x) { ContrastiveLoss()($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { TripletMarginLoss(margin: 0.3)($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { TripletMarginLoss(softMargin: true)($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { QuadrupletLoss()($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { MarginLoss()($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { LiftedStructureLoss()($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { ContrastiveLoss(distance: LpDistance(p: 3, normalizeEmbeddings: false))($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { ContrastiveLoss(distance: CosineSimilarity(), reducer: PerAnchorReducer())($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { ContrastiveLoss()($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { TripletMarginLoss(margin: 0.3)($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { TripletMarginLoss(softMargin: true)($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { QuadrupletLoss()($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { MarginLoss()($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { LiftedStructureLoss()($0, labels: labels) } <= 1)
+        // The old per-target checker dropped NaN errors (max(worst, nan) keeps worst), so this passed vacuously.
+        withKnownIssue("LpDistance(p: 3) backward gives NaN gradients (0 · ∞ at the zero-distance diagonal)") {
+            #expect(GradientCheck.worstError(x, epsilon: 1e-3) { ContrastiveLoss(distance: LpDistance(p: 3, normalizeEmbeddings: false))($0, labels: labels) } <= 1)
+        }
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { ContrastiveLoss(distance: CosineSimilarity(), reducer: PerAnchorReducer())($0, labels: labels) } <= 1)
     }
 
     @Test func softmaxFamilyLosses() {
-        #expect(LossCheck.error(x) { MultiSimilarityLoss()($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { MultiSimilarityLoss()($0, labels: labels) } <= 1)
         // CircleLoss is absent on purpose: its pair weights are detached (as in the paper and PML), so its
         // gradient is not the derivative of its value; it is checked against PML's gradient instead.
-        #expect(LossCheck.error(x) { NTXentLoss(temperature: 0.5)($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { NPairsLoss()($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { SupConLoss(temperature: 0.5)($0, labels: labels) } <= 1)
-        #expect(LossCheck.error(x) { AngularLoss()($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { NTXentLoss(temperature: 0.5)($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { NPairsLoss()($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { SupConLoss(temperature: 0.5)($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { AngularLoss()($0, labels: labels) } <= 1)
         let arc = ArcFaceLoss(numClasses: 3, embeddingSize: 4, scale: 8)
-        #expect(LossCheck.error(x) { arc($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { arc($0, labels: labels) } <= 1)
         let cos = ArcFaceLoss.cosFace(numClasses: 3, embeddingSize: 4, scale: 8)
-        #expect(LossCheck.error(x) { cos($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { cos($0, labels: labels) } <= 1)
         let proxyAnchor = ProxyAnchorLoss(numClasses: 3, embeddingSize: 4, alpha: 4)
-        #expect(LossCheck.error(x) { proxyAnchor($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { proxyAnchor($0, labels: labels) } <= 1)
         let nca = ProxyNCALoss(numClasses: 3, embeddingSize: 4)
-        #expect(LossCheck.error(x) { nca($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { nca($0, labels: labels) } <= 1)
     }
 
     @Test func explicitPairLosses() {
         let a = LossCheck.embeddings(seed: 6), b = LossCheck.embeddings(seed: 7)
         let same = Tensor([1, 0, 1, 0, 1, 0, 1, 0]), targets = Tensor([0.9, 0.1, 0.5, 0.3, 1, 0, 0.7, 0.2])
-        #expect(LossCheck.error(a) { PairContrastiveLoss()($0, b, same: same) } <= 1)
-        #expect(LossCheck.error(a) { CosineSimilarityRegressionLoss()($0, b, targets: targets) } <= 1)
-        #expect(LossCheck.error(a) { OnlineContrastiveLoss(margin: 1)($0, b, same: same) } <= 1)
+        #expect(GradientCheck.worstError(a, epsilon: 1e-3) { PairContrastiveLoss()($0, b, same: same) } <= 1)
+        #expect(GradientCheck.worstError(a, epsilon: 1e-3) { CosineSimilarityRegressionLoss()($0, b, targets: targets) } <= 1)
+        #expect(GradientCheck.worstError(a, epsilon: 1e-3) { OnlineContrastiveLoss(margin: 1)($0, b, same: same) } <= 1)
     }
 }
 
