@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import SiameseCore
 @testable import SiameseData
+import SiameseTestSupport
 
 struct LoaderFailure: Error, Equatable { let batch: [Int] }
 
@@ -38,7 +39,7 @@ struct LoaderFailure: Error, Equatable { let batch: [Int] }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("x"), withIntermediateDirectories: true)
         for n in 1...2 {
-            try FileManager.default.copyItem(at: sharedDatasets.appendingPathComponent("att-faces/s1/\(n).pgm"),
+            try FileManager.default.copyItem(at: Fixtures.url("att-faces-s1-\(n).pgm"),
                                              to: root.appendingPathComponent("x/\(n).pgm"))
         }
         try Data("P5 92 112 255\n".utf8).write(to: root.appendingPathComponent("x/3.pgm"))

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import SiameseData
+import SiameseTestSupport
 
 @Suite struct DatasetTests {
-    @Test func imageFolderOnATTFaces() throws {
+    @Test(.needsSharedDatasets("att-faces")) func imageFolderOnATTFaces() throws {
         let faces = try ImageFolderDataset(root: sharedDatasets.appendingPathComponent("att-faces"))
         #expect(faces.count == 400 && faces.classNames.count == 40)
         #expect(faces.indicesByClass.values.allSatisfy { $0.count == 10 })
@@ -17,7 +18,7 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("folder-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("a"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("b"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: sharedDatasets.appendingPathComponent("att-faces/s1/1.pgm"),
+        try FileManager.default.copyItem(at: Fixtures.url("att-faces-s1-1.pgm"),
                                          to: root.appendingPathComponent("a/1.pgm"))
         #expect(throws: DataError.emptyClass(path: root.appendingPathComponent("b").path)) { try ImageFolderDataset(root: root) }
         try Data("P5 92 112 255\n".utf8).write(to: root.appendingPathComponent("b/broken.pgm"))
@@ -28,7 +29,7 @@ import Testing
                                                                        reason: "truncated image data: 0 bytes for 10304"))
     }
 
-    @Test func omniglotBackgroundSets() throws {
+    @Test(.needsSharedDatasets("omniglot")) func omniglotBackgroundSets() throws {
         let omniglot = sharedDatasets.appendingPathComponent("omniglot")
         let small1 = try OmniglotDataset(archives: [omniglot.appendingPathComponent("images_background_small1.zip")])
         #expect(small1.count == 2720 && small1.classNames.count == 136)
@@ -40,7 +41,7 @@ import Testing
         #expect(image.width == 105 && image.height == 105)
     }
 
-    @Test func officialOneShotRunsAndTheirAnswerKeys() throws {
+    @Test(.needsSharedDatasets("omniglot")) func officialOneShotRunsAndTheirAnswerKeys() throws {
         let runs = try OmniglotOneShotRuns(archive: sharedDatasets.appendingPathComponent("omniglot/all_runs.zip"))
         #expect(runs.trials.count == 400)
         #expect(runs.trials.allSatisfy { $0.candidates.count == 20 && (0..<20).contains($0.answer) })
@@ -53,7 +54,7 @@ import Testing
         }
     }
 
-    @Test func stsBenchmarkPairs() throws {
+    @Test(.needsSharedDatasets("stsbenchmark")) func stsBenchmarkPairs() throws {
         let sts = sharedDatasets.appendingPathComponent("stsbenchmark")
         let train = try TextPairDataset(contentsOf: sts.appendingPathComponent("sts-train.csv"))
         #expect(train.pairs.count == 5749)

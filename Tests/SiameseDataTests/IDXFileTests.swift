@@ -2,16 +2,15 @@ import Foundation
 import Testing
 @testable import SiameseCore
 @testable import SiameseData
+import SiameseTestSupport
 
 /// The shared data sets beside the checkout (tests only; the program never reads ../shared).
-let sharedDatasets = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared/datasets")
+let sharedDatasets = SharedData.datasetsFolder
 
 @Suite struct IDXFileTests {
     let mnist = sharedDatasets.appendingPathComponent("mnist")
 
-    @Test func readsRealMNIST() throws {
+    @Test(.needsSharedDatasets("mnist")) func readsRealMNIST() throws {
         let trainLabels = try IDXFile(contentsOf: mnist.appendingPathComponent("train-labels.idx1-ubyte.gz"))
         #expect(trainLabels.shape == [60000])
         #expect(trainLabels.integers.first == 5)
@@ -34,7 +33,7 @@ let sharedDatasets = URL(fileURLWithPath: #filePath)
         return url
     }
 
-    @Test func corruptCopiesGiveTypedErrors() throws {
+    @Test(.needsSharedDatasets("mnist")) func corruptCopiesGiveTypedErrors() throws {
         let good = try Data(contentsOf: mnist.appendingPathComponent("t10k-labels.idx1-ubyte.gz"))
         let plain = try Gzip.decompress(good, path: "labels")
         // Header says 10000 labels, file holds 9990.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SiameseData
+import SiameseTestSupport
 
 @Suite struct ImageDecoderTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -20,7 +21,7 @@ import Testing
         #expect([png.width, png.height] == Self.expected["omniglot_item01.png"]!.size)
         #expect(Self.byteSum(png.pixels[...]) == Self.expected["omniglot_item01.png"]!.grey_sum)
 
-        let pgm = try ImageDecoder.decode(contentsOf: sharedDatasets.appendingPathComponent("att-faces/s1/1.pgm"), mode: .grey)
+        let pgm = try ImageDecoder.decode(contentsOf: Fixtures.url("att-faces-s1-1.pgm"), mode: .grey)
         #expect(pgm.width == 92 && pgm.height == 112)
         #expect(Self.byteSum(pgm.pixels[...]) == Self.expected["att_s1_1.pgm"]!.grey_sum)
 
@@ -44,7 +45,7 @@ import Testing
         var damaged = jpeg
         for i in 2..<40 { damaged[i] = 0 }
         #expect(throws: DataError.self) { try ImageDecoder.decode(damaged, path: "bad.jpg", mode: .grey) }
-        let pgm = try Data(contentsOf: sharedDatasets.appendingPathComponent("att-faces/s1/1.pgm"))
+        let pgm = try Data(contentsOf: Fixtures.url("att-faces-s1-1.pgm"))
         #expect(throws: DataError.corrupt(path: "cut.pgm", reason: "truncated image data: 5000 bytes for 10304")) {
             try ImageDecoder.decode(pgm.prefix(pgm.count - 10304 + 5000), path: "cut.pgm", mode: .grey)
         }

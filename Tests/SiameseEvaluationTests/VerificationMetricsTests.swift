@@ -1,10 +1,7 @@
 import Foundation
 import Testing
 @testable import SiameseEvaluation
-
-let sharedFixtures = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+import SiameseTestSupport
 
 @Suite struct VerificationMetricsTests {
     struct Reference: Decodable {
@@ -18,9 +15,7 @@ let sharedFixtures = URL(fileURLWithPath: #filePath)
 
     static func reference() throws -> Reference {
         // The fixture writes +∞ as the JSON token Infinity; map it to null for JSONDecoder.
-        var text = try String(contentsOf: sharedFixtures.appendingPathComponent("metrics_reference.json"), encoding: .utf8)
-        text = text.replacingOccurrences(of: "Infinity", with: "null")
-        return try JSONDecoder().decode(Reference.self, from: Data(text.utf8))
+        try Fixtures.decode(Reference.self, from: "metrics_reference.json", nonFiniteAsNull: true)
     }
 
     @Test func matchesScikitLearn() throws {

@@ -6,10 +6,11 @@ import Testing
 @testable import SiameseMetricLearning
 @testable import SiameseNN
 @testable import SiameseOptimizers
+import SiameseTestSupport
 
 @Suite struct MetricTrainerTests {
     /// Multi-similarity with its miner on P×K batches of MNIST digits, one-shot-evaluated on held-out digits.
-    @Test func mPerClassTrainingWithAMinerSeparatesHeldOutDigits() throws {
+    @Test(.needsSharedDatasets("mnist")) func mPerClassTrainingWithAMinerSeparatesHeldOutDigits() throws {
         let (inputs, labels) = try mnistTestDigits(3000)
         let network = GlobalGenerator.withSeed(8) { SiameseNetwork(encoder: MLPEncoder([784, 128, 32]), normalizeEmbeddings: true) }
         let trainer = MetricTrainer(network: network, loss: MultiSimilarityLoss(), miner: MultiSimilarityMiner(),
@@ -34,8 +35,7 @@ import Testing
     }
 
     @Test func nonFiniteLossStopsWithoutUpdating() throws {
-        GlobalGenerator.seed(9)
-        let network = SiameseNetwork(encoder: MLPEncoder([4, 3]))
+        let network = GlobalGenerator.withSeed(9) { SiameseNetwork(encoder: MLPEncoder([4, 3])) }
         let trainer = MetricTrainer(network: network, loss: TripletMarginLoss(margin: 0.2), miner: BatchHardMiner(),
                                     optimizer: SGD(network.trainableParameters(), learningRate: 0.1))
         let before = network.trainableParameters().map { $0.parameter.value.scalars }

@@ -2,12 +2,9 @@ import Foundation
 import Testing
 @testable import SiameseCore
 @testable import SiameseMetricLearning
+import SiameseTestSupport
 
-let sharedFixtures = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
-
-/// ../shared/fixtures/pml_conformance.json: losses, gradients and mined indices from PyTorch Metric Learning 2.9.
+/// pml_conformance.json (vendored from ../shared/fixtures): losses, gradients and mined indices from PyTorch Metric Learning 2.9.
 struct PMLFixture: Decodable {
     struct Inputs: Decodable { let embeddings: [[Float]]; let labels: [Int] }
     struct Case: Decodable {
@@ -22,8 +19,7 @@ struct PMLFixture: Decodable {
     let cases: [Case]
 
     static let shared: PMLFixture = {
-        let data = try! Data(contentsOf: sharedFixtures.appendingPathComponent("pml_conformance.json"))
-        return try! JSONDecoder().decode(PMLFixture.self, from: data)
+        try! Fixtures.decode(PMLFixture.self, from: "pml_conformance.json")
     }()
 
     var embeddings: Tensor { Tensor(inputs.embeddings) }

@@ -6,10 +6,11 @@ import Testing
 @testable import SiameseMetricLearning
 @testable import SiameseNN
 @testable import SiameseOptimizers
+import SiameseTestSupport
 
 /// The first `count` MNIST test digits, normalised, with every test label.
 func mnistTestDigits(_ count: Int) throws -> (inputs: Tensor, labels: [Int]) {
-    let mnist = sharedFixtures.deletingLastPathComponent().appendingPathComponent("datasets/mnist")
+    let mnist = SharedData.datasets("mnist")
     let images = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
     let labels = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
     return ((images.images(0..<count) - 0.1307) / 0.3081, labels)
@@ -17,7 +18,7 @@ func mnistTestDigits(_ count: Int) throws -> (inputs: Tensor, labels: [Int]) {
 
 @Suite struct PairTrainerTests {
     /// A short real training run on an MNIST subset must reach a stated ROC-AUC on held-out digits.
-    @Test func shortMNISTRunReachesStatedROCAUC() throws {
+    @Test(.needsSharedDatasets("mnist")) func shortMNISTRunReachesStatedROCAUC() throws {
         let (inputs, labels) = try mnistTestDigits(3000)
         let network = GlobalGenerator.withSeed(7) { SiameseNetwork(encoder: MLPEncoder([784, 128, 32])) }
         let trainer = PairTrainer(network: network, optimizer: Adam(network.trainableParameters(), learningRate: 1e-3))
