@@ -7,8 +7,7 @@ import Testing
 
 @Suite struct EarlyStoppingTests {
     func makeLoop(_ dir: URL) -> (Linear, EarlyStopping) {
-        GlobalGenerator.seed(1)
-        let model = Linear(2, 1)
+        let model = GlobalGenerator.withSeed(1) { Linear(2, 1) }
         return (model, EarlyStopping(model: model, optimizer: SGD(model.trainableParameters(), learningRate: 0.1),
                                      checkpoint: dir.appendingPathComponent("ckpt"), patience: 2))
     }
@@ -44,8 +43,7 @@ import Testing
     @Test func latestCheckpointResumesAfterTheLastEpochNotTheBest() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("es-\(UUID().uuidString)")
         func loop() -> (Linear, EarlyStopping) {
-            GlobalGenerator.seed(1)
-            let model = Linear(2, 1)
+            let model = GlobalGenerator.withSeed(1) { Linear(2, 1) }
             return (model, EarlyStopping(model: model, optimizer: SGD(model.trainableParameters(), learningRate: 0.1),
                                          checkpoint: dir.appendingPathComponent("best"), patience: 2,
                                          latest: dir.appendingPathComponent("last")))

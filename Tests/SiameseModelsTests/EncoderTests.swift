@@ -7,17 +7,15 @@ import Testing
 
 @Suite struct EncoderTests {
     @Test func tutorialAndKochShapesAndParameterCounts() {
-        GlobalGenerator.seed(1)
-        #expect(TutorialCNN().parameterCount == 115_584)
-        let koch = KochEncoder(), head = KochHead()
+        #expect(GlobalGenerator.withSeed(1) { TutorialCNN() }.parameterCount == 115_584)
+        let (koch, head) = GlobalGenerator.withSeed(1) { (KochEncoder(), KochHead()) }
         // 38,951,745 in the peer kit's PyTorch model (encoder + 4096→1 output).
         #expect(koch.parameterCount + head.parameterCount == 38_951_745)
         #expect(koch.namedParameters().first?.name == "conv.0.weight")
     }
 
     @Test func kochForwardShape() {
-        GlobalGenerator.seed(2)
-        let koch = KochEncoder()
+        let koch = GlobalGenerator.withSeed(2) { KochEncoder() }
         var g = SeededGenerator(seed: 1)
         let e = withNoGrad { koch(Tensor.uniform([1, 1, 105, 105], generator: &g)) }
         #expect(e.shape == [1, 4096])
@@ -37,9 +35,9 @@ import Testing
     }
 
     @Test func learnedHeadAndResidualEncoderTrain() throws {
-        GlobalGenerator.seed(3)
-        let encoder = ResidualEncoder(inChannels: 1, width: 4, blocks: 2, embeddingSize: 8)
-        let head = KochHead(features: 8)
+        let (encoder, head) = GlobalGenerator.withSeed(3) {
+            (ResidualEncoder(inChannels: 1, width: 4, blocks: 2, embeddingSize: 8), KochHead(features: 8))
+        }
         var g = SeededGenerator(seed: 4)
         let x1 = Tensor.normal([6, 1, 8, 8], generator: &g), x2 = Tensor.normal([6, 1, 8, 8], generator: &g)
         let y = Tensor([1, 0, 1, 0, 1, 0])
@@ -58,8 +56,7 @@ import Testing
     }
 
     @Test func convNetEncoderShapesAndNames() {
-        GlobalGenerator.seed(3)
-        let conv4 = ConvNetEncoder(width: 8, blocks: 4)
+        let conv4 = GlobalGenerator.withSeed(3) { ConvNetEncoder(width: 8, blocks: 4) }
         var g = SeededGenerator(seed: 1)
         let e = withNoGrad { conv4(Tensor.uniform([3, 1, 28, 28], generator: &g)) }
         #expect(e.shape == [3, 8])  // 28 → 14 → 7 → 3 → 1
@@ -71,16 +68,14 @@ import Testing
     @Test func encoderConfigurationBuildsEachKindAndRoundTrips() throws {
         for kind in EncoderConfiguration.Kind.allCases where kind != .koch {
             let config = EncoderConfiguration(kind: kind, width: 4, blocks: 2, embeddingSize: 5, hidden: [7])
-            GlobalGenerator.seed(4)
-            let encoder = try config.makeEncoder()
+            let encoder = try GlobalGenerator.withSeed(4) { try config.makeEncoder() }
             var g = SeededGenerator(seed: 2)
             let out = withNoGrad { encoder(Tensor.uniform([2, 1, config.inputSide, config.inputSide], generator: &g)) }
             #expect(out.shape[0] == 2 && out.rank == 2, "\(kind)")
             #expect(try EncoderConfiguration(architecture: config.jsonString) == config)
         }
         // Transparent wrapper: same names as the bare encoder, so checkpoints are interchangeable.
-        GlobalGenerator.seed(5)
-        let wrapped = try EncoderConfiguration(kind: .tutorialCNN).makeEncoder()
+        let wrapped = try GlobalGenerator.withSeed(5) { try EncoderConfiguration(kind: .tutorialCNN).makeEncoder() }
         #expect(wrapped.namedParameters().map(\.name) == TutorialCNN().namedParameters().map(\.name))
         // Early demo checkpoints name only the tutorial CNN.
         #expect(try EncoderConfiguration(architecture: #"{"encoder":"TutorialCNN","input":[1,28,28]}"#).kind == .tutorialCNN)
