@@ -1,15 +1,23 @@
 import Foundation
 import Testing
+import SiameseTestSupport
 
 /// Runs the built `siamese` program (the test target depends on it, so it sits beside the test bundle).
+///
+/// It runs in a fresh temporary working directory, removed afterwards, so a command that falls back to its
+/// default `runs/…` folder never writes into the checkout.
 func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent()].map { $0.appendingPathComponent("siamese") }
     guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
         throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
     }
+    let workingDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-cwd-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: workingDirectory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: workingDirectory) }
     let process = Process()
     process.executableURL = binary
+    process.currentDirectoryURL = workingDirectory
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
@@ -23,6 +31,7 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
 @Suite(.serialized) struct DemoCommandTests {
     @Test func shortDemoRunWritesItsRunFolderAndMetrics() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try runSiamese(["demo", "--dataset", "mnist", "--epochs", "1", "--pairs-per-epoch", "512", "--batch-size", "128",
                                 "--evaluation-pairs", "400", "--output", dir.path, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -38,6 +47,7 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
 
     @Test func omniglotDemoEvaluatesTheOfficialTrials() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-omniglot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try runSiamese(["demo", "--epochs", "1", "--pairs-per-epoch", "128", "--batch-size", "128", "--no-augment",
                                 "--evaluation-pairs", "40", "--output", dir.path, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -82,28 +92,15 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
 }
 
 @Suite(.serialized) struct CompareAndEmbedTests {
-    /// Writes MNIST test digit `index` as a binary PGM.
+    /// Writes MNIST test digit `index` (0, 1 or 17, vendored in SiameseTestSupport's fixtures) as a binary PGM.
     static func digit(_ index: Int, to url: URL) throws {
-        let mnist = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/mnist")
-        let gz = try Data(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
-        let dir = url.deletingLastPathComponent()
-        let packed = dir.appendingPathComponent("images.gz")
-        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("images").path) {
-            try gz.write(to: packed)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            p.arguments = ["-d", "-f", packed.path]
-            try p.run(); p.waitUntilExit()
-        }
-        let raw = try Data(contentsOf: dir.appendingPathComponent("images"))
-        var pgm = Data("P5\n28 28\n255\n".utf8)
-        pgm.append(raw.subdata(in: (16 + index * 784)..<(16 + (index + 1) * 784)))
-        try pgm.write(to: url)
+        try? FileManager.default.removeItem(at: url)
+        try FileManager.default.copyItem(at: Fixtures.url("mnist-t10k-\(index).pgm"), to: url)
     }
 
     @Test func compareAndEmbedWithATrainedRun() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-compare-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let run = dir.appendingPathComponent("run")
         let trained = try runSiamese(["demo", "--dataset", "mnist", "--epochs", "1", "--pairs-per-epoch", "2048",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SiameseTestSupport
 
 /// `siamese train` end to end on small, fast recipes (an MLP on the bundled MNIST digits).
 @Suite(.serialized) struct TrainCommandTests {
@@ -33,6 +34,7 @@ import Testing
 
     @Test func yamlRecipeTrainsAndWritesItsRunFolder() throws {
         let dir = try Self.temporary("train")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let recipe = dir.appendingPathComponent("recipe.yaml")
         try Self.yaml.write(to: recipe, atomically: true, encoding: .utf8)
         let run = dir.appendingPathComponent("run")
@@ -84,6 +86,7 @@ import Testing
 
     @Test func pausedAndResumedRunEqualsAnUninterruptedOne() throws {
         let dir = try Self.temporary("resume")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let recipe = dir.appendingPathComponent("recipe.yaml")
         try Self.yaml.write(to: recipe, atomically: true, encoding: .utf8)
         let straight = dir.appendingPathComponent("straight"), paused = dir.appendingPathComponent("paused")
@@ -103,6 +106,7 @@ import Testing
 
     @Test func flagsOverrideTheRecipeAndJSONRecipesWork() throws {
         let dir = try Self.temporary("flags")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let recipe = dir.appendingPathComponent("recipe.json")
         try Data(#"{"data": "mnist", "encoder": "mlp", "loss": "triplet", "split": "images", "epochs": 5, "ways": 10, "augment": false}"#.utf8)
             .write(to: recipe)
@@ -116,6 +120,7 @@ import Testing
 
     @Test func badRecipesAndOptionsGiveOneLineErrors() throws {
         let dir = try Self.temporary("bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
         func write(_ name: String, _ text: String) throws -> String {
             let url = dir.appendingPathComponent(name)
             try Data(text.utf8).write(to: url)
@@ -132,27 +137,34 @@ import Testing
         try fails(["train", "--recipe", try write("type.json", #"{"epochs": "many"}"#)], saying: "epochs")
         try fails(["train", "--recipe", try write("loss.json", #"{"loss": "hinge"}"#)], saying: "loss")
         try fails(["train", "--recipe", dir.appendingPathComponent("missing.yaml").path], saying: "cannot read recipe")
-        try fails(["train", "--data", dir.appendingPathComponent("nowhere").path], saying: "no such folder")
+        try fails(["train", "--data", dir.appendingPathComponent("nowhere").path, "--output", dir.appendingPathComponent("run-nowhere").path],
+                  saying: "no such folder")
         try fails(["train", "--encoder", "tutorial-cnn", "--input-side", "32"], saying: "28×28")
         try fails(["train", "--encoder", "resnet"], saying: "resnet")
         try fails(["train", "--epochs", "0"], saying: "epochs must be positive")
         try fails(["train", "--resume", dir.path], saying: "no last/ checkpoint")
         try fails(["train", "--resume", dir.path, "--learning-rate", "0.1"], saying: "--learning-rate cannot be combined with --resume")
-        // More classes per P×K batch than the data has.
-        let faces = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/att-faces")
-        try fails(["train", "--data", faces.path, "--batch-size", "256", "--output", dir.appendingPathComponent("run").path],
-                  saying: "classes per batch")
         // An empty class folder is named.
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("faces/alice"), withIntermediateDirectories: true)
-        try fails(["train", "--data", dir.appendingPathComponent("faces").path], saying: "alice")
+        try fails(["train", "--data", dir.appendingPathComponent("faces").path, "--output", dir.appendingPathComponent("run-alice").path],
+                  saying: "alice")
     }
 
-    @Test func imageFolderDataWithHeldOutClasses() throws {
+    @Test(.needsSharedDatasets("att-faces")) func moreClassesPerBatchThanTheDataHasIsRefused() throws {
+        let dir = try Self.temporary("classes")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let faces = SharedData.datasets("att-faces")
+        let r = try runSiamese(["train", "--data", faces.path, "--batch-size", "256", "--output", dir.appendingPathComponent("run").path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("classes per batch"), "\(r.stderr)")
+    }
+
+    @Test(.needsSharedDatasets("att-faces")) func imageFolderDataWithHeldOutClasses() throws {
         // AT&T faces: 40 people × 10 PGM portraits; every fifth person is held out.
-        let faces = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/att-faces")
-        let run = try Self.temporary("faces").appendingPathComponent("run")
+        let faces = SharedData.datasets("att-faces")
+        let dir = try Self.temporary("faces")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run")
         let r = try runSiamese(["train", "--data", faces.path, "--encoder", "conv4", "--width", "8", "--input-side", "32",
                                 "--validation-fraction", "0.2", "--ways", "5", "--epochs", "1", "--steps-per-epoch", "2",
                                 "--batch-size", "32", "--evaluation-pairs", "100", "--output", run.path, "--quiet", "--json"])
@@ -182,6 +194,7 @@ import Testing
     @Test func colourImagesTrainAnRGBEncoder() throws {
         // Four classes of 16×16 binary PPM images, each a noisy shade of its own colour.
         let dir = try Self.temporary("colour")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let shades: [[UInt8]] = [[220, 30, 30], [30, 200, 40], [40, 50, 230], [210, 200, 40]]
         var state: UInt32 = 12345
         for (k, shade) in shades.enumerated() {
