@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SiameseEvaluation", targets: ["SiameseEvaluation"]),
         .library(name: "SiameseModels", targets: ["SiameseModels"]),
         .library(name: "SiameseMetricLearning", targets: ["SiameseMetricLearning"]),
+        .library(name: "SiameseTraining", targets: ["SiameseTraining"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -49,16 +50,26 @@ let package = Package(
             name: "SiameseMetricLearning",
             dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseModels"]
         ),
-        .executableTarget(
-            name: "SiameseCLI",
+        // Floor 6: recipes, the trainer, run folders and run evaluation; the bundled demo data.
+        .target(
+            name: "SiameseTraining",
             dependencies: [
-                "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseMetricLearning",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
+                "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
+                "SiameseMetricLearning", .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/mnist"), .copy("Resources/omniglot")]
         ),
+        .executableTarget(
+            name: "SiameseCLI",
+            dependencies: [
+                "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
+                "SiameseMetricLearning", "SiameseTraining",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
+        // The README's ten-line program (a test builds and runs it).
+        .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
             name: "SiameseBench",
             dependencies: [
@@ -70,7 +81,7 @@ let package = Package(
         .target(name: "SiameseTestSupport", dependencies: ["SiameseCore"], path: "Tests/SiameseTestSupport", resources: [.copy("Fixtures")]),
         .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore", "SiameseTestSupport"]),
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI", "SiameseCore", "SiameseNN", "SiameseTestSupport"]),
         .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData", "SiameseTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseTestSupport"]),
         .testTarget(
@@ -82,6 +93,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SiameseModelsTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTestSupport"]),
+        .testTarget(
+            name: "SiameseTrainingTests",
+            dependencies: [
+                "SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseMetricLearning", "SiameseTraining",
+                "SiameseNN", "SiameseOptimizers", "SiameseTestSupport", "compare-images", .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),
     ]
 )

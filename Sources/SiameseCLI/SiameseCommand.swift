@@ -1,5 +1,7 @@
 import ArgumentParser
 import SiameseMetricLearning
+import SiameseModels
+import SiameseTraining
 
 /// `siamese`: train, evaluate and use Siamese networks from the command line.
 @main
@@ -11,4 +13,10 @@ struct SiameseCommand: ParsableCommand {
     )
 }
 
-extension EncoderConfiguration.Kind: ExpressibleByArgument {}
+extension EncoderConfiguration.Kind: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+extension TrainingRecipe.Optimizer: ExpressibleByArgument {}
+extension TrainingRecipe.Split: ExpressibleByArgument {}
+extension TrainingRecipe.Criterion: ExpressibleByArgument {}
+extension TrainingRecipe.Objective: ExpressibleByArgument {}

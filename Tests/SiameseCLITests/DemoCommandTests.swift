@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import SiameseCore
+import SiameseNN
 import SiameseTestSupport
 
 /// Runs the built `siamese` program (the test target depends on it, so it sits beside the test bundle).
@@ -95,6 +97,7 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
     /// Writes MNIST test digit `index` (0, 1 or 17, vendored in SiameseTestSupport's fixtures) as a binary PGM.
     static func digit(_ index: Int, to url: URL) throws {
         try? FileManager.default.removeItem(at: url)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Fixtures.url("mnist-t10k-\(index).pgm"), to: url)
     }
 
@@ -126,10 +129,26 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         let noRun = try runSiamese(["evaluate", "--run", dir.path])
         #expect(noRun.status != 0 && noRun.stderr.contains("not a run folder"))
 
+        // embed descends into class sub-folders, skips (and lists) unreadable files; --strict stops instead.
+        let images = dir.appendingPathComponent("images")
+        try Self.digit(0, to: images.appendingPathComponent("seven/a.pgm"))
+        try Self.digit(17, to: images.appendingPathComponent("seven/b.pgm"))
+        try Self.digit(1, to: images.appendingPathComponent("two/c.pgm"))
+        try Data("not an image".utf8).write(to: images.appendingPathComponent("two/broken.png"))
         let output = dir.appendingPathComponent("e.safetensors")
-        let embed = try runSiamese(["embed", dir.path, "--run", run.path, "--output", output.path])
+        let embed = try runSiamese(["embed", images.path, "--run", run.path, "--output", output.path])
         #expect(embed.status == 0, "\(embed.stderr)")
-        #expect(FileManager.default.fileExists(atPath: output.path))
+        #expect(embed.stderr.contains("warning: skipped") && embed.stderr.contains("broken.png"), "\(embed.stderr)")
+        let file = try Safetensors.read(output)
+        #expect(file.tensors["embeddings"]?.shape.first == 3)
+        #expect(file.metadata["skipped"]?.contains("broken.png") == true && file.metadata["files"]?.contains("seven/b.pgm") == true)
+        let strict = try runSiamese(["embed", images.path, "--run", run.path, "--output", output.path, "--strict"])
+        #expect(strict.status != 0 && strict.stderr.contains("broken.png"), "\(strict.stderr)")
+
+        // A PGM header claiming 100000×100000 pixels is a one-line error, not an allocation failure.
+        try Data("P5\n100000 100000\n255\n".utf8).write(to: dir.appendingPathComponent("huge.pgm"))
+        let huge = try runSiamese(["compare", dir.appendingPathComponent("huge.pgm").path, dir.appendingPathComponent("b.pgm").path, "--run", run.path])
+        #expect(huge.status != 0 && huge.stderr.contains("huge.pgm"), "\(huge.stderr)")
 
         let missing = try runSiamese(["compare", dir.appendingPathComponent("nope.png").path, dir.appendingPathComponent("b.pgm").path, "--run", run.path])
         #expect(missing.status != 0 && missing.stderr.contains("nope.png"))
@@ -138,5 +157,15 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         try Data("garbage".utf8).write(to: dir.appendingPathComponent("bad.png"))
         let corrupt = try runSiamese(["compare", dir.appendingPathComponent("bad.png").path, dir.appendingPathComponent("b.pgm").path, "--run", run.path])
         #expect(corrupt.status != 0 && corrupt.stderr.contains("bad.png"))
+
+        // NaN weights are refused, not compared as "distance nan … different".
+        let model = run.appendingPathComponent("model/model.safetensors")
+        var weights = try Safetensors.read(model).tensors.mapValues { $0.tensor() }
+        let key = try #require(weights.keys.sorted().first)
+        weights[key] = weights[key]! * Float.nan
+        try Safetensors.write(floats: weights, to: model)
+        let nan = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path, "--run", run.path])
+        #expect(nan.status != 0 && nan.stderr.contains("NaN") && nan.stderr.contains(key), "\(nan.stderr)")
+
     }
 }

@@ -71,7 +71,26 @@ import SiameseTestSupport
         #expect(compared.status == 0, "\(compared.stderr)")
         #expect(try Self.json(compared.stdout)["threshold"] as? Double == metrics["threshold"] as? Double)
 
-        // A checkpoint whose stored architecture no longer matches its weights is refused in one line.
+        // The run's model folder works on its own (--model), with the same threshold.
+        let viaModel = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path,
+                                       "--model", run.appendingPathComponent("model").path, "--json"])
+        #expect(viaModel.stdout == compared.stdout, "\(viaModel.stderr)")
+
+        // A model folder whose encoder no longer matches its weights is refused in one line naming the file.
+        let encoderConfig = run.appendingPathComponent("model/config.json")
+        let original = try String(contentsOf: encoderConfig, encoding: .utf8)
+        try original.replacingOccurrences(of: #""kind" : "mlp""#, with: #""kind" : "conv4""#).write(to: encoderConfig, atomically: true, encoding: .utf8)
+        let broken = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path,
+                                     "--run", run.path])
+        #expect(broken.status != 0 && broken.stderr.contains("model.safetensors") && !broken.stderr.contains("Usage"), "\(broken.stderr)")
+
+        // Runs written before model folders existed load from their checkpoint; a damaged one is refused in one line.
+        try FileManager.default.removeItem(at: run.appendingPathComponent("model"))
+        let legacy = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path,
+                                     "--run", run.path, "--json"])
+        #expect(legacy.status == 0, "\(legacy.stderr)")
+        let legacyDistance = try Self.json(legacy.stdout)["distance"] as? Double, runDistance = try Self.json(compared.stdout)["distance"] as? Double
+        #expect(legacyDistance == runDistance)
         let info = run.appendingPathComponent("checkpoint/checkpoint.json")
         let text = try String(contentsOf: info, encoding: .utf8)
         #expect(text.contains(#"\"kind\":\"mlp\""#))
@@ -150,13 +169,29 @@ import SiameseTestSupport
                   saying: "alice")
     }
 
-    @Test(.needsSharedDatasets("att-faces")) func moreClassesPerBatchThanTheDataHasIsRefused() throws {
+    /// A newcomer's first run: a folder of 6 classes with the default batch (64 classes × 4) and held-out split (every
+    /// tenth class). Both adapt to the data, say what they chose, and the run trains.
+    @Test func defaultsAdaptToASmallFolderAndSaySo() throws {
         let dir = try Self.temporary("classes")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let faces = SharedData.datasets("att-faces")
-        let r = try runSiamese(["train", "--data", faces.path, "--batch-size", "256", "--output", dir.appendingPathComponent("run").path])
-        #expect(r.status != 0)
-        #expect(r.stderr.contains("classes per batch"), "\(r.stderr)")
+        for c in 0..<6 {
+            let folder = dir.appendingPathComponent("data/person\(c)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for i in 0..<5 {
+                var pgm = Data("P5\n8 8\n255\n".utf8)
+                pgm.append(contentsOf: (0..<64).map { UInt8(($0 * (c + 3) + i * 7) % 256) })
+                try pgm.write(to: folder.appendingPathComponent("\(i).pgm"))
+            }
+        }
+        let run = dir.appendingPathComponent("run")
+        let r = try runSiamese(["train", "--data", dir.appendingPathComponent("data").path, "--encoder", "mlp", "--input-side", "8",
+                                "--epochs", "1", "--steps-per-epoch", "2", "--evaluation-pairs", "40", "--output", run.path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("note: held out 2 of 6 classes"), "\(r.stderr)")
+        #expect(r.stderr.contains("classes per batch") && r.stderr.contains("batchSize 16"), "\(r.stderr)")
+        #expect(r.stderr.contains("2-way"), "\(r.stderr)")
+        #expect(try Self.json(r.stdout)["oneShotWays"] as? Int == 2)
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("model/modules.json").path))
     }
 
     @Test(.needsSharedDatasets("att-faces")) func imageFolderDataWithHeldOutClasses() throws {

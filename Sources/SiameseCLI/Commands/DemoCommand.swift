@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiameseCore
+import SiameseTraining
 
 /// `siamese demo`: trains a twin network on data bundled with the program and reports how well it works.
 struct DemoCommand: ParsableCommand {
@@ -65,8 +66,7 @@ struct DemoCommand: ParsableCommand {
         case .omniglot:
             try OmniglotDemo(settings: self, folder: folder).execute()
         case .mnist:
-            var demo = MNISTDemo(settings: self, folder: folder)
-            try demo.execute()
+            try MNISTDemo(settings: self, folder: folder).execute()
         }
     }
 
@@ -79,11 +79,4 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    /// The bundled resource folder `name`.
-    static func resource(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil) else {
-            throw ValidationError("the bundled \(name) data are missing from this build")
-        }
-        return url
-    }
 }

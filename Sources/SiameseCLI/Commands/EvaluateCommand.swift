@@ -4,6 +4,8 @@ import SiameseCore
 import SiameseData
 import SiameseEvaluation
 import SiameseMetricLearning
+import SiameseModels
+import SiameseTraining
 
 /// `siamese evaluate --run DIR`: re-measures a trained run on its bundled test data.
 struct EvaluateCommand: ParsableCommand {
@@ -25,7 +27,7 @@ struct EvaluateCommand: ParsableCommand {
 
     private func execute() throws {
         let folder = URL(fileURLWithPath: runFolder)
-        let model = try ModelRun(folder: folder)
+        let model = try EmbeddingModel.load(run: folder)
         struct Config: Decodable { let dataset: String?; let data: String? }
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("config.json").path),
               let config = try? JSONDecoder().decode(Config.self, from: data) else {
@@ -34,25 +36,19 @@ struct EvaluateCommand: ParsableCommand {
         if config.data != nil {
             // A `siamese train` run: its recipe names the data and the held-out split.
             let recipe = try TrainingRecipe.load(folder.appendingPathComponent("config.json"))
-            let evaluation = try RunEvaluation.measure(data: try TrainingData.load(recipe), recipe: recipe,
-                                                       embed: { model.embedPrepared($0) }, embedRaw: { model.embed($0) })
+            let data = try TrainingData.load(recipe)
+            let evaluation = try RunEvaluation.measure(data: data, recipe: recipe.adapted(to: data).recipe,
+                                                       embed: { try model.embed(prepared: $0) }, embedRaw: { try model.embed(images: $0) })
             try publish(evaluation, evaluation.text)
         } else if config.dataset?.hasPrefix("Omniglot") ?? false {
-            let runs = try OmniglotOneShotRuns(archive: try DemoCommand.resource("omniglot").appendingPathComponent("all_runs.zip"))
-            let queries = model.embed(runs.trials.map(\.query))
-            var candidates: [Int: Tensor] = [:]
-            for t in runs.trials where candidates[t.run] == nil { candidates[t.run] = model.embed(t.candidates) }
-            let distances = runs.trials.enumerated().map { i, t in
-                Tensor.pairwiseDistances(queries.narrowed(axis: 0, start: i, length: 1), candidates[t.run]!, metric: .l2).scalars.map(Double.init)
-            }
-            let r = try FewShotAccuracy(distances: distances, supportClasses: runs.trials.map { _ in Array(0..<20) },
-                                        answers: runs.trials.map(\.answer))
+            let runs = try OmniglotOneShotRuns(archive: try BundledData.folder("omniglot").appendingPathComponent("all_runs.zip"))
+            let r = try RunEvaluation.officialAccuracy(runs, distance: try model.similarity.makeDistance(), embedRaw: { try model.embed(images: $0) })
             try publish(OneShotReport(oneShotAccuracy: r.accuracy, oneShotInterval95: [r.interval95.lowerBound, r.interval95.upperBound],
                                       oneShotTrials: r.trials),
                         String(format: "20-way one-shot accuracy %.1f %% over %d official trials (95 %% interval %.1f–%.1f %%)",
                                100 * r.accuracy, r.trials, 100 * r.interval95.lowerBound, 100 * r.interval95.upperBound))
         } else {
-            let mnist = try DemoCommand.resource("mnist")
+            let mnist = try BundledData.folder("mnist")
             let images = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
             let labels = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
             let test = 8000..<10000
@@ -62,14 +58,15 @@ struct EvaluateCommand: ParsableCommand {
             let decoded = (0..<test.count).map { i in
                 Image(width: 28, height: 28, channels: 1, pixels: pixels.narrowed(axis: 0, start: i, length: 1).scalars)
             }
-            let e = model.embed(decoded)
+            let e = try model.embed(images: decoded)
             let n = pairs.count
-            let distances = LpDistance(normalizeEmbeddings: false)
-                .pairwise(e.indexSelect(axis: 0, pairs.map(\.first)), e.indexSelect(axis: 0, pairs.map(\.second))).scalars.map(Double.init)
+            let scores = try model.scores(e.indexSelect(axis: 0, pairs.map(\.first)), e.indexSelect(axis: 0, pairs.map(\.second)))
             let same = pairs.map { $0.same ? 1 : 0 }
-            let m = try VerificationMetrics.fromDistances(labels: same, distances: distances)
-            let accuracy = model.threshold.map { t in Double(zip(distances, same).filter { ($0 <= t) == ($1 == 1) }.count) / Double(n) }
-            try publish(VerificationReport(testROCAUC: m.rocAUC, testEER: m.equalErrorRate, testAccuracy: accuracy, threshold: model.threshold),
+            let closer = model.similarity.greaterIsCloser
+            let m = try VerificationMetrics(labels: same, scores: closer ? scores : scores.map { -$0 })
+            let cut = model.similarity.threshold
+            let accuracy = cut.map { t in Double(zip(scores, same).filter { t.accepts($0, greaterIsCloser: closer) == ($1 == 1) }.count) / Double(n) }
+            try publish(VerificationReport(testROCAUC: m.rocAUC, testEER: m.equalErrorRate, testAccuracy: accuracy, threshold: cut?.value),
                         String(format: "held-out digits, %d pairs: ROC-AUC %.4f, EER %.4f%@", n, m.rocAUC, m.equalErrorRate,
                                accuracy.map { String(format: ", accuracy %.4f at the run's threshold", $0) } ?? ""))
         }

@@ -3,6 +3,7 @@ import Foundation
 import SiameseCore
 import SiameseMetricLearning
 import SiameseNN
+import SiameseTraining
 
 /// `siamese train`: trains a Siamese encoder from a recipe (file and/or flags), with early stopping, a run
 /// folder and resumable checkpoints, then evaluates it on held-out data.
@@ -27,7 +28,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Channels of conv4/residual blocks.") var width: Int?
     @Option(help: "conv4 blocks or residual stages.") var blocks: Int?
     @Option(help: "Embedding size (residual, mlp).") var embeddingSize: Int?
-    @Option(help: "Loss: multi-similarity, triplet or contrastive.") var loss: TrainingRecipe.Loss?
+    @Option(help: ArgumentHelp("Loss, by name: multi-similarity, triplet, contrastive, or any metric or pair loss of the library.",
+                               discussion: "Parameters go in a recipe file: loss: {name: circle, m: 0.25}.")) var loss: String?
+    @Option(help: "Miner for labelled batches (a miner name, or none).") var miner: String?
+    @Option(help: "pairs, labelled or episodic (default: from the loss).") var objective: TrainingRecipe.Objective?
+    @Option(help: "How the model compares embeddings: euclidean, cosine, … (default euclidean).") var distance: String?
     @Option(help: "Margin of the triplet and contrastive losses.") var margin: Float?
     @Option(help: "adam or adamw.") var optimizer: TrainingRecipe.Optimizer?
     @Option(help: "Peak learning rate (warm-up, then cosine decay to 1/20 of it).") var learningRate: Float?
@@ -61,7 +66,7 @@ struct TrainCommand: ParsableCommand {
         var out: [String] = []
         func note(_ value: Any?, _ name: String) { if value != nil { out.append(name) } }
         note(recipe, "--recipe"); note(data, "--data"); note(encoder, "--encoder"); note(inputSide, "--input-side")
-        note(width, "--width"); note(blocks, "--blocks"); note(embeddingSize, "--embedding-size"); note(loss, "--loss")
+        note(width, "--width"); note(blocks, "--blocks"); note(embeddingSize, "--embedding-size"); note(loss, "--loss"); note(miner, "--miner"); note(objective, "--objective"); note(distance, "--distance")
         note(margin, "--margin"); note(optimizer, "--optimizer"); note(learningRate, "--learning-rate")
         note(weightDecay, "--weight-decay"); note(stepsPerEpoch, "--steps-per-epoch"); note(batchSize, "--batch-size")
         note(samplesPerClass, "--samples-per-class"); note(split, "--split"); note(criterion, "--criterion")
@@ -84,7 +89,10 @@ struct TrainCommand: ParsableCommand {
         if let width { r.encoder.width = width }
         if let blocks { r.encoder.blocks = blocks }
         if let embeddingSize { r.encoder.embeddingSize = embeddingSize }
-        if let loss { r.loss = loss }
+        if let loss { r.loss = ComponentSpec(name: loss) }
+        if let miner { r.miner = ComponentSpec(name: miner) }
+        if let objective { r.objective = objective }
+        if let distance { r.distance = ComponentSpec(name: distance) }
         if let margin { r.margin = margin }
         if let optimizer { r.optimizer = optimizer }
         if let learningRate { r.learningRate = learningRate }
@@ -140,8 +148,11 @@ struct TrainCommand: ParsableCommand {
             folder = try RunFolder(root: URL(fileURLWithPath: "runs"), name: "train", explicit: output.map { URL(fileURLWithPath: $0) })
         }
         if let problem = recipe.problems.first { throw ValidationError("recipe: \(problem)") }
-        let report = try TrainingRun.execute(recipe: recipe, folder: folder, resuming: resume != nil, pauseAfter: pauseAfter,
-                                             quiet: quiet, command: "siamese train")
+        if !quiet { status("siamese train: loading \(recipe.data)…") }
+        let report = try TrainingRun.execute(
+            recipe: recipe, folder: folder, resuming: resume != nil, pauseAfter: pauseAfter,
+            callbacks: .terminal(quiet: quiet, unit: recipe.resolvedObjective == .pairs ? "pairs" : "images"),
+            notes: { status("siamese train: note: " + $0) })
         if json {
             try printJSON(report)
         } else {

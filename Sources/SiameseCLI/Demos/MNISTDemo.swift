@@ -5,12 +5,14 @@ import SiameseData
 import SiameseEvaluation
 import SiameseMetricLearning
 import SiameseNN
+import SiameseModels
 import SiameseOptimizers
+import SiameseTraining
 
 /// Verification on MNIST digits: train on 7,000, choose the threshold on 1,000, report on 2,000 unseen ones.
 struct MNISTDemo {
     let settings: DemoCommand
-    var folder: RunFolder
+    let folder: RunFolder
 
     struct Config: Codable {
         let dataset: String, encoder: String, loss: String
@@ -27,9 +29,9 @@ struct MNISTDemo {
         self.folder = folder
     }
 
-    mutating func execute() throws {
+    func execute() throws {
         let s = settings
-        let data = try DemoCommand.resource("mnist")
+        let data = try BundledData.folder("mnist")
         let images = try IDXFile(contentsOf: data.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
         let labels = try IDXFile(contentsOf: data.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
         guard images.shape.first == labels.count else {
@@ -80,7 +82,18 @@ struct MNISTDemo {
                             testAccuracy: Double(correct) / Double(testLabels.count), threshold: threshold,
                             validationROCAUC: valMetrics.rocAUC, trainingSeconds: seconds, finalLoss: lastLoss)
         try folder.writeJSON(report, "metrics.json")
-        try folder.writeJSON(InputRecipe(size: 28, invert: false, mean: 0.1307, std: 0.3081), "preprocessing.json")
+        let input = ImageInput.Configuration(size: 28, invert: false, mean: 0.1307, std: 0.3081)
+        try folder.writeJSON(input, "preprocessing.json")
+        // The model folder: the tutorial CNN with the threshold chosen on the validation pairs.
+        let calibrated = try ThresholdCalibration.bestAccuracy(labels: valPairs.map { $0.same ? 1 : 0 },
+                                                               scores: trainer.distances(inputs: inputs, pairs: valPairs).map(Double.init),
+                                                               greaterIsCloser: false)
+        try EmbeddingModel(input: input, encoder: EncoderStage(configuration: EncoderConfiguration(kind: .tutorialCNN),
+                                                               encoder: AnyEncoder(network.encoder)),
+                           normalizeEmbeddings: false,
+                           similarity: SimilarityConfiguration(threshold: calibrated),
+                           info: ModelInfo(metadata: ["data": "MNIST test set (bundled), digits 0–6999"]))
+            .save(to: folder.url.appendingPathComponent("model"))
         folder.log("test ROC-AUC \(report.testROCAUC), EER \(report.testEER), accuracy \(report.testAccuracy) at distance ≤ \(threshold)")
         try settings.publish(report, summary: String(format: """
             Held-out digits (2,000 images never seen in training, %d pairs):

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SiameseMetricLearning
+import SiameseModels
+import SiameseTraining
 
 /// One-shot recognition on Omniglot: train on the minimal background sets, test on the 400 official
 /// 20-way one-shot trials drawn from alphabets never seen in training. It is `siamese train` with the
@@ -15,7 +17,7 @@ struct OmniglotDemo {
         var r = TrainingRecipe()
         r.data = "omniglot"
         r.encoder = EncoderConfiguration(kind: .convNet, inputSide: 36, width: 64, blocks: 4)
-        r.loss = .multiSimilarity
+        r.loss = "multi-similarity"
         r.normalizeEmbeddings = true
         r.rotationClasses = true
         r.augment = true
@@ -35,7 +37,7 @@ struct OmniglotDemo {
         var r = recipe
         if let epochs = s.epochs { r.epochs = epochs }
         if s.objective == .pairs {
-            r.loss = .contrastive
+            r.loss = "contrastive"
             r.batchSize = 128
         }
         if let batchSize = s.batchSize { r.batchSize = batchSize }
@@ -52,8 +54,10 @@ struct OmniglotDemo {
     func execute() throws {
         let recipe = Self.recipe(for: settings)
         if let problem = recipe.problems.first { throw ValidationError(problem) }
-        let report = try TrainingRun.execute(recipe: recipe, folder: folder, resuming: false, pauseAfter: nil, quiet: false,
-                                             command: "siamese demo")
+        status("siamese demo: loading \(recipe.data)…")
+        let report = try TrainingRun.execute(recipe: recipe, folder: folder, resuming: false,
+                                             callbacks: .terminal(quiet: false, unit: recipe.resolvedObjective == .pairs ? "pairs" : "images"),
+                                             notes: { status("siamese demo: note: " + $0) })
         let e = report.evaluation
         guard let accuracy = e.oneShotAccuracy, let interval = e.oneShotInterval95 else {
             throw ValidationError("the official one-shot trials were not evaluated")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiameseMetricLearning
+import SiameseTraining
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -62,5 +63,21 @@ struct CommandFailure: Error, CustomStringConvertible {
 func reportingPlainly(_ body: () throws -> Void) throws {
     do { try body() } catch let error as ValidationError {
         throw CommandFailure(description: error.message)
+    } catch let error as CommandFailure {
+        throw error
+    } catch {
+        // Library errors (recipes, data, model folders, training) describe themselves in one line.
+        throw CommandFailure(description: "\(error)")
+    }
+}
+
+extension TrainingCallbacks {
+    /// A progress bar on standard error (unless `quiet`) and each log line echoed there.
+    static func terminal(quiet: Bool, unit: String) -> TrainingCallbacks {
+        final class Bar: @unchecked Sendable { var bar: ProgressBar; init(_ b: ProgressBar) { bar = b } }
+        var bar = ProgressBar(enabled: !quiet)
+        bar.unit = unit
+        let box = Bar(bar)
+        return TrainingCallbacks(progress: { box.bar.update($0) }, log: { line in if !quiet { status("  " + line) } })
     }
 }

@@ -7,6 +7,10 @@ public struct EpisodicSampler: Sendable {
     public struct Episode: Sendable, Equatable {
         public let support: [Int], supportClasses: [Int]
         public let query: [Int], queryClasses: [Int]
+
+        public init(support: [Int], supportClasses: [Int], query: [Int], queryClasses: [Int]) {
+            self.support = support; self.supportClasses = supportClasses; self.query = query; self.queryClasses = queryClasses
+        }
     }
 
     public let ways: Int, shots: Int, queries: Int

@@ -17,6 +17,10 @@ public final class EarlyStopping {
         public let trainingLoss: Float
         public let validation: Double
         public let improved: Bool
+
+        public init(epoch: Int, trainingLoss: Float, validation: Double, improved: Bool) {
+            self.epoch = epoch; self.trainingLoss = trainingLoss; self.validation = validation; self.improved = improved
+        }
     }
 
     public let model: Module

@@ -6,7 +6,7 @@ import SiameseOptimizers
 /// loss from `forward`, then backward and update, unless the loss is not finite.
 ///
 /// - Throws: ``TrainingError/nonFiniteLoss(step:)`` if the loss is NaN or infinite (the update is skipped).
-func optimizationStep(_ model: Module, _ optimizer: any Optimizer, _ schedule: (any LearningRateSchedule)?,
+public func optimizationStep(_ model: Module, _ optimizer: any Optimizer, _ schedule: (any LearningRateSchedule)?,
                       forward: () -> Tensor) throws -> Float {
     model.train()
     schedule?.apply(to: optimizer)

@@ -4,6 +4,8 @@ public enum ModelFolderError: Error, Equatable, CustomStringConvertible {
     case missingFile(path: String)
     /// A JSON file is not what it should be.
     case invalidJSON(path: String, reason: String)
+    /// Neither a model folder nor a run folder with a checkpoint.
+    case notARunFolder(path: String)
     /// `model.json` declares a format newer than this library reads.
     case newerFormat(path: String, found: Int, supported: Int)
     /// `modules.json` names a module type that no registered loader knows.
@@ -25,6 +27,7 @@ public enum ModelFolderError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .missingFile(path): return "\(path): missing (not a SiameseKit model folder?)"
         case let .invalidJSON(path, reason): return "\(path): \(reason)"
+        case let .notARunFolder(path): return "\(path): not a run folder (no model/ and no checkpoint/checkpoint.json)"
         case let .newerFormat(path, found, supported):
             return "\(path): format version \(found) is newer than this SiameseKit reads (\(supported)); update SiameseKit"
         case let .unknownModuleType(path, type, known):

@@ -6,7 +6,7 @@ import SiameseNN
 /// The input stage of an image model: inverts values when asked, area-resizes to the encoder's square input side,
 /// normalises with the training data's mean and standard deviation and stacks images into
 /// `pixel_values` `[n, channels, size, size]`. Its `config.json` is also what training writes as `preprocessing.json`.
-public final class ImageInput: ModelStage {
+public final class ImageInput: ModelStage, Sendable {
     public static let typeName = "SiameseKit.ImageInput"
 
     /// What the stage does, as stored in `0_ImageInput/config.json`.

@@ -1,14 +1,25 @@
-import ArgumentParser
 import Foundation
 import SiameseNN
 
-/// The folder every run writes: its configuration, metrics, checkpoints and a log.
-struct RunFolder {
-    let url: URL
+/// The folder every run writes:
+///
+/// ```
+/// run/
+///   config.json         the resolved recipe (what `--resume` reads back)
+///   preprocessing.json  the input stage's configuration (also in model/0_ImageInput/config.json)
+///   model/              the trained model folder (EmbeddingModel.load(from:))
+///   checkpoint/         the best epoch's weights and optimizer state
+///   last/               the latest epoch's state (resumable)
+///   metrics.json        held-out metrics and the per-epoch history
+///   log.txt             one line per event
+/// ```
+public final class RunFolder: @unchecked Sendable {
+    public let url: URL
     private var log: [String] = []
+    private let lock = NSLock()
 
     /// Creates `root/<name>-<timestamp>` (or uses `explicit` as given).
-    init(root: URL, name: String, explicit: URL?) throws {
+    public init(root: URL, name: String, explicit: URL?) throws {
         if let explicit {
             url = explicit
         } else {
@@ -16,7 +27,7 @@ struct RunFolder {
             url = root.appendingPathComponent("\(name)-\(stamp)")
         }
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw ValidationError("cannot create run folder \(url.path): \(error.localizedDescription)")
+            throw RecipeError.unusable("cannot create run folder \(url.path): \(error.localizedDescription)")
         }
         // A resumed run appends to its earlier log instead of replacing it.
         if let earlier = FileManager.default.contents(atPath: url.appendingPathComponent("log.txt").path) {
@@ -25,14 +36,15 @@ struct RunFolder {
     }
 
     /// Writes `value` as pretty JSON to `name`, atomically.
-    func writeJSON<T: Encodable>(_ value: T, _ name: String) throws {
+    public func writeJSON<T: Encodable>(_ value: T, _ name: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(value), to: url.appendingPathComponent(name))
     }
 
     /// Adds a line to the run log (and rewrites `log.txt`).
-    mutating func log(_ line: String) {
+    public func log(_ line: String) {
+        lock.lock(); defer { lock.unlock() }
         log.append(line)
         try? AtomicFile.write(Data((log.joined(separator: "\n") + "\n").utf8), to: url.appendingPathComponent("log.txt"))
     }

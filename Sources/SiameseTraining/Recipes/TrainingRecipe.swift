@@ -1,6 +1,7 @@
-import ArgumentParser
 import Foundation
+import SiameseCore
 import SiameseMetricLearning
+import SiameseModels
 import Yams
 
 /// Everything `siamese train` needs to know, readable from a JSON or YAML file; each field has a default,
@@ -10,75 +11,90 @@ import Yams
 /// ```yaml
 /// data: omniglot            # omniglot | mnist (bundled) | a folder of class sub-folders | an MNIST IDX folder
 /// encoder: {kind: conv4, inputSide: 28, width: 64, blocks: 4}
-/// loss: multi-similarity    # multi-similarity | triplet | contrastive
+/// loss: multi-similarity    # any name in Losses.registry or PairLosses.registry, or {name: …, parameters…}
+/// miner: multi-similarity   # any name in Miners.registry, or none
 /// epochs: 40
 /// ```
-struct TrainingRecipe: Codable, Equatable {
-    enum Loss: String, Codable, CaseIterable, ExpressibleByArgument {
-        /// Multi-similarity loss on P×K batches with its miner (Wang et al. 2019).
-        case multiSimilarity = "multi-similarity"
-        /// Triplet margin loss on P×K batches with batch-hard mining.
-        case triplet
-        /// Hadsell et al.'s contrastive loss on balanced twin pairs.
-        case contrastive
+public struct TrainingRecipe: Codable, Equatable, Sendable {
+    /// How training batches are formed.
+    public enum Objective: String, Codable, CaseIterable, Sendable {
+        /// Twin pairs (half same-class) with a pair loss (`pair-contrastive`, `online-contrastive`, …).
+        case pairs
+        /// Labelled P×K batches (classes × samples per class) with any metric loss and an optional miner.
+        case labelled
+        /// N-way K-shot episodes with the prototypical loss (class means, squared Euclidean distance).
+        case episodic
     }
 
-    enum Optimizer: String, Codable, CaseIterable, ExpressibleByArgument { case adam, adamw }
+    public enum Optimizer: String, Codable, CaseIterable, Sendable { case adam, adamw }
 
     /// How held-out data is chosen: whole classes (tests recognition of unseen classes) or images of every class.
-    enum Split: String, Codable, CaseIterable, ExpressibleByArgument { case classes, images }
+    public enum Split: String, Codable, CaseIterable, Sendable { case classes, images }
 
     /// What early stopping watches.
-    enum Criterion: String, Codable, CaseIterable, ExpressibleByArgument {
+    public enum Criterion: String, Codable, CaseIterable, Sendable {
         /// N-way one-shot accuracy on episodes drawn from held-out data.
         case oneShot = "one-shot"
         /// Verification ROC-AUC on balanced held-out pairs.
         case rocAUC = "roc-auc"
     }
 
-    var data = "omniglot"
-    var encoder = EncoderConfiguration(kind: .convNet)
+    public var data = "omniglot"
+    public var encoder = EncoderConfiguration(kind: .convNet)
     /// Invert values (dark strokes on white → 1 on 0); default true for Omniglot only.
-    var invert: Bool?
+    public var invert: Bool?
     /// Read images as RGB (3 channels) instead of grey; sets the encoder's input channels.
-    var color = false
+    public var color = false
     /// Add each training class turned by 90°, 180° and 270° as three new classes.
-    var rotationClasses = false
+    public var rotationClasses = false
     /// Random affine distortions (Koch et al.'s ranges, milder) of training images.
-    var augment = true
-    var loss = Loss.multiSimilarity
-    /// Margin of the triplet and contrastive losses.
-    var margin: Float = 1
+    public var augment = true
+    /// The loss, by name and parameters. Besides every name in `Losses.registry` and `PairLosses.registry`, three
+    /// short names keep their earlier meaning: `multi-similarity` (with its miner), `triplet` (triplet margin with
+    /// batch-hard mining) and `contrastive` (Hadsell et al.'s loss on twin pairs unless `objective: labelled` asks for
+    /// PyTorch Metric Learning's `ContrastiveLoss`).
+    public var loss: ComponentSpec = "multi-similarity"
+    /// The miner for labelled batches (a name in `Miners.registry`, or `none`); by default the loss's usual one.
+    public var miner: ComponentSpec?
+    /// How batches are formed; by default pairs for pair losses, labelled P×K batches otherwise.
+    public var objective: Objective?
+    /// The batch sampler (a name in `Samplers.registry`); by default `m-per-class`, `balanced-pairs` or `episodic`
+    /// from the sizes below.
+    public var sampler: ComponentSpec?
+    /// How the trained model compares embeddings (a name in `Distances.registry`), for evaluation and `similarity.json`.
+    public var distance: ComponentSpec = "euclidean"
+    /// Margin of the `triplet` and `contrastive` short names.
+    public var margin: Float = 1
     /// L2-normalise embeddings (advised for multi-similarity, which works on cosine similarities).
-    var normalizeEmbeddings = true
-    var optimizer = Optimizer.adam
-    var learningRate: Float = 1e-3
-    var weightDecay: Float = 0
-    var warmupSteps = 50
-    var epochs = 30
-    var stepsPerEpoch = 100
+    public var normalizeEmbeddings = true
+    public var optimizer = Optimizer.adam
+    public var learningRate: Float = 1e-3
+    public var weightDecay: Float = 0
+    public var warmupSteps = 50
+    public var epochs = 30
+    public var stepsPerEpoch = 100
     /// Images per step for P×K losses, pairs per step for the contrastive loss.
-    var batchSize = 256
+    public var batchSize = 256
     /// K of P×K batches: images of each class in a batch.
-    var samplesPerClass = 4
-    var patience = 5
-    var split = Split.classes
+    public var samplesPerClass = 4
+    public var patience = 5
+    public var split = Split.classes
     /// Fraction of classes (or of each class's images) held out for validation.
-    var validationFraction = 0.1
-    var criterion: Criterion?
+    public var validationFraction = 0.1
+    public var criterion: Criterion?
     /// N of the N-way one-shot validation episodes (capped by the held-out classes).
-    var ways = 20
-    var evaluationPairs = 4000
-    var seed: UInt64 = 42
+    public var ways = 20
+    public var evaluationPairs = 4000
+    public var seed: UInt64 = 42
 
-    init() {}
+    public init() {}
 
     /// The early-stopping criterion, defaulting to one-shot accuracy for a class split and ROC-AUC otherwise.
-    var resolvedCriterion: Criterion { criterion ?? (split == .classes ? .oneShot : .rocAUC) }
-    var resolvedInvert: Bool { invert ?? (data == "omniglot") }
+    public var resolvedCriterion: Criterion { criterion ?? (split == .classes ? .oneShot : .rocAUC) }
+    public var resolvedInvert: Bool { invert ?? (data == "omniglot") }
 
     /// Problems that make the recipe unusable, each a line naming the field.
-    var problems: [String] {
+    public var problems: [String] {
         var out = encoder.problems.map { "encoder: \($0)" }
         if color && (data == "omniglot" || data == "mnist") { out.append("color: the bundled \(data) images are grey") }
         if encoder.inputChannels != (color ? 3 : 1) {
@@ -87,7 +103,7 @@ struct TrainingRecipe: Codable, Equatable {
         if epochs < 1 { out.append("epochs must be positive") }
         if stepsPerEpoch < 1 { out.append("stepsPerEpoch must be positive") }
         if batchSize < 2 { out.append("batchSize must be at least 2") }
-        if loss != .contrastive && (samplesPerClass < 2 || batchSize < 2 * samplesPerClass) {
+        if resolvedObjective == .labelled && (samplesPerClass < 2 || batchSize < 2 * samplesPerClass) {
             out.append("samplesPerClass must be at least 2 and batchSize at least twice samplesPerClass")
         }
         if !(learningRate > 0 && learningRate.isFinite) { out.append("learningRate must be a positive number") }
@@ -98,25 +114,29 @@ struct TrainingRecipe: Codable, Equatable {
         if !(validationFraction > 0 && validationFraction < 1) { out.append("validationFraction must lie strictly between 0 and 1") }
         if ways < 2 { out.append("ways must be at least 2") }
         if evaluationPairs < 20 { out.append("evaluationPairs must be at least 20") }
+        if let problem = objectiveProblem { out.append(problem) }
+        if !Distances.registry.contains(distance.name) {
+            out.append("distance: unknown '\(distance.name)' (known: \(Distances.registry.names.joined(separator: ", ")))")
+        }
         return out
     }
 
     /// Reads a recipe from `url`: YAML for `.yaml`/`.yml`, JSON otherwise. Unknown keys are errors, so a typo
     /// does not silently fall back to a default.
-    static func load(_ url: URL) throws -> TrainingRecipe {
+    public static func load(_ url: URL) throws -> TrainingRecipe {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ValidationError("cannot read recipe \(url.path)")
+            throw RecipeError.unreadable(path: url.path)
         }
         let yaml = ["yaml", "yml"].contains(url.pathExtension.lowercased())
         do {
             return yaml ? try YAMLDecoder().decode(TrainingRecipe.self, from: data)
                         : try JSONDecoder().decode(TrainingRecipe.self, from: data)
         } catch let error as DecodingError {
-            throw ValidationError("recipe \(url.lastPathComponent): \(Self.describe(error))")
-        } catch let error as ValidationError {
-            throw ValidationError("recipe \(url.lastPathComponent): \(error.message)")
+            throw RecipeError.invalid(file: url.lastPathComponent, reason: Self.describe(error))
+        } catch let error as RecipeKeyError {
+            throw RecipeError.invalid(file: url.lastPathComponent, reason: error.message)
         } catch {
-            throw ValidationError("recipe \(url.lastPathComponent) is not valid \(yaml ? "YAML" : "JSON"): \(error)")
+            throw RecipeError.invalid(file: url.lastPathComponent, reason: "not valid \(yaml ? "YAML" : "JSON"): \(error)")
         }
     }
 
@@ -131,7 +151,7 @@ struct TrainingRecipe: Codable, Equatable {
             return "\(path(c)): missing \(key.stringValue)"
         case .dataCorrupted(let c):
             // YAMLDecoder wraps errors thrown while decoding (an unknown key) in dataCorrupted.
-            if let inner = c.underlyingError as? ValidationError { return inner.message }
+            if let inner = c.underlyingError as? RecipeKeyError { return inner.message }
             let detail = c.underlyingError.map { "\(c.debugDescription) (\($0))" } ?? c.debugDescription
             return path(c).isEmpty ? detail : "\(path(c)): \(detail)"
         @unknown default:
@@ -151,16 +171,17 @@ extension TrainingRecipe {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case data, encoder, invert, color, rotationClasses, augment, loss, margin, normalizeEmbeddings, optimizer, learningRate
+        case data, encoder, invert, color, rotationClasses, augment, loss, miner, objective, sampler, distance, margin
+        case normalizeEmbeddings, optimizer, learningRate
         case weightDecay, warmupSteps, epochs, stepsPerEpoch, batchSize, samplesPerClass, patience, split
         case validationFraction, criterion, ways, evaluationPairs, seed
     }
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let known = Set(CodingKeys.allCases.map(\.rawValue))
         let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }
         if let first = unknown.sorted().first {
-            throw ValidationError("unknown key '\(first)' (known: \(known.sorted().joined(separator: ", ")))")
+            throw RecipeKeyError(message: "unknown key '\(first)' (known: \(known.sorted().joined(separator: ", ")))")
         }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
@@ -179,6 +200,10 @@ extension TrainingRecipe {
         try read(.rotationClasses, into: &rotationClasses)
         try read(.augment, into: &augment)
         try read(.loss, into: &loss)
+        miner = try c.decodeIfPresent(ComponentSpec.self, forKey: .miner)
+        objective = try c.decodeIfPresent(Objective.self, forKey: .objective)
+        sampler = try c.decodeIfPresent(ComponentSpec.self, forKey: .sampler)
+        try read(.distance, into: &distance)
         try read(.margin, into: &margin)
         try read(.normalizeEmbeddings, into: &normalizeEmbeddings)
         try read(.optimizer, into: &optimizer)
@@ -217,4 +242,9 @@ private struct EncoderSpec: Decodable {
             embeddingSize: try c.decodeIfPresent(Int.self, forKey: .embeddingSize) ?? 64,
             hidden: try c.decodeIfPresent([Int].self, forKey: .hidden) ?? [256])
     }
+}
+
+/// An unknown key in a recipe (thrown while decoding, reported as ``RecipeError/invalid(file:reason:)``).
+struct RecipeKeyError: Error {
+    let message: String
 }

@@ -1,0 +1,91 @@
+import Foundation
+import SiameseCore
+import SiameseData
+import SiameseEvaluation
+import SiameseMetricLearning
+
+/// What `siamese train` reports after training and `siamese evaluate` re-measures: verification on held-out
+/// pairs, N-way one-shot accuracy on held-out episodes and, for Omniglot, the 400 official trials.
+public struct RunEvaluation: Codable, Sendable {
+    /// Held-out pairs: the first half chooses the threshold, the second half is scored with it.
+    public let validationROCAUC: Double
+    public let validationEER: Double
+    /// Distance at or below which a pair counts as the same class (at or above, for a similarity).
+    public let threshold: Double
+    public let validationAccuracy: Double
+    public let verificationPairs: Int
+    /// N-way one-shot accuracy on episodes of held-out images (nearest support embedding).
+    public let oneShotWays: Int
+    public let validationOneShot: Double
+    public let validationOneShotInterval95: [Double]
+    /// Episodes drawn, and queries scored in them (one per class of each episode).
+    public let episodes: Int
+    public let queries: Int
+    /// Omniglot only: the official 20-way one-shot trials from alphabets never seen in training.
+    public let oneShotAccuracy: Double?
+    public let oneShotInterval95: [Double]?
+    public let oneShotTrials: Int?
+    /// The calibrated thresholds: best accuracy on the first half of the pairs, then false-accept rates of 1 % and
+    /// 0.1 % on all of them (absent in runs written before they were recorded).
+    public let thresholds: [CalibratedThreshold]?
+
+    /// Measures a model given as `embed` (prepared images → embeddings) and `embedRaw` (raw images → embeddings).
+    public static func measure(data: TrainingData, recipe: TrainingRecipe, embed: ([Image]) throws -> Tensor,
+                               embedRaw: ([Image]) throws -> Tensor) throws -> RunEvaluation {
+        let heldLabels = data.validation.map { data.labels[$0] }
+        let embeddings = try embed(data.validation.map { data.images[$0] })
+        let distance = try Distances.registry.make(recipe.distance)
+        let verification = try VerificationEvaluator(labels: heldLabels, pairs: recipe.evaluationPairs, seed: recipe.seed &+ 1,
+                                                     distance: distance).evaluate(embeddings: embeddings)
+        let oneShot = try FewShotEvaluator(labels: heldLabels, ways: recipe.ways, shots: 1, episodes: 400, seed: recipe.seed &+ 3,
+                                           distance: distance)
+        let oneShotAccuracy = try oneShot.accuracy(embeddings)
+        var official: FewShotAccuracy?
+        if let runs = data.officialRuns {
+            official = try officialAccuracy(runs, distance: distance, embedRaw: embedRaw)
+        }
+        let m = verification.metrics
+        return RunEvaluation(
+            validationROCAUC: m["rocAUC"]!, validationEER: m["equalErrorRate"]!, threshold: m["threshold"]!,
+            validationAccuracy: m["accuracy"]!, verificationPairs: Int(m["pairs"]!), oneShotWays: oneShot.ways,
+            validationOneShot: oneShotAccuracy.accuracy,
+            validationOneShotInterval95: [oneShotAccuracy.interval95.lowerBound, oneShotAccuracy.interval95.upperBound],
+            episodes: oneShot.episodes.count, queries: oneShotAccuracy.trials,
+            oneShotAccuracy: official?.accuracy, oneShotInterval95: official.map { [$0.interval95.lowerBound, $0.interval95.upperBound] },
+            oneShotTrials: official?.trials, thresholds: verification.thresholds)
+    }
+
+    /// Accuracy on Omniglot's official 20-way one-shot trials: each query against its run's 20 candidates.
+    public static func officialAccuracy(_ runs: OmniglotOneShotRuns, distance: any Distance = LpDistance(normalizeEmbeddings: false),
+                                        embedRaw: ([Image]) throws -> Tensor) throws -> FewShotAccuracy {
+        // Items: every query, then each run's candidates once.
+        var items = runs.trials.map(\.query)
+        var candidateStart: [Int: Int] = [:]
+        for t in runs.trials where candidateStart[t.run] == nil {
+            candidateStart[t.run] = items.count
+            items += t.candidates
+        }
+        let episodes = runs.trials.enumerated().map { i, t in
+            EpisodicSampler.Episode(support: (0..<t.candidates.count).map { candidateStart[t.run]! + $0 },
+                                    supportClasses: Array(0..<t.candidates.count), query: [i], queryClasses: [t.answer])
+        }
+        let evaluator = FewShotEvaluator(episodes: episodes, itemCount: items.count, ways: 20, shots: 1, distance: distance,
+                                         name: "Omniglot official 20-way one-shot")
+        return try evaluator.accuracy(try embedRaw(items))
+    }
+
+    /// The human summary.
+    public var text: String {
+        var lines = [
+            String(format: "Held-out verification (%d pairs): ROC-AUC %.4f, EER %.4f, accuracy %.4f at threshold %.3f",
+                   verificationPairs, validationROCAUC, validationEER, validationAccuracy, threshold),
+            String(format: "Held-out %d-way one-shot: %.1f %% over %d episodes, %d queries (95 %% interval %.1f–%.1f %%)",
+                   oneShotWays, 100 * validationOneShot, episodes, queries, 100 * validationOneShotInterval95[0], 100 * validationOneShotInterval95[1]),
+        ]
+        if let a = oneShotAccuracy, let ci = oneShotInterval95, let n = oneShotTrials {
+            lines.append(String(format: "Omniglot official 20-way one-shot: %.1f %% over %d trials (95 %% interval %.1f–%.1f %%)",
+                                100 * a, n, 100 * ci[0], 100 * ci[1]))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,22 @@
+import SiameseEvaluation
+
+extension TrainingRecipe {
+    /// The recipe with the defaults that do not fit `data` adapted, and a line saying what changed for each:
+    /// classes per P×K batch capped at the training classes, N of the one-shot episodes capped at the held-out classes.
+    /// Choices the data cannot support at all are left for ``Trainer`` to refuse. Adapting twice changes nothing more.
+    public func adapted(to data: TrainingData) -> (recipe: TrainingRecipe, notes: [String]) {
+        var r = self, notes: [String] = []
+        let classes = data.trainingClasses
+        if resolvedObjective == .labelled, sampler == nil, samplesPerClass >= 1, batchSize / samplesPerClass > classes, classes >= 2 {
+            r.batchSize = classes * samplesPerClass
+            notes.append("batchSize \(batchSize) / samplesPerClass \(samplesPerClass) asks for \(batchSize / samplesPerClass) classes per batch "
+                         + "but the training data has \(classes); using batchSize \(r.batchSize) (\(classes) × \(samplesPerClass))")
+        }
+        let heldWays = FewShotEvaluator.availableWays(labels: data.validation.map { data.labels[$0] }, ways: ways)
+        if heldWays < ways, heldWays >= 2 {
+            r.ways = heldWays
+            notes.append("ways \(ways) is more than the \(heldWays) held-out classes with two images; using \(heldWays)-way episodes")
+        }
+        return (r, notes)
+    }
+}

@@ -1,0 +1,86 @@
+import SiameseCore
+import SiameseData
+import SiameseMetricLearning
+
+extension TrainingRecipe {
+    /// The objective: the recipe's own, or pairs for pair losses (and the short name `contrastive`), episodes for
+    /// `prototypical`, labelled batches otherwise.
+    public var resolvedObjective: Objective {
+        if let objective { return objective }
+        if loss.name == "contrastive" || PairLosses.registry.contains(loss.name) { return .pairs }
+        if loss.name == "prototypical" { return .episodic }
+        return .labelled
+    }
+
+    /// `spec` with `margin` filled in from the recipe's `margin` unless the spec gives one.
+    private func withMargin(_ name: String) -> ComponentSpec {
+        var spec = ComponentSpec(name: name, parameters: loss.parameters)
+        if spec.parameters["margin"] == nil { spec.parameters["margin"] = RecipeValue(margin) }
+        return spec
+    }
+
+    /// Builds the objective the recipe describes through the registries.
+    ///
+    /// - Parameters:
+    ///   - classes: distinct training classes (for losses with learned proxies or class weights).
+    ///   - embeddingSize: the encoder's output size (same).
+    /// - Throws: ``RecipeError/unusable(_:)`` naming the loss, miner or parameter at fault.
+    public func makeObjective(classes: Int, embeddingSize: Int) throws -> TrainingObjective {
+        let context = RegistryContext(numClasses: classes, embeddingSize: embeddingSize)
+        do {
+            switch resolvedObjective {
+            case .pairs:
+                let spec = loss.name == "contrastive" ? withMargin("pair-contrastive") : loss
+                guard PairLosses.registry.contains(spec.name) else {
+                    throw RecipeError.unusable("loss '\(loss.name)' does not work on pairs (pair losses: \(PairLosses.registry.names.joined(separator: ", ")))")
+                }
+                return .pairs(loss: try PairLosses.registry.make(spec, context: context))
+            case .labelled:
+                var spec = loss, defaultMiner: ComponentSpec?
+                switch loss.name {
+                case "triplet": spec = withMargin("triplet-margin"); defaultMiner = "batch-hard"
+                case "multi-similarity": defaultMiner = "multi-similarity"
+                default: break
+                }
+                guard Losses.registry.contains(spec.name) else {
+                    throw RecipeError.unusable("loss '\(loss.name)' is not a metric loss (known: \(Losses.registry.names.joined(separator: ", ")))")
+                }
+                let made = try Losses.registry.make(spec, context: context)
+                let minerSpec = miner ?? defaultMiner
+                let mined = try minerSpec.flatMap { $0.name == "none" ? nil : try Miners.registry.make($0, context: context) }
+                return .labelled(loss: made, miner: mined)
+            case .episodic:
+                guard loss.name == "prototypical" || loss.name == "multi-similarity" && objective == .episodic else {
+                    throw RecipeError.unusable("objective episodic trains with loss prototypical (got '\(loss.name)')")
+                }
+                let e = episodeShape
+                return .episodic(loss: PrototypicalLoss(), ways: e.ways, shots: e.shots, queries: e.queries)
+            }
+        } catch let error as RegistryError {
+            throw RecipeError.unusable("\(error)")
+        }
+    }
+
+    /// Ways, shots and queries of training episodes: the `sampler`'s parameters when given, else `ways` (capped later at
+    /// the classes available), 1 shot and `samplesPerClass − 1` queries.
+    public var episodeShape: (ways: Int, shots: Int, queries: Int) {
+        func int(_ key: String) -> Int? {
+            if case .number(let v)? = sampler?.parameters[key] { return Int(v) }
+            return nil
+        }
+        return (int("ways") ?? ways, int("shots") ?? 1, int("queries") ?? Swift.max(1, samplesPerClass - 1))
+    }
+
+    /// Why the loss, miner or sampler cannot be built, if so (checked without data: learned losses get placeholders).
+    var objectiveProblem: String? {
+        do {
+            _ = try makeObjective(classes: 2, embeddingSize: 2)
+            if let sampler, !Samplers.registry.contains(sampler.name) {
+                return "sampler: unknown '\(sampler.name)' (known: \(Samplers.registry.names.joined(separator: ", ")))"
+            }
+            return nil
+        } catch {
+            return "\(error)".replacingOccurrences(of: "recipe: ", with: "")
+        }
+    }
+}

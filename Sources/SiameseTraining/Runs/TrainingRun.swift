@@ -1,0 +1,109 @@
+import Foundation
+import SiameseCore
+import SiameseEvaluation
+import SiameseMetricLearning
+import SiameseModels
+
+/// Loads the data, trains, evaluates and writes the run folder (with the trained model folder in `model/`): what
+/// `siamese train`, the demo and any program that trains from a recipe share.
+public enum TrainingRun {
+    /// - Parameters:
+    ///   - resuming: continue from the folder's `last/` checkpoint.
+    ///   - pauseAfter: stop after this many epochs in this call (resumable).
+    ///   - callbacks: progress and log hooks (the run's own log is written in any case).
+    ///   - notes: receives what was adapted to the data (held-out split, classes per batch, skipped files), one line
+    ///     each. The adapted recipe is what runs and what `config.json` records.
+    /// - Returns: the report written to `metrics.json`.
+    public static func execute(recipe requested: TrainingRecipe, folder: RunFolder, resuming: Bool, pauseAfter: Int? = nil,
+                               callbacks: TrainingCallbacks = TrainingCallbacks(), notes: (String) -> Void = { _ in }) throws -> TrainingReport {
+        let data = try TrainingData.load(requested)
+        let (recipe, adaptations) = requested.adapted(to: data)
+        for note in data.notes + adaptations { notes(note); folder.log("note: " + note) }
+        var hooks = callbacks
+        let outer = callbacks.log
+        hooks.log = { line in folder.log(line); outer?(line) }
+        let trainer = try Trainer(recipe: recipe, data: data, folder: folder.url, callbacks: hooks)
+        try folder.writeJSON(recipe, "config.json")
+        try folder.writeJSON(trainer.input.configuration, "preprocessing.json")
+        if resuming {
+            do { try trainer.resume() } catch {
+                throw RecipeError.unusable("\(folder.url.path): cannot resume from last/: \(error)")
+            }
+            folder.log("resumed after epoch \(trainer.stopping.history.count)")
+        }
+        let header = "\(recipe.encoder.kind.rawValue) encoder, \(recipe.loss) loss (\(recipe.resolvedObjective.rawValue)) on \(data.summary): "
+            + "\(data.training.count) training images of \(data.trainingClasses) classes, \(data.validation.count) held out "
+            + "(\(data.validationClasses) classes); \(recipe.epochs) epochs × \(recipe.stepsPerEpoch) steps, "
+            + "\(Threading.threadCount) threads → \(folder.url.path)"
+        folder.log(header)
+        outer?(header)
+        var seconds = 0.0
+        do {
+            seconds = try trainer.fit(pause: pauseAfter)
+        } catch {
+            folder.log("stopped: \(error)")
+            throw error
+        }
+        let evaluation = try RunEvaluation.measure(data: data, recipe: recipe, embed: trainer.embed,
+                                                   embedRaw: { trainer.embed($0.map(trainer.input.prepare)) })
+        let report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: trainer.stopping.best?.epoch ?? 0,
+                                    history: trainer.stopping.history, trainingClasses: data.trainingClasses,
+                                    validationClasses: data.validationClasses)
+        try folder.writeJSON(report, "metrics.json")
+        try trainedModel(trainer, evaluation: evaluation, data: data).save(to: folder.url.appendingPathComponent("model"))
+        folder.log(evaluation.text.replacingOccurrences(of: "\n", with: "; "))
+        return report
+    }
+
+    /// The trainer's (best) weights as a model folder's content, with the thresholds calibrated on held-out pairs.
+    static func trainedModel(_ trainer: Trainer, evaluation: RunEvaluation, data: TrainingData) throws -> EmbeddingModel {
+        let thresholds = evaluation.thresholds ?? []
+        let similarity = try SimilarityConfiguration(distance: trainer.recipe.distance, threshold: thresholds.first,
+                                                     operatingPoints: Array(thresholds.dropFirst()))
+        let recipeJSON = try JSONDecoder().decode(RecipeValue.self, from: JSONEncoder().encode(trainer.recipe))
+        let info = ModelInfo(recipe: recipeJSON, metadata: [
+            "data": data.summary, "created": ISO8601DateFormatter().string(from: Date()),
+            "bestEpoch": String(trainer.stopping.best?.epoch ?? 0),
+        ])
+        return try trainer.model(similarity: similarity, info: info)
+    }
+}
+
+/// `metrics.json` of a training run: the evaluation's fields at the top level, plus the training history.
+public struct TrainingReport: Codable, Sendable {
+    public let evaluation: RunEvaluation
+    public let trainingSeconds: Double
+    public let bestEpoch: Int
+    public let history: [EarlyStopping.EpochRecord]
+    /// Classes trained on (rotated copies count as classes) and held out.
+    public let trainingClasses: Int
+    public let validationClasses: Int
+
+    private enum Keys: String, CodingKey { case trainingSeconds, bestEpoch, history, trainingClasses, validationClasses }
+
+    public init(evaluation: RunEvaluation, trainingSeconds: Double, bestEpoch: Int, history: [EarlyStopping.EpochRecord],
+                trainingClasses: Int, validationClasses: Int) {
+        self.evaluation = evaluation; self.trainingSeconds = trainingSeconds; self.bestEpoch = bestEpoch; self.history = history
+        self.trainingClasses = trainingClasses; self.validationClasses = validationClasses
+    }
+
+    public init(from decoder: Decoder) throws {
+        evaluation = try RunEvaluation(from: decoder)
+        let c = try decoder.container(keyedBy: Keys.self)
+        trainingSeconds = try c.decode(Double.self, forKey: .trainingSeconds)
+        bestEpoch = try c.decode(Int.self, forKey: .bestEpoch)
+        history = try c.decode([EarlyStopping.EpochRecord].self, forKey: .history)
+        trainingClasses = try c.decode(Int.self, forKey: .trainingClasses)
+        validationClasses = try c.decode(Int.self, forKey: .validationClasses)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try evaluation.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(trainingSeconds, forKey: .trainingSeconds)
+        try c.encode(bestEpoch, forKey: .bestEpoch)
+        try c.encode(history, forKey: .history)
+        try c.encode(trainingClasses, forKey: .trainingClasses)
+        try c.encode(validationClasses, forKey: .validationClasses)
+    }
+}

@@ -1,0 +1,67 @@
+import SiameseCore
+import SiameseData
+import SiameseMetricLearning
+import SiameseNN
+
+/// What a training step optimises, as a value: twin pairs with a pair loss, labelled batches with a metric loss and an
+/// optional miner, or N-way K-shot episodes with the prototypical loss.
+///
+/// ```swift
+/// let objective = TrainingObjective.labelled(loss: MultiSimilarityLoss(), miner: MultiSimilarityMiner())
+/// let objective = TrainingObjective.pairs(loss: PairContrastiveLoss(margin: 1))
+/// ```
+public enum TrainingObjective {
+    /// Balanced same/different pairs; both branches embedded in one pass.
+    case pairs(loss: any PairLoss)
+    /// Labelled batches (P×K by default) with any ``MetricLoss`` and, optionally, a ``Miner``.
+    case labelled(loss: any MetricLoss, miner: (any Miner)?)
+    /// Episodes of `ways` classes with `shots` support and `queries` query items each.
+    case episodic(loss: PrototypicalLoss, ways: Int, shots: Int, queries: Int)
+
+    /// The kind, as recipes name it.
+    public var kind: TrainingRecipe.Objective {
+        switch self {
+        case .pairs: return .pairs
+        case .labelled: return .labelled
+        case .episodic: return .episodic
+        }
+    }
+
+    /// Parameters the loss learns (proxies, class weights), which the optimizer must update too.
+    public var lossModule: Module? {
+        if case .labelled(let loss, _) = self { return loss as? Module }
+        return nil
+    }
+
+    /// One batch's loss: `x1` holds the batch (the first branch for pairs), `x2` the second branch of pairs,
+    /// `labels` the items' classes (labelled, episodic) or the pairs' same flags.
+    func loss(network: SiameseNetwork<AnyEncoder>, batch: TrainingBatch) -> Tensor {
+        switch self {
+        case .pairs(let loss):
+            let (e1, e2) = network(batch.x1, batch.x2!)
+            return loss(e1, e2, targets: Tensor(batch.labels.map(Float.init)))
+        case .labelled(let loss, let miner):
+            let e = network.embed(batch.x1)
+            return loss(e, labels: batch.labels, tuples: miner.map { $0(e, labels: batch.labels) })
+        case .episodic(let loss, let ways, let shots, _):
+            let e = network.embed(batch.x1)
+            let supportCount = ways * shots
+            let n = batch.labels.count
+            return loss(support: e.narrowed(axis: 0, start: 0, length: supportCount), supportClasses: Array(batch.labels[..<supportCount]),
+                        query: e.narrowed(axis: 0, start: supportCount, length: n - supportCount),
+                        queryClasses: Array(batch.labels[supportCount...]))
+        }
+    }
+}
+
+/// A batch ready for a step: the inputs of the first (or only) branch, the second branch of pairs, and the labels
+/// (pairs: 1 for same, 0 for different; episodes: episode-local classes, support first).
+public struct TrainingBatch: Sendable {
+    public let x1: Tensor
+    public let x2: Tensor?
+    public let labels: [Int]
+
+    public init(x1: Tensor, x2: Tensor? = nil, labels: [Int]) {
+        self.x1 = x1; self.x2 = x2; self.labels = labels
+    }
+}
