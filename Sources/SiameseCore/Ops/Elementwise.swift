@@ -97,12 +97,16 @@ extension Tensor {
         }
     }
 
-    /// `self` raised to a constant power, elementwise.
+    /// `self` raised to a constant power, elementwise; for `p < 1` the gradient at 0 is taken as 0 instead of ∞.
     public func pow(_ p: Float) -> Tensor {
         if p == 2 {
             return unary("square", { $0 * $0 }, rule: { g, x, _ in Tensor.zipValues(g, x, "square") { g, x in g * (2 * x) } })
         }
-        return unary("pow", { powf($0, p) }, rule: { g, x, _ in Tensor.zipValues(g, x, "pow") { g, x in g * (p * powf(x, p - 1)) } })
+        // For p < 1 the derivative is infinite at 0; use 0 there (the subgradient torch.norm uses), so that roots of
+        // zero distances (a point to itself) do not turn the whole gradient into NaN.
+        return unary("pow", { powf($0, p) }, rule: { g, x, _ in
+            Tensor.zipValues(g, x, "pow") { g, x in x == 0 && p < 1 ? 0 : g * (p * powf(x, p - 1)) }
+        })
     }
 
     /// Elementwise maximum of two broadcast tensors; on ties the gradient is split equally.
