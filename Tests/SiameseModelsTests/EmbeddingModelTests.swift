@@ -102,6 +102,15 @@ private func temporaryFolder() -> URL {
         return folder
     }
 
+    /// Replaces `old` with `new` in the folder's `file`, then returns the load error's message.
+    private func loadError(after file: String, in folder: URL, replacing old: String, with new: String) throws -> String {
+        let url = folder.appendingPathComponent(file)
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        #expect(text.contains(old), "\(file) lacks \(old)")
+        try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: url)
+        return message { _ = try EmbeddingModel.load(from: folder) }
+    }
+
     private func message(_ body: () throws -> Void) -> String {
         do { try body() } catch { return "\(error)" }
         return "no error"
@@ -155,31 +164,22 @@ private func temporaryFolder() -> URL {
     @Test func unknownModuleKind() throws {
         let folder = try savedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("modules.json")
-        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self).replacingOccurrences(of: "SiameseKit.Normalize", with: "SiameseKit.Warp")
-        try Data(text.utf8).write(to: url)
-        let error = message { _ = try EmbeddingModel.load(from: folder) }
+        let error = try loadError(after: "modules.json", in: folder, replacing: "SiameseKit.Normalize", with: "SiameseKit.Warp")
         #expect(error.contains("modules.json") && error.contains("SiameseKit.Warp"), "\(error)")
     }
 
     @Test func unknownEncoderKind() throws {
         let folder = try savedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("config.json")
-        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self).replacingOccurrences(of: "conv4", with: "conv9")
-        try Data(text.utf8).write(to: url)
-        let error = message { _ = try EmbeddingModel.load(from: folder) }
+        let error = try loadError(after: "config.json", in: folder, replacing: "conv4", with: "conv9")
         #expect(error.contains("config.json") && error.contains("conv9"), "\(error)")
     }
 
     @Test func newerFormatVersion() throws {
         let folder = try savedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("model.json")
-        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
-            .replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
-        try Data(text.utf8).write(to: url)
-        #expect(throws: ModelFolderError.newerFormat(path: url.path, found: 2, supported: 1)) { _ = try EmbeddingModel.load(from: folder) }
+        let error = try loadError(after: "model.json", in: folder, replacing: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
+        #expect(error == ModelFolderError.newerFormat(path: folder.appendingPathComponent("model.json").path, found: 2, supported: 1).description)
     }
 
     @Test func missingFolderAndFiles() throws {
@@ -194,10 +194,7 @@ private func temporaryFolder() -> URL {
     @Test func inputThatDoesNotFitTheEncoder() throws {
         let folder = try savedFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("0_ImageInput/config.json")
-        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self).replacingOccurrences(of: "\"size\" : 28", with: "\"size\" : 30")
-        try Data(text.utf8).write(to: url)
-        let error = message { _ = try EmbeddingModel.load(from: folder) }
+        let error = try loadError(after: "0_ImageInput/config.json", in: folder, replacing: "\"size\" : 28", with: "\"size\" : 30")
         #expect(error.contains("30") && error.contains("modules.json"), "\(error)")
     }
 }

@@ -98,13 +98,18 @@ func temporaryFolder(_ name: String = "run") -> URL {
         }
     }
 
-    /// Every registered loss, pair loss, miner, distance, sampler and encoder kind is reachable from a recipe by name,
+    /// Every registered loss, pair loss, miner, reducer, distance, sampler and encoder kind is reachable from a recipe by name,
     /// and a recipe naming it trains a step and validates on small synthetic data.
     @Test func everyRegisteredNameBuildsAndTrainsFromARecipe() throws {
         var recipes: [(String, TrainingRecipe)] = []
         for name in Losses.registry.names { recipes.append(("loss \(name)", { var r = tinyRecipe(ComponentSpec(name: name)); r.objective = .labelled; return r }())) }
         for name in PairLosses.registry.names { recipes.append(("pair loss \(name)", tinyRecipe(ComponentSpec(name: name)))) }
         for name in Miners.registry.names { recipes.append(("miner \(name)", { var r = tinyRecipe("triplet-margin"); r.miner = ComponentSpec(name: name); return r }())) }
+        for name in Reducers.registry.names {
+            var r = tinyRecipe(ComponentSpec(name: "contrastive", parameters: ["reducer": .object(["name": .string(name)])]))
+            r.objective = .labelled
+            recipes.append(("reducer \(name)", r))
+        }
         for name in Distances.registry.names { recipes.append(("distance \(name)", { var r = tinyRecipe(); r.distance = ComponentSpec(name: name); return r }())) }
         for name in Samplers.registry.names {
             var r = tinyRecipe(name == "balanced-pairs" ? "pair-contrastive" : "triplet-margin")
