@@ -86,3 +86,21 @@ enum Support {
         return url
     }
 }
+
+/// A checkpoint whose weights hold NaN (a diverged run, a damaged file) is refused with an error naming the file and
+/// the tensor, instead of loading and producing NaN distances.
+@Suite struct NonFiniteCheckpointTests {
+    @Test func nanWeightsAreRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-nan-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = CheckpointTests.makeModel(seed: 9)
+        try Checkpoint.save(model: model, to: folder)
+        let file = folder.appendingPathComponent("model.safetensors")
+        var tensors = try Safetensors.read(file).tensors.mapValues { $0.tensor() }
+        tensors["0.weight"] = tensors["0.weight"]! * Float.infinity * 0
+        try Safetensors.write(floats: tensors, integers: model.integerStateDict(), to: file)
+        #expect(throws: SafetensorsError.nonFiniteValue(path: file.path, tensor: "0.weight", index: 0)) {
+            try Checkpoint.load(from: folder, into: CheckpointTests.makeModel(seed: 9))
+        }
+    }
+}
