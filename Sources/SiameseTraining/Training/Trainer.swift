@@ -65,12 +65,10 @@ public final class Trainer {
         self.recipe = recipe
         self.data = data
         self.callbacks = callbacks
-        var dense: [Int: Int] = [:]
-        denseLabels = data.training.map { i in
-            if let d = dense[data.labels[i]] { return d }
-            dense[data.labels[i]] = dense.count
-            return dense.count - 1
-        }
+        // Sorted, so the mapping keeps the classes' order and the samplers draw exactly as they would on the raw labels.
+        let sortedClasses = Set(data.training.map { data.labels[$0] }).sorted()
+        let dense = Dictionary(uniqueKeysWithValues: zip(sortedClasses, 0...))
+        denseLabels = data.training.map { dense[data.labels[$0]]! }
         classes = dense.count
         if recipe.resolvedObjective == .labelled, objective == nil, recipe.sampler == nil, recipe.batchSize / recipe.samplesPerClass > classes {
             throw RecipeError.unusable("batchSize \(recipe.batchSize) / samplesPerClass \(recipe.samplesPerClass) asks for "
