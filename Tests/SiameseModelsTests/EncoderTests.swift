@@ -89,3 +89,28 @@ import Testing
         #expect(throws: EncoderConfigurationError.self) { try EncoderConfiguration(kind: .koch, inputSide: 28).makeEncoder() }
     }
 }
+
+/// A damaged or hostile configuration asking for absurd sizes is refused before anything is allocated.
+@Suite struct AbsurdEncoderConfigurationTests {
+    @Test(arguments: [
+        EncoderConfiguration(kind: .mlp, inputSide: 4096, embeddingSize: 64, hidden: [100_000]),
+        EncoderConfiguration(kind: .convNet, inputSide: 64, width: 100_000, blocks: 4),
+        EncoderConfiguration(kind: .residual, inputSide: 32, width: 100_000, blocks: 3),
+        EncoderConfiguration(kind: .mlp, inputSide: 8, embeddingSize: Int.max / 2, hidden: [Int.max / 2]),
+    ])
+    func absurdSizesAreProblems(_ config: EncoderConfiguration) {
+        #expect(!config.problems.isEmpty, "\(config)")
+        #expect(throws: EncoderConfigurationError.self) { try config.makeEncoder() }
+    }
+
+    @Test func estimateMatchesTheBuiltEncoders() throws {
+        for config in [EncoderConfiguration(kind: .mlp, inputSide: 10, embeddingSize: 7, hidden: [13, 5]),
+                       EncoderConfiguration(kind: .convNet, inputSide: 28, inputChannels: 3, width: 8, blocks: 3)] {
+            let built = try GlobalGenerator.withSeed(1) { try config.makeEncoder() }
+            #expect(config.estimatedParameters == Double(built.parameterCount), "\(config.kind)")
+        }
+        // The residual estimate only has to be generous.
+        let residual = EncoderConfiguration(kind: .residual, inputSide: 16, width: 8, blocks: 3, embeddingSize: 16)
+        #expect(try residual.estimatedParameters! >= Double(GlobalGenerator.withSeed(1) { try residual.makeEncoder() }.parameterCount))
+    }
+}

@@ -78,7 +78,33 @@ public struct EncoderConfiguration: Codable, Sendable, Equatable {
         var out: [String] = []
         if inputSide < 1 || inputChannels < 1 { out.append("input side and channels must be positive") }
         if inputSide > 4096 || inputChannels > 64 { out.append("input \(inputChannels)×\(inputSide)×\(inputSide) is too large") }
-        return out + entry.problems(self)
+        out += entry.problems(self)
+        if out.isEmpty, let count = estimatedParameters, count > Double(Self.maximumParameters) {
+            out.append("the \(kind) encoder would have about \(String(format: "%.3g", count)) parameters; at most \(Self.maximumParameters) are allowed")
+        }
+        return out
+    }
+
+    /// The most parameters a configuration may ask for (2³⁰, 4 GiB of floats), so that a damaged or hostile
+    /// `config.json` is refused with an error instead of exhausting memory.
+    public static let maximumParameters = 1 << 30
+
+    /// A generous estimate of the parameter count, computed in floating point so absurd sizes cannot overflow;
+    /// `nil` for kinds it does not know (registered by programs).
+    public var estimatedParameters: Double? {
+        let (c, s, w, b, e) = (Double(inputChannels), Double(inputSide), Double(width), Double(blocks), Double(embeddingSize))
+        switch kind {
+        case .tutorialCNN, .koch: return 0
+        case .convNet: return 9 * w * (c + (b - 1) * w) + 3 * w * b
+        case .residual:
+            // Channels double after the first stage: w, 2w, 4w, …; two 3×3 convolutions and a projection per stage.
+            let last = w * pow(2, b - 1)
+            return 9 * c * w + 18 * last * last * 2 + last * e
+        case .mlp:
+            let sizes = [c * s * s] + hidden.map(Double.init) + [e]
+            return zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
+        default: return nil
+        }
     }
 
     /// Builds a freshly initialised encoder (initialisation draws from ``GlobalGenerator``).

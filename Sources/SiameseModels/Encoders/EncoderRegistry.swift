@@ -48,6 +48,7 @@ public final class EncoderRegistry: @unchecked Sendable {
         register(Entry(kind: .convNet, summary: "Conv-4 of the few-shot literature: blocks × [conv 3×3, batch-norm, max-pool, ReLU]",
                        problems: { c in
                            if c.blocks < 1 || c.width < 1 { return ["conv4 needs at least one block and one channel"] }
+                           if c.width > 4096 { return ["conv4 width \(c.width) is more than 4096 channels"] }
                            if c.blocks > 12 || c.inputSide >> c.blocks < 1 {
                                return ["conv4 with \(c.blocks) blocks needs an input side of at least \(1 << Swift.min(c.blocks, 12))"]
                            }
@@ -56,11 +57,15 @@ public final class EncoderRegistry: @unchecked Sendable {
         register(Entry(kind: .residual, summary: "a small residual CNN with global average pooling and a linear projection",
                        defaultWidth: 16, defaultBlocks: 3,
                        problems: { c in
-                           c.blocks < 1 || c.width < 1 || c.embeddingSize < 1 || c.blocks > 8
-                               ? ["residual needs 1…8 blocks and positive width and embedding size"] : []
+                           c.blocks < 1 || c.width < 1 || c.embeddingSize < 1 || c.blocks > 8 || c.width > 1024 || c.embeddingSize > 65536
+                               ? ["residual needs 1…8 blocks, a width of 1…1024 and an embedding size of 1…65536"] : []
                        }, build: { c in ResidualEncoder(inChannels: c.inputChannels, width: c.width, blocks: c.blocks, embeddingSize: c.embeddingSize) }))
         register(Entry(kind: .mlp, summary: "a multilayer perceptron on the flattened image",
-                       problems: { c in c.embeddingSize < 1 || c.hidden.contains(where: { $0 < 1 }) ? ["mlp sizes must be positive"] : [] },
+                       problems: { c in
+                           if c.embeddingSize < 1 || c.hidden.contains(where: { $0 < 1 }) { return ["mlp sizes must be positive"] }
+                           if c.hidden.count > 64 { return ["mlp has \(c.hidden.count) hidden layers; at most 64"] }
+                           return []
+                       },
                        build: { c in MLPEncoder([c.inputChannels * c.inputSide * c.inputSide] + c.hidden + [c.embeddingSize]) }))
     }
 
