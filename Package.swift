@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SiameseModels", targets: ["SiameseModels"]),
         .library(name: "SiameseMetricLearning", targets: ["SiameseMetricLearning"]),
         .library(name: "SiameseTraining", targets: ["SiameseTraining"]),
+        .library(name: "SiameseIndex", targets: ["SiameseIndex"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -68,6 +69,7 @@ let package = Package(
             ]
         ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
+        .target(name: "SiameseIndex", dependencies: ["SiameseCore"]),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
@@ -101,5 +103,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
     ]
 )
