@@ -51,15 +51,7 @@ public final class EmbeddingModel {
 
     /// Runs the stages on raw inputs in evaluation mode without a graph; returns `sentence_embedding`.
     public func forward(_ features: ModelFeatures) throws -> Tensor {
-        let modules = self.modules
-        let wasTraining = modules.map(\.isTraining)
-        modules.forEach { $0.eval() }
-        defer { for (m, t) in zip(modules, wasTraining) { m.train(t) } }
-        return try withNoGrad {
-            var f = features
-            for stage in stages { try stage.forward(&f) }
-            return try f.require(ModelFeatures.embedding, by: "the model's output")
-        }
+        try evaluating { try run(features, through: stages) }
     }
 
     /// Embeddings `[n, d]` of decoded images (any size, the model's colour mode), `batchSize` at a time.
@@ -67,35 +59,41 @@ public final class EmbeddingModel {
     /// - Throws: ``ModelFolderError/invalidInput(_:)`` for an empty list or wrong channels,
     ///   ``ModelFolderError/nonFiniteEmbedding(index:)`` if an embedding is NaN or infinite.
     public func embed(images: [Image], batchSize: Int = 256) throws -> Tensor {
-        guard !images.isEmpty else { throw ModelFolderError.invalidInput("no images to embed") }
-        let parts = try stride(from: 0, to: images.count, by: batchSize).map {
-            try forward(ModelFeatures(images: Array(images[$0..<Swift.min(images.count, $0 + batchSize)])))
+        try evaluating {
+            try batched(images, batchSize) { try run(ModelFeatures(images: $0), through: stages) }
         }
-        return try checked(parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: 0))
-    }
-
-    /// Embeddings of image files (PNG, JPEG, PGM/PPM), in order; decoding errors are ``DataError``s naming the file.
-    public func embed(files: [URL], batchSize: Int = 256) throws -> Tensor {
-        let mode = imageInput?.colorMode ?? .grey
-        return try embed(images: try files.map { try ImageDecoder.decode(contentsOf: $0, mode: mode) }, batchSize: batchSize)
     }
 
     /// Embeddings of images already prepared by the input stage (inverted and resized, not normalised), as training
     /// caches them.
     public func embed(prepared images: [Image], batchSize: Int = 512) throws -> Tensor {
         guard let input = imageInput else { throw ModelFolderError.invalidInput("the model has no image input stage") }
-        guard !images.isEmpty else { throw ModelFolderError.invalidInput("no images to embed") }
         let rest = stages.filter { !($0 is ImageInput) }
+        return try evaluating {
+            try batched(images, batchSize) { try run(ModelFeatures(tensors: [ModelFeatures.pixelValues: input.stack($0)]), through: rest) }
+        }
+    }
+
+    /// `body` with every module in evaluation mode (restored afterwards) and no graph recorded.
+    private func evaluating<T>(_ body: () throws -> T) throws -> T {
         let modules = self.modules
         let wasTraining = modules.map(\.isTraining)
         modules.forEach { $0.eval() }
         defer { for (m, t) in zip(modules, wasTraining) { m.train(t) } }
-        let parts = try stride(from: 0, to: images.count, by: batchSize).map { lo -> Tensor in
-            try withNoGrad {
-                var f = ModelFeatures(tensors: [ModelFeatures.pixelValues: input.stack(Array(images[lo..<Swift.min(images.count, lo + batchSize)]))])
-                for stage in rest { try stage.forward(&f) }
-                return try f.require(ModelFeatures.embedding, by: "the model's output")
-            }
+        return try withNoGrad { try body() }
+    }
+
+    private func run(_ features: ModelFeatures, through stages: [any ModelStage]) throws -> Tensor {
+        var f = features
+        for stage in stages { try stage.forward(&f) }
+        return try f.require(ModelFeatures.embedding, by: "the model's output")
+    }
+
+    /// The embeddings of `items`, `batchSize` at a time, concatenated and checked for NaN.
+    private func batched(_ items: [Image], _ batchSize: Int, _ embed: ([Image]) throws -> Tensor) throws -> Tensor {
+        guard !items.isEmpty else { throw ModelFolderError.invalidInput("no images to embed") }
+        let parts = try stride(from: 0, to: items.count, by: batchSize).map {
+            try embed(Array(items[$0..<Swift.min(items.count, $0 + batchSize)]))
         }
         return try checked(parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: 0))
     }
@@ -139,7 +137,7 @@ public final class EmbeddingModel {
                           same: cut.map { closer ? s >= $0 : s <= $0 })
     }
 
-    /// Compares two image files; see ``compare(_:_:threshold:)-(Image,Image,Double?)``.
+    /// Compares two image files (PNG, JPEG, PGM/PPM); decoding errors are ``DataError``s naming the file.
     public func compare(_ a: URL, _ b: URL, threshold: Double? = nil) throws -> Comparison {
         let mode = imageInput?.colorMode ?? .grey
         return try compare(try ImageDecoder.decode(contentsOf: a, mode: mode), try ImageDecoder.decode(contentsOf: b, mode: mode),

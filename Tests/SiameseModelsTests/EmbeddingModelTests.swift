@@ -77,6 +77,17 @@ private func temporaryFolder() -> URL {
         #expect(cosine.same == (cosine.distance >= 0.5) && cosine.similarity == cosine.distance)
     }
 
+    @Test func thresholdForAFalseAcceptRateIsTheLargestCalibratedOneWithin() throws {
+        func point(_ far: Double, _ value: Double) -> CalibratedThreshold {
+            CalibratedThreshold(value: value, falseAcceptRate: far, falseRejectRate: 0.1, rule: "test", pairs: 100)
+        }
+        let s = try SimilarityConfiguration(threshold: point(0.04, 0.9), operatingPoints: [point(0.01, 0.6), point(0.001, 0.4)])
+        #expect(s.threshold(forFalseAcceptRate: 0.05)?.value == 0.9)
+        #expect(s.threshold(forFalseAcceptRate: 0.02)?.value == 0.6)
+        #expect(s.threshold(forFalseAcceptRate: 0.001)?.value == 0.4)
+        #expect(s.threshold(forFalseAcceptRate: 0.0001) == nil)
+    }
+
     @Test func refusesToReplaceAFolderThatIsNotAModel() throws {
         let folder = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -189,6 +200,13 @@ private func temporaryFolder() -> URL {
         try FileManager.default.removeItem(at: folder.appendingPathComponent("similarity.json"))
         let text = message { _ = try EmbeddingModel.load(from: folder) }
         #expect(text.contains("similarity.json"), "\(text)")
+    }
+
+    @Test func unusableInputConfiguration() throws {
+        let folder = try savedFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let error = try loadError(after: "0_ImageInput/config.json", in: folder, replacing: "\"std\" : 0.3", with: "\"std\" : 0")
+        #expect(error.contains("0_ImageInput/config.json") && error.contains("std"), "\(error)")
     }
 
     @Test func inputThatDoesNotFitTheEncoder() throws {

@@ -21,7 +21,6 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print the metrics as JSON.") var json = false
 
     struct OneShotReport: Codable { let oneShotAccuracy: Double; let oneShotInterval95: [Double]; let oneShotTrials: Int }
-    struct VerificationReport: Codable { let testROCAUC: Double; let testEER: Double; let testAccuracy: Double?; let threshold: Double? }
 
     func run() throws { try reportingPlainly(execute) }
 
@@ -48,27 +47,9 @@ struct EvaluateCommand: ParsableCommand {
                         String(format: "20-way one-shot accuracy %.1f %% over %d official trials (95 %% interval %.1f–%.1f %%)",
                                100 * r.accuracy, r.trials, 100 * r.interval95.lowerBound, 100 * r.interval95.upperBound))
         } else {
-            let mnist = try BundledData.folder("mnist")
-            let images = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
-            let labels = try IDXFile(contentsOf: mnist.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
-            let test = 8000..<10000
-            var g = SeededGenerator(seed: seed)
-            let pairs = try BalancedPairSampler(labels: Array(labels[test])).pairs(evaluationPairs, generator: &g)
-            let pixels = images.images(test)
-            let decoded = (0..<test.count).map { i in
-                Image(width: 28, height: 28, channels: 1, pixels: pixels.narrowed(axis: 0, start: i, length: 1).scalars)
-            }
-            let e = try model.embed(images: decoded)
-            let n = pairs.count
-            let scores = try model.scores(e.indexSelect(axis: 0, pairs.map(\.first)), e.indexSelect(axis: 0, pairs.map(\.second)))
-            let same = pairs.map { $0.same ? 1 : 0 }
-            let closer = model.similarity.greaterIsCloser
-            let m = try VerificationMetrics(labels: same, scores: closer ? scores : scores.map { -$0 })
-            let cut = model.similarity.threshold
-            let accuracy = cut.map { t in Double(zip(scores, same).filter { t.accepts($0, greaterIsCloser: closer) == ($1 == 1) }.count) / Double(n) }
-            try publish(VerificationReport(testROCAUC: m.rocAUC, testEER: m.equalErrorRate, testAccuracy: accuracy, threshold: cut?.value),
-                        String(format: "held-out digits, %d pairs: ROC-AUC %.4f, EER %.4f%@", n, m.rocAUC, m.equalErrorRate,
-                               accuracy.map { String(format: ", accuracy %.4f at the run's threshold", $0) } ?? ""))
+            let r = try MNISTVerificationDemo.evaluate(model, pairs: evaluationPairs, seed: seed)
+            try publish(r, String(format: "held-out digits, %d pairs: ROC-AUC %.4f, EER %.4f%@", r.testPairs, r.testROCAUC, r.testEER,
+                                  r.testAccuracy.map { String(format: ", accuracy %.4f at the run's threshold", $0) } ?? ""))
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SiameseCore
 
 /// A model folder's `model.json`: the format version, the content hash of its weights and the recipe that produced it.
@@ -47,5 +48,3 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         return SHA256.hex(of: Data(lines.utf8))
     }
 }
-
-import Foundation

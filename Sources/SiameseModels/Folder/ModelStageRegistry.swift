@@ -13,6 +13,15 @@ public struct StageLoadContext: Sendable {
         descriptor.path.isEmpty ? modelFolder : modelFolder.appendingPathComponent(descriptor.path)
     }
 
+    /// Runs `build`, reporting any error as an unusable `config.json` of this stage (named by its path).
+    public func namingConfiguration<T>(_ build: () throws -> T) throws -> T {
+        do { return try build() } catch {
+            let reason: String
+            if case ModelFolderError.invalidConfiguration(_, let why)? = error as? ModelFolderError { reason = why } else { reason = "\(error)" }
+            throw ModelFolderError.invalidConfiguration(path: directory.appendingPathComponent("config.json").path, reason: reason)
+        }
+    }
+
     /// Decodes the stage's `config.json`; errors name the file.
     public func configuration<T: Decodable>(_ type: T.Type) throws -> T {
         let url = directory.appendingPathComponent("config.json")
@@ -36,13 +45,13 @@ public final class ModelStageRegistry: @unchecked Sendable {
     private var loaders: [String: Loader] = [:]
 
     init() {
-        register(ImageInput.typeName) { try ImageInput(configuration: $0.configuration(ImageInput.Configuration.self)) }
+        register(ImageInput.typeName) { context in
+            let configuration = try context.configuration(ImageInput.Configuration.self)
+            return try context.namingConfiguration { try ImageInput(configuration: configuration) }
+        }
         register(EncoderStage.typeName) { context in
             let configuration = try context.configuration(EncoderConfiguration.self)
-            do { return try EncoderStage(configuration: configuration) } catch {
-                throw ModelFolderError.invalidConfiguration(path: context.directory.appendingPathComponent("config.json").path,
-                                                            reason: "\(error)")
-            }
+            return try context.namingConfiguration { try EncoderStage(configuration: configuration) }
         }
         register(NormalizeStage.typeName, aliases: ["sentence_transformers.models.Normalize"]) { _ in NormalizeStage() }
     }

@@ -37,14 +37,50 @@ public enum MNISTVerificationDemo {
         public let testPairs: Int
     }
 
-    /// Trains, calibrates, tests and writes the run folder.
-    public static func run(_ s: Settings, folder: RunFolder, progress: ((TrainingProgress) -> Void)? = nil) throws -> Report {
+    /// What `siamese evaluate` reports for a demo run: verification on fresh pairs of the 2,000 test digits.
+    public struct TestReport: Codable, Sendable {
+        public let testROCAUC: Double, testEER: Double
+        /// Accuracy at the model's calibrated threshold, when it has one.
+        public let testAccuracy: Double?, threshold: Double?
+        public let testPairs: Int
+    }
+
+    /// The bundled MNIST test images and labels.
+    static func digits() throws -> (images: IDXFile, labels: [Int]) {
         let data = try BundledData.folder("mnist")
         let images = try IDXFile(contentsOf: data.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
         let labels = try IDXFile(contentsOf: data.appendingPathComponent("t10k-labels.idx1-ubyte.gz")).integers
         guard images.shape.first == labels.count else {
             throw RecipeError.data("bundled MNIST images (\(images.shape)) and labels (\(labels.count)) disagree")
         }
+        return (images, labels)
+    }
+
+    /// Re-measures a model on `pairs` seeded pairs of the test digits (8,000–9,999), never seen in training.
+    public static func evaluate(_ model: EmbeddingModel, pairs count: Int, seed: UInt64) throws -> TestReport {
+        let (images, labels) = try digits()
+        let test = 8000..<10000
+        var g = SeededGenerator(seed: seed)
+        let pairs = try BalancedPairSampler(labels: Array(labels[test])).pairs(count, generator: &g)
+        let pixels = images.images(test)
+        let decoded = (0..<test.count).map { i in
+            Image(width: 28, height: 28, channels: 1, pixels: pixels.narrowed(axis: 0, start: i, length: 1).scalars)
+        }
+        let e = try model.embed(images: decoded)
+        let scores = try model.scores(e.indexSelect(axis: 0, pairs.map(\.first)), e.indexSelect(axis: 0, pairs.map(\.second)))
+        let same = pairs.map { $0.same ? 1 : 0 }
+        let closer = model.similarity.greaterIsCloser
+        let m = try VerificationMetrics(labels: same, scores: closer ? scores : scores.map { -$0 })
+        let cut = model.similarity.threshold
+        let accuracy = cut.map { t in
+            Double(zip(scores, same).filter { t.accepts($0, greaterIsCloser: closer) == ($1 == 1) }.count) / Double(pairs.count)
+        }
+        return TestReport(testROCAUC: m.rocAUC, testEER: m.equalErrorRate, testAccuracy: accuracy, threshold: cut?.value, testPairs: pairs.count)
+    }
+
+    /// Trains, calibrates, tests and writes the run folder.
+    public static func run(_ s: Settings, folder: RunFolder, progress: ((TrainingProgress) -> Void)? = nil) throws -> Report {
+        let (images, labels) = try digits()
         let inputs = (images.images() - 0.1307) / 0.3081  // the usual MNIST normalisation
         let train = 0..<7000, validation = 7000..<8000, test = 8000..<10000
         func pairs(_ r: Range<Int>, _ count: Int, _ g: inout SeededGenerator) throws -> [BalancedPairSampler.Pair] {

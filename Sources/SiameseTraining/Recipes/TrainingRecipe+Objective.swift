@@ -50,7 +50,8 @@ extension TrainingRecipe {
                 let mined = try minerSpec.flatMap { $0.name == "none" ? nil : try Miners.registry.make($0, context: context) }
                 return .labelled(loss: made, miner: mined)
             case .episodic:
-                guard loss.name == "prototypical" || loss.name == "multi-similarity" && objective == .episodic else {
+                // Episodes train with the prototypical loss; the recipe's default loss is read as "not chosen".
+                guard loss.name == "prototypical" || loss == TrainingRecipe().loss else {
                     throw RecipeError.unusable("objective episodic trains with loss prototypical (got '\(loss.name)')")
                 }
                 let e = episodeShape
