@@ -1,0 +1,67 @@
+/// The frame every plot draws into: an SVG of fixed size with a title, two axes with ticks, grid lines and labels,
+/// and an optional legend. Data marks are added by the plot kinds (``LinePlot``, ``Histogram``, ``ScatterPlot``),
+/// each with the class `mark` so that a checker can tell an empty plot from a drawn one.
+public struct PlotFrame: Sendable {
+    public var title: String
+    public var xLabel: String, yLabel: String
+    public var x: AxisScale, y: AxisScale
+    public var width: Double = 460, height: Double = 320
+    public var left: Double = 58, right: Double = 14, top: Double = 30, bottom: Double = 46
+
+    public init(title: String, xLabel: String, yLabel: String, x: AxisScale, y: AxisScale, width: Double = 460, height: Double = 320) {
+        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.x = x; self.y = y
+        self.width = width; self.height = height
+    }
+
+    /// Horizontal pixel position of a data value.
+    public func px(_ v: Double) -> Double { left + x.fraction(v) * (width - left - right) }
+    /// Vertical pixel position of a data value (up is larger).
+    public func py(_ v: Double) -> Double { height - bottom - y.fraction(v) * (height - top - bottom) }
+
+    /// A legend entry: a colour swatch and its name.
+    public struct LegendEntry: Sendable {
+        public let name: String, color: String
+        public init(_ name: String, color: String) { self.name = name; self.color = color }
+    }
+
+    /// The whole `<svg>` element around `marks` (already SVG markup).
+    public func render(_ marks: [String], legend: [LegendEntry] = []) -> String {
+        let c = Markup.coordinate
+        var out = [##"<svg xmlns="http://www.w3.org/2000/svg" class="plot" width="\##(c(width))" height="\##(c(height))" viewBox="0 0 \##(c(width)) \##(c(height))" role="img">"##]
+        out.append("<title>\(Markup.escape(title))</title>")
+        out.append(##"<rect x="0" y="0" width="\##(c(width))" height="\##(c(height))" fill="#ffffff"/>"##)
+        let x0 = left, x1 = width - right, y0 = height - bottom, y1 = top
+        var axes = [##"<g class="axes" font-size="11" fill="#444">"##]
+        for t in x.ticks() {
+            let p = px(t.value)
+            axes.append(##"<line x1="\##(c(p))" y1="\##(c(y1))" x2="\##(c(p))" y2="\##(c(y0))" stroke="#e6e6e6"/>"##)
+            axes.append(##"<text x="\##(c(p))" y="\##(c(y0 + 15))" text-anchor="middle">\##(Markup.escape(t.label))</text>"##)
+        }
+        for t in y.ticks() {
+            let p = py(t.value)
+            axes.append(##"<line x1="\##(c(x0))" y1="\##(c(p))" x2="\##(c(x1))" y2="\##(c(p))" stroke="#e6e6e6"/>"##)
+            axes.append(##"<text x="\##(c(x0 - 6))" y="\##(c(p + 4))" text-anchor="end">\##(Markup.escape(t.label))</text>"##)
+        }
+        axes.append(##"<rect x="\##(c(x0))" y="\##(c(y1))" width="\##(c(x1 - x0))" height="\##(c(y0 - y1))" fill="none" stroke="#999"/>"##)
+        axes.append(##"<text x="\##(c((x0 + x1) / 2))" y="\##(c(height - 8))" text-anchor="middle" font-size="12">\##(Markup.escape(xLabel))</text>"##)
+        axes.append(##"<text transform="translate(14 \##(c((y0 + y1) / 2))) rotate(-90)" text-anchor="middle" font-size="12">\##(Markup.escape(yLabel))</text>"##)
+        axes.append(##"<text x="\##(c(x0))" y="18" font-size="13" font-weight="600" fill="#222">\##(Markup.escape(title))</text>"##)
+        axes.append("</g>")
+        out += axes
+        out.append(##"<g class="marks">"##)
+        out += marks
+        out.append("</g>")
+        if !legend.isEmpty {
+            var lines = [##"<g class="legend" font-size="11" fill="#333">"##]
+            for (i, e) in legend.enumerated() {
+                let ly = y1 + 8 + Double(i) * 15
+                lines.append(##"<rect x="\##(c(x1 - 128))" y="\##(c(ly - 8))" width="10" height="10" fill="\##(e.color)"/>"##)
+                lines.append(##"<text x="\##(c(x1 - 114))" y="\##(c(ly + 1))">\##(Markup.escape(e.name))</text>"##)
+            }
+            lines.append("</g>")
+            out += lines
+        }
+        out.append("</svg>")
+        return out.joined(separator: "\n")
+    }
+}
