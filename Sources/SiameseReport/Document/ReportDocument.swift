@@ -127,3 +127,19 @@ public struct ReportDocument {
     footer{color:var(--muted);font-size:12px;padding:0 28px 24px}
     """
 }
+
+extension ReportDocument {
+    /// Reads and evaluates the run in `folder` and writes its report: `output` (default `folder/report.html`) and, when
+    /// `plots` is given, every plot as an SVG file there.
+    /// - Returns: the document and where it was written.
+    /// - Throws: ``ReportError``.
+    @discardableResult
+    public static func write(run folder: URL, to output: URL? = nil, plots: URL? = nil,
+                             options: RunReport.Options = RunReport.Options()) throws -> (document: ReportDocument, url: URL) {
+        let document = ReportDocument(try RunReport.read(run: folder, options: options))
+        let url = output ?? folder.appendingPathComponent("report.html")
+        try document.write(to: url)
+        if let plots { try document.writePlots(to: plots) }
+        return (document, url)
+    }
+}
