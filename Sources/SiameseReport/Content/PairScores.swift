@@ -51,6 +51,12 @@ public struct PairScores: Sendable {
         return (Double(fa) / Double(Swift.max(negatives, 1)), Double(fr) / Double(Swift.max(positives, 1)))
     }
 
+    /// The fraction of these pairs decided correctly at `threshold`.
+    public func accuracy(at threshold: CalibratedThreshold) -> Double {
+        let correct = zip(pairs, scores).filter { threshold.accepts($1, greaterIsCloser: greaterIsCloser) == $0.same }.count
+        return Double(correct) / Double(Swift.max(pairs.count, 1))
+    }
+
     /// Indices of the `count` different-class pairs that look most alike (accepted by the threshold, when there is
     /// one), most alike first.
     public func hardestFalseAccepts(_ count: Int) -> [Int] {

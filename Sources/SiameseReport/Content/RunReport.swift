@@ -181,7 +181,7 @@ public enum RunReport {
             let distance = try model.similarity.makeDistance()
             let evaluator = try VerificationEvaluator(labels: labels, pairs: report.testPairs, seed: 43, distance: distance)
             pairs = scorePairs(evaluator, embeddings: embeddings, model: model,
-                               description: "\(evaluator.pairs.count) seeded pairs (seed 43, as `siamese evaluate`) of the 2,000 test digits")
+                               description: "\(evaluator.pairs.count) seeded pairs (seed 43, as siamese evaluate draws them) of the 2,000 test digits")
             let episodes = try FewShotEvaluator(labels: labels, ways: 10, shots: 1, episodes: 400, seed: 44, distance: distance)
             fewShot = try episodes.accuracy(embeddings)
             ways = episodes.ways

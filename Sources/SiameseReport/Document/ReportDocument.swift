@@ -95,8 +95,9 @@ public struct ReportDocument {
     h1{font-size:22px;margin:0 0 2px}
     .source{color:var(--muted);margin:0 0 8px;font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
     nav a{color:#1f5fa0;text-decoration:none;margin-right:14px;font-size:13px;white-space:nowrap}
-    main{padding:8px 28px 24px;max-width:1400px}
-    section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 18px 16px;margin:14px 0}
+    main{padding:14px 28px 24px;max-width:1400px;display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:14px;align-items:start}
+    section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 18px 16px;min-width:0}
+    #summary,#training,#roc,#embedding,#mistakes{grid-column:1/-1}
     h2{font-size:17px;margin:2px 0 10px}
     h3{font-size:14px;margin:14px 0 6px}
     .figures{display:flex;flex-wrap:wrap;gap:12px}
@@ -106,6 +107,9 @@ public struct ReportDocument {
     td,th{border-bottom:1px solid #eee;padding:3px 12px 3px 0;text-align:left;vertical-align:top}
     th{color:var(--muted);font-weight:600}
     td:first-child{color:var(--muted);white-space:nowrap}
+    table.fewshot td:first-child{white-space:normal}
+    table.fewshot td{white-space:nowrap}
+    section{overflow-x:auto}
     details{margin-top:10px}
     summary{cursor:pointer;color:#1f5fa0}
     .note{color:var(--muted);font-size:12.5px;margin:6px 0}
@@ -113,7 +117,7 @@ public struct ReportDocument {
     .card{border:1px solid var(--line);border-radius:6px;padding:8px 14px;min-width:150px;background:#fbfbfa}
     .card .value{font-size:20px;font-weight:600}
     .card .label{color:var(--muted);font-size:12px}
-    .interval{position:relative;width:220px;height:12px;background:#eee;border-radius:6px}
+    .interval{position:relative;width:150px;height:12px;background:#eee;border-radius:6px}
     .interval .range{position:absolute;top:0;height:12px;background:#9ec5e8;border-radius:6px}
     .interval .point{position:absolute;top:-2px;width:3px;height:16px;margin-left:-1px;background:#1f5fa0}
     ul.legend{list-style:none;padding:0;margin:8px 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}

@@ -8,6 +8,8 @@ public struct AxisScale: Sendable, Equatable {
     public enum Kind: Sendable, Equatable { case linear, probit, log }
     public let lower: Double, upper: Double
     public let kind: Kind
+    /// The smallest step between linear ticks (1 for counts such as epochs).
+    public var minimumStep = 0.0
 
     public init(_ lower: Double, _ upper: Double, kind: Kind = .linear) {
         var lo = lower, hi = upper
@@ -59,7 +61,7 @@ public struct AxisScale: Sendable, Equatable {
         case .linear:
             let raw = (upper - lower) / 5
             let magnitude = pow(10, floor(log10(raw)))
-            let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+            let step = Swift.max(minimumStep, [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw)
             var out: [(Double, String)] = []
             var v = ceil(lower / step - 1e-9) * step
             let decimals = Swift.max(0, -Int(floor(log10(step))))

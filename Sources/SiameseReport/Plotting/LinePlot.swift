@@ -10,8 +10,11 @@ public struct LinePlot: Sendable {
         }
     }
     public struct Marker: Sendable {
-        public let x: Double, y: Double, color: String, label: String
-        public init(x: Double, y: Double, color: String, label: String) { self.x = x; self.y = y; self.color = color; self.label = label }
+        /// `label` is the hover title; `name` the legend's (default: `label`).
+        public let x: Double, y: Double, color: String, label: String, name: String
+        public init(x: Double, y: Double, color: String, label: String, name: String? = nil) {
+            self.x = x; self.y = y; self.color = color; self.label = label; self.name = name ?? label
+        }
     }
 
     public var frame: PlotFrame
@@ -41,7 +44,7 @@ public struct LinePlot: Sendable {
         for m in markers where m.x.isFinite && m.y.isFinite {
             marks.append(##"<circle class="mark marker" cx="\##(c(frame.px(m.x)))" cy="\##(c(frame.py(m.y)))" r="5" fill="\##(m.color)" stroke="#fff" stroke-width="1.5"><title>\##(Markup.escape(m.label))</title></circle>"##)
         }
-        let legend = series.map { PlotFrame.LegendEntry($0.name, color: $0.color) } + markers.map { PlotFrame.LegendEntry($0.label, color: $0.color) }
+        let legend = series.map { PlotFrame.LegendEntry($0.name, color: $0.color) } + markers.map { PlotFrame.LegendEntry($0.name, color: $0.color) }
         return frame.render(marks, legend: legend.count > 1 ? legend : [])
     }
 }

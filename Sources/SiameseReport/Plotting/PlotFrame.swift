@@ -32,13 +32,20 @@ public struct PlotFrame: Sendable {
         out.append(##"<rect x="0" y="0" width="\##(c(width))" height="\##(c(height))" fill="#ffffff"/>"##)
         let x0 = left, x1 = width - right, y0 = height - bottom, y1 = top
         var axes = [##"<g class="axes" font-size="11" fill="#444">"##]
+        var lastX = -Double.infinity
         for t in x.ticks() {
             let p = px(t.value)
+            // Labels closer than their own width would overlap: keep the first.
+            guard p - lastX >= 8 + 6.2 * Double(t.label.count) else { continue }
+            lastX = p
             axes.append(##"<line x1="\##(c(p))" y1="\##(c(y1))" x2="\##(c(p))" y2="\##(c(y0))" stroke="#e6e6e6"/>"##)
             axes.append(##"<text x="\##(c(p))" y="\##(c(y0 + 15))" text-anchor="middle">\##(Markup.escape(t.label))</text>"##)
         }
+        var lastY = Double.infinity
         for t in y.ticks() {
             let p = py(t.value)
+            guard lastY - p >= 14 else { continue }
+            lastY = p
             axes.append(##"<line x1="\##(c(x0))" y1="\##(c(p))" x2="\##(c(x1))" y2="\##(c(p))" stroke="#e6e6e6"/>"##)
             axes.append(##"<text x="\##(c(x0 - 6))" y="\##(c(p + 4))" text-anchor="end">\##(Markup.escape(t.label))</text>"##)
         }
@@ -52,14 +59,20 @@ public struct PlotFrame: Sendable {
         out += marks
         out.append("</g>")
         if !legend.isEmpty {
+            // Below the x label, flowing left to right and wrapping, so it never hides data.
             var lines = [##"<g class="legend" font-size="11" fill="#333">"##]
-            for (i, e) in legend.enumerated() {
-                let ly = y1 + 8 + Double(i) * 15
-                lines.append(##"<rect x="\##(c(x1 - 128))" y="\##(c(ly - 8))" width="10" height="10" fill="\##(e.color)"/>"##)
-                lines.append(##"<text x="\##(c(x1 - 114))" y="\##(c(ly + 1))">\##(Markup.escape(e.name))</text>"##)
+            var lx = x0, ly = height + 6
+            for e in legend {
+                let w = 22 + 6.2 * Double(e.name.count)
+                if lx + w > width - right, lx > x0 { lx = x0; ly += 16 }
+                lines.append(##"<rect x="\##(c(lx))" y="\##(c(ly - 9))" width="10" height="10" rx="2" fill="\##(e.color)"/>"##)
+                lines.append(##"<text x="\##(c(lx + 14))" y="\##(c(ly))">\##(Markup.escape(e.name))</text>"##)
+                lx += w + 8
             }
             lines.append("</g>")
             out += lines
+            let total = ly + 8
+            out[0] = ##"<svg xmlns="http://www.w3.org/2000/svg" class="plot" width="\##(c(width))" height="\##(c(total))" viewBox="0 0 \##(c(width)) \##(c(total))" role="img">"##
         }
         out.append("</svg>")
         return out.joined(separator: "\n")

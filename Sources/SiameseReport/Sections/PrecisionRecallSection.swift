@@ -17,7 +17,8 @@ public struct PrecisionRecallSection: ReportSection {
             let tp = (1 - r.falseReject) * positives, fp = r.falseAccept * negatives
             if tp + fp > 0 {
                 markers.append(.init(x: 1 - r.falseReject, y: tp / (tp + fp), color: Palette.threshold,
-                                     label: "chosen threshold: recall \(Markup.percent(1 - r.falseReject)), precision \(Markup.percent(tp / (tp + fp)))"))
+                                     label: "chosen threshold: recall \(Markup.percent(1 - r.falseReject)), precision \(Markup.percent(tp / (tp + fp)))",
+                                     name: "chosen threshold"))
             }
         }
         let plot = LinePlot(frame: PlotFrame(title: "Precision-recall (AP \(String(format: "%.4f", pr.averagePrecision)))", xLabel: "recall",

@@ -12,10 +12,7 @@ public struct SummarySection: ReportSection {
             out.append(("ROC-AUC", String(format: "%.4f", m.rocAUC)))
             out.append(("equal error rate", Markup.percent(m.equalErrorRate)))
             out.append(("average precision", String(format: "%.4f", m.averagePrecision)))
-            if let t = v.threshold {
-                let r = v.rates(at: t)
-                out.append(("accuracy at threshold", Markup.percent(1 - (r.falseAccept + r.falseReject) / 2)))
-            }
+            if let t = v.threshold { out.append(("accuracy at threshold", Markup.percent(v.accuracy(at: t)))) }
         }
         for f in content.fewShot { out.append((f.name, Markup.percent(f.accuracy))) }
         return out

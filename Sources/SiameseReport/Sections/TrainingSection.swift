@@ -7,8 +7,9 @@ public struct TrainingSection: ReportSection {
 
     func curve(_ name: String, _ values: [(x: Double, y: Double)], color: String, y: AxisScale? = nil, markers: [LinePlot.Marker] = []) -> String {
         let xs = values.map(\.x)
-        let frame = PlotFrame(title: name, xLabel: "epoch", yLabel: name,
-                              x: AxisScale(Swift.min(xs.min() ?? 1, 1), Swift.max(xs.max() ?? 1, 2)),
+        var epochs = AxisScale(Swift.min(xs.min() ?? 1, 1), Swift.max(xs.max() ?? 1, 2))
+        epochs.minimumStep = 1
+        let frame = PlotFrame(title: name, xLabel: "epoch", yLabel: name, x: epochs,
                               y: y ?? .fitting(values.map(\.y)), width: 360, height: 260)
         return LinePlot(frame: frame, series: [.init(name, color: color, points: values)], markers: markers).render()
     }

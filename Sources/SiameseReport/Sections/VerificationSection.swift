@@ -23,9 +23,10 @@ public struct VerificationSection: ReportSection {
         let thresholdLabel = v.threshold.map { t in { (fa: Double, fr: Double) in
             "chosen threshold (\(v.scoreName) \(v.greaterIsCloser ? "≥" : "≤") \(Markup.value(t.value))): false accepts \(Markup.percent(fa)), false rejects \(Markup.percent(fr))"
         } }
-        var rocMarkers = [LinePlot.Marker(x: c.eer, y: 1 - c.eer, color: Palette.color(1), label: "equal error rate \(Markup.percent(c.eer))")]
+        var rocMarkers = [LinePlot.Marker(x: c.eer, y: 1 - c.eer, color: Palette.color(1), label: "equal error rate \(Markup.percent(c.eer))", name: "equal error rate")]
         if let t = c.threshold, let label = thresholdLabel {
-            rocMarkers.append(.init(x: t.falseAccept, y: 1 - t.falseReject, color: Palette.threshold, label: label(t.falseAccept, t.falseReject)))
+            rocMarkers.append(.init(x: t.falseAccept, y: 1 - t.falseReject, color: Palette.threshold, label: label(t.falseAccept, t.falseReject),
+                                    name: "chosen threshold"))
         }
         let roc = LinePlot(frame: PlotFrame(title: "ROC curve", xLabel: "false-accept rate", yLabel: "true-accept rate",
                                             x: AxisScale(0, 1), y: AxisScale(0, 1), width: 400, height: 340),
@@ -34,10 +35,12 @@ public struct VerificationSection: ReportSection {
                            markers: rocMarkers)
         let positives = v.pairs.filter(\.same).count, negatives = v.pairs.count - positives
         let lower = Swift.min(0.01, Swift.max(1e-4, 0.5 / Double(Swift.max(1, Swift.min(positives, negatives)))))
-        let det = c.roc.map { (x: $0.x, y: 1 - $0.y) }.filter { $0.x >= lower * 0.5 || $0.y >= lower * 0.5 }
-        var detMarkers = [LinePlot.Marker(x: c.eer, y: c.eer, color: Palette.color(1), label: "equal error rate \(Markup.percent(c.eer))")]
+        // Only the part inside the axes (rates of 0 have no place on a probit scale).
+        let det = c.roc.map { (x: $0.x, y: 1 - $0.y) }.filter { $0.x >= lower && $0.y >= lower && $0.x <= 0.5 && $0.y <= 0.5 }
+        var detMarkers = [LinePlot.Marker(x: c.eer, y: c.eer, color: Palette.color(1), label: "equal error rate \(Markup.percent(c.eer))", name: "equal error rate")]
         if let t = c.threshold, let label = thresholdLabel {
-            detMarkers.append(.init(x: t.falseAccept, y: t.falseReject, color: Palette.threshold, label: label(t.falseAccept, t.falseReject)))
+            detMarkers.append(.init(x: t.falseAccept, y: t.falseReject, color: Palette.threshold, label: label(t.falseAccept, t.falseReject),
+                                    name: "chosen threshold"))
         }
         let detPlot = LinePlot(frame: PlotFrame(title: "DET curve", xLabel: "false-accept rate", yLabel: "false-reject rate",
                                                 x: AxisScale(lower, 0.5, kind: .probit), y: AxisScale(lower, 0.5, kind: .probit), width: 400, height: 340),
