@@ -111,7 +111,8 @@ let package = Package(
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),
         .testTarget(
             name: "SiameseReportTests",
-            dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTraining", "SiameseReport", "SiameseTestSupport"]
+            dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTraining", "SiameseReport", "SiameseTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
     ]

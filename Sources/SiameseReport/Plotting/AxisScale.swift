@@ -78,8 +78,17 @@ public struct AxisScale: Sendable, Equatable {
         return v >= 1 ? String(format: "%g %%", v.rounded()) : String(format: "%g %%", v)
     }
 
-    /// Φ⁻¹(p), the standard normal quantile, by Acklam's rational approximation (relative error below 1.2 × 10⁻⁹).
+    /// Φ⁻¹(p), the standard normal quantile: Acklam's rational approximation refined by one Halley step on
+    /// Φ(x) = erfc(−x/√2)/2, good to about 1e-12.
     public static func probit(_ p: Double) -> Double {
+        let x = roughProbit(p)
+        guard x.isFinite else { return x }
+        let e = 0.5 * erfc(-x / 2.0.squareRoot()) - p
+        let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
+        return x - u / (1 + x * u / 2)
+    }
+
+    static func roughProbit(_ p: Double) -> Double {
         let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
                  -3.066479806614716e+01, 2.506628277459239e+00]
         let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
