@@ -126,7 +126,7 @@ public struct ReportDocument {
     .pair{display:flex;gap:6px;align-items:flex-start;border:1px solid var(--line);border-radius:6px;padding:6px;background:#fbfbfa}
     .pair .score{font-size:12px;color:var(--muted);align-self:center;min-width:70px}
     .thumb img{width:64px;height:64px;image-rendering:pixelated;border:1px solid #ccc;background:#fff;display:block}
-    figcaption{font-size:11px;color:var(--muted);max-width:96px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+    figcaption{font-size:10.5px;line-height:1.25;color:var(--muted);max-width:80px;overflow-wrap:anywhere;margin-top:2px}
     .sentence blockquote{margin:0;max-width:260px;font-size:12.5px}
     footer{color:var(--muted);font-size:12px;padding:0 28px 24px}
     """

@@ -40,8 +40,7 @@ public struct Histogram: Sendable {
         let e = edges, f = fractions
         let top = f.flatMap { $0 }.max() ?? 1
         let xs = AxisScale(e[0], e[bins])
-        var frame = PlotFrame(title: title, xLabel: xLabel, yLabel: "fraction of pairs", x: xs, y: AxisScale(0, Swift.max(top * 1.08, 1e-9)))
-        frame.left = 58
+        let frame = PlotFrame(title: title, xLabel: xLabel, yLabel: "fraction of pairs", x: xs, y: AxisScale(0, Swift.max(top * 1.08, 1e-9)))
         let c = Markup.coordinate
         var marks: [String] = []
         for (g, group) in groups.enumerated() {

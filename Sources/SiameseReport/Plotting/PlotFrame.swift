@@ -11,6 +11,8 @@ public struct PlotFrame: Sendable {
     public init(title: String, xLabel: String, yLabel: String, x: AxisScale, y: AxisScale, width: Double = 460, height: Double = 320) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.x = x; self.y = y
         self.width = width; self.height = height
+        // Room for the longest y tick label beside the axis title.
+        left = Swift.max(left, 34 + 6.4 * Double(y.ticks().map(\.label.count).max() ?? 0))
     }
 
     /// Horizontal pixel position of a data value.

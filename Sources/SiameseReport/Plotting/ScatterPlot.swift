@@ -18,7 +18,7 @@ public struct ScatterPlot: Sendable {
         let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
         var frame = PlotFrame(title: title, xLabel: "", yLabel: "", x: .fitting(finite.map(\.x)), y: .fitting(finite.map(\.y)),
                               width: 460, height: 400)
-        frame.left = 36; frame.bottom = 30
+        frame.left -= 22; frame.bottom = 30
         let c = Markup.coordinate
         let marks = finite.map { p in
             ##"<circle class="mark point" cx="\##(c(frame.px(p.x)))" cy="\##(c(frame.py(p.y)))" r="3.2" fill="\##(Palette.color(p.group))" fill-opacity="0.8"><title>\##(Markup.escape(p.title))</title></circle>"##
