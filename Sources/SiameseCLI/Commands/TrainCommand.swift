@@ -14,7 +14,7 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         Data: omniglot or mnist (bundled), a folder of class sub-folders of images (PNG, JPEG, PGM/PPM), or a folder \
         of MNIST-style IDX files. Flags override the recipe file. The run folder receives config.json (the resolved \
-        recipe), preprocessing.json, checkpoint/ (best epoch), last/ (latest epoch, for --resume), metrics.json and log.txt.
+        recipe), preprocessing.json, checkpoint/ (best epoch), last/ (latest epoch, for --resume), metrics.json, log.txt and report.html.
         """
     )
 
