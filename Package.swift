@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SiameseMetricLearning", targets: ["SiameseMetricLearning"]),
         .library(name: "SiameseTraining", targets: ["SiameseTraining"]),
         .library(name: "SiameseIndex", targets: ["SiameseIndex"]),
+        .library(name: "SiameseReport", targets: ["SiameseReport"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -60,11 +61,16 @@ let package = Package(
             ],
             resources: [.copy("Resources/mnist"), .copy("Resources/omniglot")]
         ),
+        // Floor 7: the HTML report of a run (inline SVG plots), above training, below the CLI.
+        .target(
+            name: "SiameseReport",
+            dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseZlib", "SiameseEvaluation", "SiameseModels", "SiameseTraining"]
+        ),
         .executableTarget(
             name: "SiameseCLI",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
-                "SiameseMetricLearning", "SiameseTraining",
+                "SiameseMetricLearning", "SiameseTraining", "SiameseReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,6 +109,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),
+        .testTarget(
+            name: "SiameseReportTests",
+            dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTraining", "SiameseReport", "SiameseTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
     ]
 )

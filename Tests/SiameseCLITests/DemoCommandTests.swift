@@ -41,17 +41,26 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         let auc = try #require(metrics?["testROCAUC"] as? Double)
         // Four steps of 128 pairs already separate digits far better than chance.
         #expect(auc > 0.75)
-        for file in ["config.json", "metrics.json", "log.txt", "checkpoint/model.safetensors", "checkpoint/checkpoint.json"] {
+        for file in ["config.json", "metrics.json", "log.txt", "checkpoint/model.safetensors", "checkpoint/checkpoint.json", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(file) missing")
         }
         #expect(r.stderr.contains("pairs/s"))
+        // The report is written at the end, announced on standard error (standard output stays JSON).
+        #expect(r.stderr.contains("report: \(dir.appendingPathComponent("report.html").path)"))
+        let report = try runSiamese(["report", "--run", dir.path, "--output", dir.appendingPathComponent("again.html").path,
+                                     "--svg", dir.appendingPathComponent("svg").path, "--no-tsne"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("ROC-AUC") && report.stdout.contains("again.html"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("svg/roc.svg").path))
+        let broken = try runSiamese(["report", "--run", dir.appendingPathComponent("checkpoint").path])
+        #expect(broken.status != 0 && broken.stderr.contains("config.json"), "\(broken.stderr)")
     }
 
     @Test func omniglotDemoEvaluatesTheOfficialTrials() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-omniglot-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try runSiamese(["demo", "--epochs", "1", "--pairs-per-epoch", "128", "--batch-size", "128", "--no-augment",
-                                "--evaluation-pairs", "40", "--output", dir.path, "--json"])
+                                "--evaluation-pairs", "40", "--output", dir.path, "--json", "--no-report"])
         #expect(r.status == 0, "\(r.stderr)")
         let metrics = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(metrics?["oneShotTrials"] as? Int == 400)
@@ -71,8 +80,9 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         let fromFile = try JSONSerialization.jsonObject(with: Data(resolved.stdout.utf8)) as? NSDictionary
         #expect(fromFile == (config.map { NSDictionary(dictionary: $0) }))
         // evaluate re-measures the demo run like any train run.
-        let evaluated = try runSiamese(["evaluate", "--run", dir.path, "--json"])
+        let evaluated = try runSiamese(["evaluate", "--run", dir.path, "--json", "--no-report"])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.html").path))
         let again = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
         #expect(again?["oneShotAccuracy"] as? Double == accuracy)
     }
@@ -107,7 +117,7 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let run = dir.appendingPathComponent("run")
         let trained = try runSiamese(["demo", "--dataset", "mnist", "--epochs", "1", "--pairs-per-epoch", "2048",
-                                      "--evaluation-pairs", "200", "--output", run.path, "--json"])
+                                      "--evaluation-pairs", "200", "--output", run.path, "--json", "--no-report"])
         #expect(trained.status == 0, "\(trained.stderr)")
         // Test digits 0 and 17 are both 7s; digit 1 is a 2.
         for (i, name) in [(0, "a.pgm"), (17, "b.pgm"), (1, "c.pgm")] { try Self.digit(i, to: dir.appendingPathComponent(name)) }
@@ -124,6 +134,8 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
 
         let evaluated = try runSiamese(["evaluate", "--run", run.path, "--evaluation-pairs", "400", "--json"])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        // The demo ran with --no-report; evaluate writes the report.
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("report.html").path))
         let metrics = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
         #expect((metrics?["testROCAUC"] as? Double ?? 0) > 0.8)
         let noRun = try runSiamese(["evaluate", "--run", dir.path])

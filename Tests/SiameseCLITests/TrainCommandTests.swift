@@ -47,7 +47,7 @@ import SiameseTestSupport
         #expect(metrics["oneShotAccuracy"] == nil)  // official Omniglot trials only for Omniglot
         #expect((metrics["history"] as? [Any])?.count == 2)
         for file in ["config.json", "preprocessing.json", "metrics.json", "log.txt", "checkpoint/model.safetensors",
-                     "last/model.safetensors", "last/optimizer.safetensors"] {
+                     "last/model.safetensors", "last/optimizer.safetensors", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file) missing")
         }
         #expect(r.stderr.contains("pairs/s"))
@@ -57,7 +57,7 @@ import SiameseTestSupport
         #expect((config["encoder"] as? [String: Any])?["embeddingSize"] as? Int == 16)
 
         // evaluate re-measures the same held-out data and finds the same numbers.
-        let again = try runSiamese(["evaluate", "--run", run.path, "--json"])
+        let again = try runSiamese(["evaluate", "--run", run.path, "--json", "--no-report"])
         #expect(again.status == 0, "\(again.stderr)")
         let remeasured = try Self.json(again.stdout)
         #expect(remeasured["validationROCAUC"] as? Double == metrics["validationROCAUC"] as? Double)
@@ -109,11 +109,13 @@ import SiameseTestSupport
         let recipe = dir.appendingPathComponent("recipe.yaml")
         try Self.yaml.write(to: recipe, atomically: true, encoding: .utf8)
         let straight = dir.appendingPathComponent("straight"), paused = dir.appendingPathComponent("paused")
-        #expect(try runSiamese(["train", "--recipe", recipe.path, "--output", straight.path, "--quiet"]).status == 0)
+        #expect(try runSiamese(["train", "--recipe", recipe.path, "--output", straight.path, "--quiet", "--no-report"]).status == 0)
         let first = try runSiamese(["train", "--recipe", recipe.path, "--output", paused.path, "--pause-after", "1", "--quiet", "--json"])
         #expect(first.status == 0, "\(first.stderr)")
+        // A paused run is not finished: no report yet.
+        #expect(!FileManager.default.fileExists(atPath: paused.appendingPathComponent("report.html").path))
         #expect((try Self.json(first.stdout)["history"] as? [Any])?.count == 1)
-        let resumed = try runSiamese(["train", "--resume", paused.path, "--quiet"])
+        let resumed = try runSiamese(["train", "--resume", paused.path, "--quiet", "--no-report"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         for file in ["checkpoint/model.safetensors", "last/model.safetensors", "last/optimizer.safetensors"] {
             let a = try Data(contentsOf: straight.appendingPathComponent(file)), b = try Data(contentsOf: paused.appendingPathComponent(file))
@@ -131,7 +133,7 @@ import SiameseTestSupport
             .write(to: recipe)
         let run = dir.appendingPathComponent("run")
         let r = try runSiamese(["train", "--recipe", recipe.path, "--epochs", "1", "--steps-per-epoch", "3", "--batch-size", "32",
-                                "--evaluation-pairs", "100", "--output", run.path, "--quiet", "--json"])
+                                "--evaluation-pairs", "100", "--output", run.path, "--quiet", "--json", "--no-report"])
         #expect(r.status == 0, "\(r.stderr)")
         let config = try Self.json(String(decoding: try Data(contentsOf: run.appendingPathComponent("config.json")), as: UTF8.self))
         #expect(config["epochs"] as? Int == 1 && config["loss"] as? String == "triplet" && config["batchSize"] as? Int == 32)

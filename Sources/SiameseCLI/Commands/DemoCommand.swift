@@ -40,6 +40,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Threads for the engine and the BLAS (default: all cores).") var threads: Int?
     @Option(help: "Run folder (default: runs/demo-<dataset>-<time>).") var output: String?
     @Flag(help: "Print the final metrics as JSON on standard output.") var json = false
+    @Flag(name: .customLong("no-report"), help: "Do not write report.html into the run folder.") var noReport = false
 
     var resolvedEvaluationPairs: Int { evaluationPairs ?? (dataset == .omniglot ? OmniglotDemo.recipe.evaluationPairs : 8000) }
     var resolvedEpochs: Int { epochs ?? (dataset == .omniglot ? OmniglotDemo.recipe.epochs : 3) }
@@ -68,6 +69,7 @@ struct DemoCommand: ParsableCommand {
         case .mnist:
             try MNISTDemo(settings: self, folder: folder).execute()
         }
+        writeReport(run: folder.url, enabled: !noReport)
     }
 
     /// Prints `report` as JSON (with `--json`) or as the human summary.

@@ -19,6 +19,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "MNIST: held-out pairs to report on.") var evaluationPairs = 8000
     @Option(help: "Seed for drawing the MNIST evaluation pairs.") var seed: UInt64 = 43
     @Flag(help: "Print the metrics as JSON.") var json = false
+    @Flag(name: .customLong("no-report"), help: "Do not (re)write report.html into the run folder.") var noReport = false
 
     struct OneShotReport: Codable { let oneShotAccuracy: Double; let oneShotInterval95: [Double]; let oneShotTrials: Int }
 
@@ -51,6 +52,7 @@ struct EvaluateCommand: ParsableCommand {
             try publish(r, String(format: "held-out digits, %d pairs: ROC-AUC %.4f, EER %.4f%@", r.testPairs, r.testROCAUC, r.testEER,
                                   r.testAccuracy.map { String(format: ", accuracy %.4f at the run's threshold", $0) } ?? ""))
         }
+        writeReport(run: folder, enabled: !noReport)
     }
 
     private func publish<R: Encodable>(_ report: R, _ text: String) throws {

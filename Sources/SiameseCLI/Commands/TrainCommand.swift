@@ -14,7 +14,7 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         Data: omniglot or mnist (bundled), a folder of class sub-folders of images (PNG, JPEG, PGM/PPM), or a folder \
         of MNIST-style IDX files. Flags override the recipe file. The run folder receives config.json (the resolved \
-        recipe), preprocessing.json, checkpoint/ (best epoch), last/ (latest epoch, for --resume), metrics.json and log.txt.
+        recipe), preprocessing.json, checkpoint/ (best epoch), last/ (latest epoch, for --resume), metrics.json, log.txt and report.html.
         """
     )
 
@@ -60,6 +60,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print the resolved recipe as JSON and stop without training.") var dryRun = false
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the final metrics as JSON on standard output.") var json = false
+    @Flag(name: .customLong("no-report"), help: "Do not write report.html into the run folder.") var noReport = false
 
     /// Flags that change the recipe (not allowed with --resume, except --epochs and --patience).
     private var recipeFlags: [String] {
@@ -160,5 +161,7 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "Training: %.1f s in this call; weights of epoch %d of %d. Run folder: %@",
                          report.trainingSeconds, report.bestEpoch, report.history.count, folder.url.path))
         }
+        // A paused run is not finished: its report comes when it is.
+        writeReport(run: folder.url, enabled: !noReport && (pauseAfter == nil || report.history.count >= recipe.epochs))
     }
 }

@@ -49,6 +49,8 @@ public struct OmniglotDataset: LabelledDataset, Sendable {
     public var count: Int { entries.count }
     public func label(at index: Int) -> Int { entries[index].label }
     public func item(at index: Int) throws -> Image { try ImageDecoder.decode(entries[index].png, path: entries[index].path, mode: .grey) }
+    /// The drawing's path inside the archive, without the set folder (`Alphabet/characterNN/<id>_<drawer>.png`).
+    public func path(at index: Int) -> String { entries[index].path }
 }
 
 /// The official 20-way one-shot classification runs (`all_runs.zip`): 20 runs × 20 queries = 400 trials.

@@ -18,6 +18,8 @@ public struct TrainingData: Sendable {
     /// What was adapted or skipped while loading (a held-out split changed to fit the data, unreadable files), one
     /// line each, for the caller to show.
     public var notes: [String] = []
+    /// A name for each image (its file, or its place in the data set), for reports; empty when unknown.
+    public var itemNames: [String] = []
 
     /// Data already prepared (inverted and resized to the encoder's input side) and split.
     public init(images: [Image], labels: [Int], training: [Int], validation: [Int], officialRuns: OmniglotOneShotRuns? = nil,
@@ -35,19 +37,26 @@ public struct TrainingData: Sendable {
         let prepare = { (image: Image) in ImageInput.prepare(image, size: side, invert: invert) }
         var raw: (images: [Image], labels: [Int], summary: String, notes: [String])
         var runs: OmniglotOneShotRuns?
+        var names: [String] = []
         switch recipe.data {
         case "omniglot":
             let folder = try BundledData.folder("omniglot")
             let set = try OmniglotDataset(archives: ["images_background_small1.zip", "images_background_small2.zip"]
                 .map { folder.appendingPathComponent($0) })
             raw = (try (0..<set.count).map { prepare(try set.item(at: $0)) }, set.labels, "Omniglot minimal background sets (bundled)", [])
+            names = (0..<set.count).map(set.path(at:))
             runs = try OmniglotOneShotRuns(archive: folder.appendingPathComponent("all_runs.zip"))
         case "mnist":
             raw = try idx(images: try BundledData.folder("mnist").appendingPathComponent("t10k-images.idx3-ubyte.gz"),
                           labels: try BundledData.folder("mnist").appendingPathComponent("t10k-labels.idx1-ubyte.gz"), prepare)
             raw.summary = "MNIST test set (bundled)"
         default:
-            raw = try folder(URL(fileURLWithPath: recipe.data), mode: recipe.color ? .rgb : .grey, prepare)
+            var files: [String] = []
+            raw = try folder(URL(fileURLWithPath: recipe.data), mode: recipe.color ? .rgb : .grey, prepare, itemNames: &files)
+            names = files
+        }
+        if names.count != raw.images.count {
+            names = raw.labels.enumerated().map { "image \($0) (class \($1))" }
         }
         guard !raw.images.isEmpty else { throw RecipeError.data("\(recipe.data): no images") }
         let classes = Set(raw.labels).sorted()
@@ -55,6 +64,7 @@ public struct TrainingData: Sendable {
         let (training, validation, notes) = try split(labels: raw.labels, classes: classes, recipe: recipe)
         var data = TrainingData(images: raw.images, labels: raw.labels, training: training, validation: validation,
                                 officialRuns: runs, summary: raw.summary, notes: raw.notes + notes)
+        data.itemNames = names
         if recipe.rotationClasses { data.addRotatedClasses() }
         return data
     }
@@ -119,6 +129,7 @@ public struct TrainingData: Sendable {
         for turn in 1...3 {
             for i in originals {
                 images.append(images[i].rotated(quarterTurns: turn))
+                if itemNames.count == images.count - 1 { itemNames.append(itemNames[i] + " (turned \(90 * turn)°)") }
                 labels.append(labels[i] + turn * offset)
                 training.append(images.count - 1)
             }
@@ -141,7 +152,8 @@ public struct TrainingData: Sendable {
     }
 
     /// A folder of IDX files (prefers the `train-` pair) or of class sub-folders of images.
-    private static func folder(_ url: URL, mode: ColorMode, _ prepare: (Image) -> Image) throws -> ([Image], [Int], String, [String]) {
+    private static func folder(_ url: URL, mode: ColorMode, _ prepare: (Image) -> Image,
+                               itemNames: inout [String]) throws -> ([Image], [Int], String, [String]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RecipeError.data("data \(url.path): no such folder (give omniglot, mnist, or a folder)")
@@ -163,6 +175,11 @@ public struct TrainingData: Sendable {
         let decoded = set.items(Array(0..<set.count))
         var notes = decoded.skipped.prefix(5).map { index, error in "skipped \(set.files[index].url.lastPathComponent): \(error)" }
         if decoded.skipped.count > 5 { notes.append("skipped \(decoded.skipped.count) unreadable images in all") }
+        let rootPath = url.standardizedFileURL.path + "/"
+        itemNames = decoded.indices.map { i in
+            let path = set.files[i].url.standardizedFileURL.path
+            return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : set.files[i].url.lastPathComponent
+        }
         return (decoded.items.map(prepare), decoded.indices.map { set.label(at: $0) },
                 "\(url.path) (\(set.classNames.count) classes)", notes)
     }

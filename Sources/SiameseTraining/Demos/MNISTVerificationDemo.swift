@@ -35,6 +35,8 @@ public enum MNISTVerificationDemo {
         public let validationROCAUC: Double, trainingSeconds: Double, finalLoss: Float
         /// Test pairs scored.
         public let testPairs: Int
+        /// Mean training loss of each epoch (absent in runs written before it was recorded).
+        public var lossHistory: [Float]? = nil
     }
 
     /// What `siamese evaluate` reports for a demo run: verification on fresh pairs of the 2,000 test digits.
@@ -54,6 +56,17 @@ public enum MNISTVerificationDemo {
             throw RecipeError.data("bundled MNIST images (\(images.shape)) and labels (\(labels.count)) disagree")
         }
         return (images, labels)
+    }
+
+    /// The 2,000 test digits (8,000–9,999 of the bundled set), never seen in training or calibration, as images in [0, 1].
+    public static func testDigits() throws -> (images: [Image], labels: [Int]) {
+        let (images, labels) = try digits()
+        let test = 8000..<10000
+        let pixels = images.images(test)
+        let decoded = (0..<test.count).map { i in
+            Image(width: 28, height: 28, channels: 1, pixels: pixels.narrowed(axis: 0, start: i, length: 1).scalars)
+        }
+        return (decoded, Array(labels[test]))
     }
 
     /// Re-measures a model on `pairs` seeded pairs of the test digits (8,000–9,999), never seen in training.
@@ -97,10 +110,12 @@ public enum MNISTVerificationDemo {
         var g = SeededGenerator(seed: s.seed)
         let start = Date()
         var lastLoss: Float = 0
+        var losses: [Float] = []
         for epoch in 1...s.epochs {
             let epochPairs = try pairs(train, s.pairsPerEpoch, &g)
             lastLoss = try trainer.trainEpoch(inputs: inputs, pairs: epochPairs, batchSize: s.batchSize, epoch: epoch,
                                               epochs: s.epochs) { progress?($0) }
+            losses.append(lastLoss)
             folder.log("epoch \(epoch): mean loss \(lastLoss)")
         }
         let seconds = Date().timeIntervalSince(start)
@@ -120,9 +135,10 @@ public enum MNISTVerificationDemo {
         let testLabels = testPairs.map { $0.same ? 1 : 0 }
         let testMetrics = try VerificationMetrics.fromDistances(labels: testLabels, distances: testDistances)
         let correct = zip(testDistances, testLabels).filter { calibrated.accepts($0, greaterIsCloser: false) == ($1 == 1) }.count
-        let report = Report(testROCAUC: testMetrics.rocAUC, testEER: testMetrics.equalErrorRate,
+        var report = Report(testROCAUC: testMetrics.rocAUC, testEER: testMetrics.equalErrorRate,
                             testAccuracy: Double(correct) / Double(testLabels.count), threshold: calibrated.value,
                             validationROCAUC: valMetrics.rocAUC, trainingSeconds: seconds, finalLoss: lastLoss, testPairs: testPairs.count)
+        report.lossHistory = losses
         try folder.writeJSON(report, "metrics.json")
         let input = ImageInput.Configuration(size: 28, invert: false, mean: 0.1307, std: 0.3081)
         try folder.writeJSON(input, "preprocessing.json")

@@ -12,6 +12,7 @@ import SiameseNN
 ///   last/               the latest epoch's state (resumable)
 ///   metrics.json        held-out metrics and the per-epoch history
 ///   log.txt             one line per event
+///   report.html         the run's report (SiameseReport; written by the CLI at the end of train, evaluate, demo)
 /// ```
 public final class RunFolder: @unchecked Sendable {
     public let url: URL

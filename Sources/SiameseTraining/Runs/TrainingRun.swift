@@ -46,9 +46,12 @@ public enum TrainingRun {
         }
         let evaluation = try RunEvaluation.measure(data: data, recipe: recipe, embed: trainer.embed,
                                                    embedRaw: { trainer.embed($0.map(trainer.input.prepare)) })
-        let report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: trainer.stopping.best?.epoch ?? 0,
+        var report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: trainer.stopping.best?.epoch ?? 0,
                                     history: trainer.stopping.history, trainingClasses: data.trainingClasses,
                                     validationClasses: data.validationClasses)
+        // The schedule's rate at each epoch's last step (the schedule is a function of the step, so resumed runs agree).
+        report.learningRates = trainer.stopping.history.map { trainer.schedule.rate(at: $0.epoch * recipe.stepsPerEpoch - 1) }
+        report.validationMetric = "\(trainer.validator.name) \(trainer.validator.primaryMetric)"
         try folder.writeJSON(report, "metrics.json")
         try trainedModel(trainer, evaluation: evaluation, data: data).save(to: folder.url.appendingPathComponent("model"))
         folder.log(evaluation.text.replacingOccurrences(of: "\n", with: "; "))
@@ -78,8 +81,14 @@ public struct TrainingReport: Codable, Sendable {
     /// Classes trained on (rotated copies count as classes) and held out.
     public let trainingClasses: Int
     public let validationClasses: Int
+    /// The learning rate at the end of each epoch of ``history`` (absent in runs written before it was recorded).
+    public var learningRates: [Float]?
+    /// What ``history``'s `validation` measures, e.g. `20-way 1-shot accuracy` (absent in earlier runs).
+    public var validationMetric: String?
 
-    private enum Keys: String, CodingKey { case trainingSeconds, bestEpoch, history, trainingClasses, validationClasses }
+    private enum Keys: String, CodingKey {
+        case trainingSeconds, bestEpoch, history, trainingClasses, validationClasses, learningRates, validationMetric
+    }
 
     public init(evaluation: RunEvaluation, trainingSeconds: Double, bestEpoch: Int, history: [EarlyStopping.EpochRecord],
                 trainingClasses: Int, validationClasses: Int) {
@@ -95,6 +104,8 @@ public struct TrainingReport: Codable, Sendable {
         history = try c.decode([EarlyStopping.EpochRecord].self, forKey: .history)
         trainingClasses = try c.decode(Int.self, forKey: .trainingClasses)
         validationClasses = try c.decode(Int.self, forKey: .validationClasses)
+        learningRates = try c.decodeIfPresent([Float].self, forKey: .learningRates)
+        validationMetric = try c.decodeIfPresent(String.self, forKey: .validationMetric)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -105,5 +116,7 @@ public struct TrainingReport: Codable, Sendable {
         try c.encode(history, forKey: .history)
         try c.encode(trainingClasses, forKey: .trainingClasses)
         try c.encode(validationClasses, forKey: .validationClasses)
+        try c.encodeIfPresent(learningRates, forKey: .learningRates)
+        try c.encodeIfPresent(validationMetric, forKey: .validationMetric)
     }
 }
