@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SiameseMetricLearning", targets: ["SiameseMetricLearning"]),
         .library(name: "SiameseTraining", targets: ["SiameseTraining"]),
         .library(name: "SiameseIndex", targets: ["SiameseIndex"]),
+        .library(name: "SiameseGallery", targets: ["SiameseGallery"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
@@ -64,12 +66,17 @@ let package = Package(
             name: "SiameseCLI",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
-                "SiameseMetricLearning", "SiameseTraining",
+                "SiameseMetricLearning", "SiameseTraining", "SiameseGallery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .target(name: "SiameseIndex", dependencies: ["SiameseCore"]),
+        // Issue 15: identities and their reference embeddings in a store (SQLite through GRDB), searched in memory.
+        .target(
+            name: "SiameseGallery",
+            dependencies: ["SiameseCore", "SiameseData", "SiameseModels", "SiameseIndex", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
@@ -104,5 +111,12 @@ let package = Package(
         ),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),
         .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
+        .testTarget(
+            name: "SiameseGalleryTests",
+            dependencies: [
+                "SiameseCore", "SiameseData", "SiameseModels", "SiameseIndex", "SiameseGallery", "SiameseTraining", "SiameseTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )
