@@ -114,7 +114,8 @@ let package = Package(
         .testTarget(
             name: "SiameseGalleryTests",
             dependencies: [
-                "SiameseCore", "SiameseData", "SiameseModels", "SiameseIndex", "SiameseGallery", "SiameseTraining", "SiameseTestSupport",
+                "SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseIndex", "SiameseGallery", "SiameseTraining",
+                "SiameseCLI", "SiameseTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
