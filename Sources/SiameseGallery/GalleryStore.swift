@@ -10,7 +10,10 @@ import Foundation
 ///   see all of it or none of it, and once ``enroll(_:binding:)`` returns it survives a crash of the process.
 /// - **A change log.** Every committed change gets the next ``generation`` (monotonically increasing, in commit
 ///   order); ``changes(since:)`` returns what changed after a generation, so an in-memory index catches up
-///   without reloading everything.
+///   without reloading everything. A reader that sees generation `g` must see every change numbered `≤ g`: SQLite
+///   serialises writers, so its autoincrement key qualifies; a PostgreSQL store must number changes in commit order too
+///   (a sequence alone does not: take the number from a one-row counter updated inside the transaction).
+/// - **Typed errors.** Failures are ``GalleryError``s naming the store's ``location``.
 public protocol GalleryStore: Sendable {
     /// A human-readable name for messages (the database path or URL).
     var location: String { get }
