@@ -91,7 +91,7 @@ public final class SQLiteGalleryStore: GalleryStore {
     }
 
     public func enroll(_ enrollment: Enrollment, binding: ModelBinding) async throws -> EnrollReceipt {
-        try GalleryValidation.check(enrollment, dimension: binding.dimension)
+        try enrollment.validate(dimension: binding.dimension)
         let path = location
         return try await writing { db in
             try Self.checkOrRecord(binding, db, path: path)
@@ -116,7 +116,7 @@ public final class SQLiteGalleryStore: GalleryStore {
             var referenceIDs: [Int64] = []
             for reference in enrollment.references {
                 try db.execute(sql: "INSERT INTO gallery_reference (identity_id, vector, source, generation) VALUES (?, ?, ?, ?)",
-                               arguments: [identityID, Self.encode(reference.vector), reference.source, generation])
+                               arguments: [identityID, ReferenceVectorCoding.encode(reference.vector), reference.source, generation])
                 referenceIDs.append(db.lastInsertedRowID)
             }
             guard let identity = try Self.fetchIdentities(db, path: path, filter: "WHERE i.id = ?", arguments: [identityID]).first else {
@@ -245,10 +245,10 @@ public final class SQLiteGalleryStore: GalleryStore {
         try Row.fetchAll(db, sql: "SELECT id, identity_id, vector, source FROM gallery_reference \(filter) ORDER BY id", arguments: arguments).map { row in
             let id: Int64 = row["id"]
             let blob: Data = row["vector"]
-            guard blob.count % 4 == 0, blob.count > 0, dimension.map({ blob.count == $0 * 4 }) ?? true else {
+            guard let vector = ReferenceVectorCoding.decode(blob, dimension: dimension) else {
                 throw GalleryError.corruptStore(path: path, reason: "reference \(id) holds \(blob.count) bytes, not \(dimension ?? 0) Float32 values")
             }
-            return StoredReference(id: id, identityID: row["identity_id"], vector: decode(blob), source: row["source"])
+            return StoredReference(id: id, identityID: row["identity_id"], vector: vector, source: row["source"])
         }
     }
 
@@ -256,21 +256,6 @@ public final class SQLiteGalleryStore: GalleryStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(metadata), as: UTF8.self)
-    }
-
-    /// Float32 values as little-endian bytes.
-    static func encode(_ vector: [Float]) -> Data {
-        var data = Data(capacity: vector.count * 4)
-        for value in vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        return data
-    }
-
-    static func decode(_ data: Data) -> [Float] {
-        let bytes = [UInt8](data)
-        return (0..<(bytes.count / 4)).map { i in
-            let b = UInt32(bytes[4 * i]) | UInt32(bytes[4 * i + 1]) << 8 | UInt32(bytes[4 * i + 2]) << 16 | UInt32(bytes[4 * i + 3]) << 24
-            return Float(bitPattern: b)
-        }
     }
 
     /// Library errors pass through; SQLite's are mapped to ``GalleryError`` naming the file.

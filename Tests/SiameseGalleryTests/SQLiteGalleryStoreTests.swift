@@ -156,8 +156,8 @@ import Testing
 
     @Test func vectorsAreStoredAsLittleEndianFloat32() {
         let values: [Float] = [0, -1.5, .greatestFiniteMagnitude, .leastNonzeroMagnitude, 3.25]
-        let data = SQLiteGalleryStore.encode(values)
+        let data = ReferenceVectorCoding.encode(values)
         #expect(data.count == 20 && Array(data[4..<8]) == [0x00, 0x00, 0xC0, 0xBF])
-        #expect(SQLiteGalleryStore.decode(data) == values)
+        #expect(ReferenceVectorCoding.decode(data) == values && ReferenceVectorCoding.decode(data, dimension: 4) == nil && ReferenceVectorCoding.decode(Data([1, 2])) == nil)
     }
 }
