@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SiameseTraining", targets: ["SiameseTraining"]),
         .library(name: "SiameseIndex", targets: ["SiameseIndex"]),
         .library(name: "SiameseGallery", targets: ["SiameseGallery"]),
+        .library(name: "SiameseGalleryPostgres", targets: ["SiameseGalleryPostgres"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
@@ -77,6 +79,8 @@ let package = Package(
             name: "SiameseGallery",
             dependencies: ["SiameseCore", "SiameseData", "SiameseModels", "SiameseIndex", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The same gallery on PostgreSQL, so that several processes share it (its own target: SQLite users need no NIO).
+        .target(name: "SiameseGalleryPostgres", dependencies: ["SiameseGallery", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
@@ -117,6 +121,13 @@ let package = Package(
                 "SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseIndex", "SiameseGallery", "SiameseTraining",
                 "SiameseCLI", "SiameseTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "SiameseGalleryPostgresTests",
+            dependencies: [
+                "SiameseCore", "SiameseEvaluation", "SiameseModels", "SiameseGallery", "SiameseGalleryPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ]

@@ -184,7 +184,8 @@ public actor Gallery {
         }
         var built = ReferenceIndex(scoring: scoring, dimension: binding.dimension)
         try built.apply(try await store.snapshot())
-        if index == nil || index!.generation < built.generation { index = built }
+        // A store whose generation went backwards (a replaced file) is rebuilt too.
+        index = built
         return built
     }
 

@@ -27,7 +27,7 @@ struct GalleryOptions: ParsableArguments {
 /// A probe: an image file, or `--embedding` with comma-separated components.
 struct ProbeOptions: ParsableArguments {
     @Argument(help: "Probe image (PNG, JPEG or PGM/PPM).") var image: String?
-    @Option(help: "A precomputed probe embedding: comma-separated numbers.") var embedding: String?
+    @Option(help: "A precomputed probe embedding: comma-separated numbers (write --embedding=-0.5,… when the first is negative).") var embedding: String?
 
     func validate() throws {
         guard (image == nil) != (embedding == nil) else { throw ValidationError("give a probe image or --embedding, not both") }
