@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "SiameseTraining", targets: ["SiameseTraining"]),
         .library(name: "SiameseIndex", targets: ["SiameseIndex"]),
         .library(name: "SiameseReport", targets: ["SiameseReport"]),
+        .library(name: "SiameseGallery", targets: ["SiameseGallery"]),
+        .library(name: "SiameseGalleryPostgres", targets: ["SiameseGalleryPostgres"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
@@ -70,12 +74,19 @@ let package = Package(
             name: "SiameseCLI",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
-                "SiameseMetricLearning", "SiameseTraining", "SiameseReport",
+                "SiameseMetricLearning", "SiameseTraining", "SiameseReport", "SiameseGallery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .target(name: "SiameseIndex", dependencies: ["SiameseCore"]),
+        // Issue 15: identities and their reference embeddings in a store (SQLite through GRDB), searched in memory.
+        .target(
+            name: "SiameseGallery",
+            dependencies: ["SiameseCore", "SiameseData", "SiameseModels", "SiameseIndex", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The same gallery on PostgreSQL, so that several processes share it (its own target: SQLite users need no NIO).
+        .target(name: "SiameseGalleryPostgres", dependencies: ["SiameseGallery", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
@@ -115,5 +126,20 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
+        .testTarget(
+            name: "SiameseGalleryTests",
+            dependencies: [
+                "SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseIndex", "SiameseGallery", "SiameseTraining",
+                "SiameseCLI", "SiameseTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "SiameseGalleryPostgresTests",
+            dependencies: [
+                "SiameseCore", "SiameseEvaluation", "SiameseModels", "SiameseGallery", "SiameseGalleryPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
     ]
 )
