@@ -1,5 +1,9 @@
 import Foundation
 import SiameseTestSupport
+import Testing
+
+/// The PCA, t-SNE and trustworthiness suites (`swift test --filter Projection` runs them all).
+@Suite struct ProjectionTests {}
 
 /// `tsne_reference.json`: 1,000 MNIST test digits in 50 dimensions with scikit-learn's PCA, t-SNE and
 /// trustworthiness on them (made by `scripts/reference/tsne_reference.py`).
