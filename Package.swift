@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "SiameseBench",
             dependencies: [
-                "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers",
+                "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers", "SiameseEvaluation",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),

@@ -5,23 +5,27 @@
 #   bash scripts/bench.sh engine     # GEMM and conv2d      (peer: gemm.py, conv.py)
 #   bash scripts/bench.sh losses     # losses and miners    (peer: pml_speed.py)
 #   bash scripts/bench.sh tutorial   # tutorial Siamese CNN (peer: siamese_tutorial.py --quick)
+#   bash scripts/bench.sh tsne       # Barnes-Hut t-SNE, 20,000 MNIST digits (peer: scripts/bench/tsne_peer.py, sklearn)
 # Extra arguments go to siamese-bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what="${1:?usage: bash scripts/bench.sh engine|losses|tutorial [siamese-bench options]}"
+what="${1:?usage: bash scripts/bench.sh engine|losses|tutorial|tsne [siamese-bench options]}"
 shift
 case "$what" in
   engine) steps="gemm conv" ;;
   losses) steps="pml_speed" ;;
   tutorial) steps="siamese_quick" ;;
-  *) echo "bench: unknown benchmark '$what' (engine, losses or tutorial)" >&2; exit 2 ;;
+  tsne) steps="" ;;  # our own peer script, below
+  *) echo "bench: unknown benchmark '$what' (engine, losses, tutorial or tsne)" >&2; exit 2 ;;
 esac
 # Build output goes to standard error; standard output holds only siamese-bench's report.
 bash scripts/setup.sh >&2
 PEERS="${PEERS:-../shared/peers}"
 export PEERS_OUT="${PEERS_OUT:-$HOME/.cache/siamese-peers/out}"
 swift build -c release --product siamese-bench >&2
-if [ -x "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" ]; then
+if [ -x "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" ] && [ "$what" = tsne ]; then
+  "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" scripts/bench/tsne_peer.py "$PEERS_OUT/raw" >&2
+elif [ -x "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" ]; then
   QUICK=1 STEPS="$steps" bash "$PEERS/run_benchmarks.sh" >&2
 else
   echo "bench: peer venv missing; run 'bash $PEERS/setup.sh' for the peer columns" >&2

@@ -69,8 +69,3 @@ enum NearestNeighbours {
         return Result(indices: indices, distances: distances)
     }
 }
-
-/// A read-only raw pointer handed to concurrent code.
-struct UncheckedPointer<T>: @unchecked Sendable {
-    let base: UnsafePointer<T>
-}

@@ -23,3 +23,8 @@ struct SharedBuffer<T>: @unchecked Sendable {
         nonmutating set { base[i] = newValue }
     }
 }
+
+/// A read-only raw pointer handed to concurrent code.
+struct UncheckedPointer<T>: @unchecked Sendable {
+    let base: UnsafePointer<T>
+}

@@ -88,7 +88,6 @@ public struct TSNE: Sendable {
         let exaggeration = earlyExaggeration
         let rate = learningRate ?? max(Double(n) / exaggeration / 4, 50)
         var y = initialPositions(x)
-        var gradient = [Double](repeating: 0, count: 2 * n)
         let objective: (_ positions: [Double], _ factor: Double, _ withError: Bool, _ gradient: inout [Double]) -> Double
         switch resolvedMethod(count: n) {
         case .barnesHut(let theta):
@@ -103,13 +102,11 @@ public struct TSNE: Sendable {
         }
         let explore = min(250, iterations)
         var last = descend(&y, from: 0, to: explore, momentum: 0.5, rate: rate, patience: 250) {
-            objective($0, exaggeration, $1, &gradient); return gradient
-        } error: { objective($0, exaggeration, true, &gradient) }
+            objective($0, exaggeration, $1, &$2)
+        }
         if last + 1 < iterations {
             last = descend(&y, from: last + 1, to: iterations, momentum: 0.8, rate: rate,
-                           patience: iterationsWithoutProgress) {
-                objective($0, 1, $1, &gradient); return gradient
-            } error: { objective($0, 1, true, &gradient) }
+                           patience: iterationsWithoutProgress) { objective($0, 1, $1, &$2) }
         }
         return (0..<n).map { [Float(y[2 * $0]), Float(y[2 * $0 + 1])] }
     }
@@ -157,36 +154,36 @@ public struct TSNE: Sendable {
     }
 
     /// One stage of gradient descent with momentum and gains, over iterations `start..<end`; returns the last one.
+    /// `objective` writes the gradient at the given positions and returns the error when asked (every 50th).
     private func descend(_ y: inout [Double], from start: Int, to end: Int, momentum: Double, rate: Double,
-                         patience: Int, gradient: (_ positions: [Double], _ withError: Bool) -> [Double],
-                         error: ([Double]) -> Double) -> Int {
+                         patience: Int,
+                         objective: (_ positions: [Double], _ withError: Bool, _ gradient: inout [Double]) -> Double)
+        -> Int {
         var update = [Double](repeating: 0, count: y.count)
         var gains = [Double](repeating: 1, count: y.count)
+        var g = [Double](repeating: 0, count: y.count)
         var bestError = Double.greatestFiniteMagnitude, bestIteration = start
         var i = start
         while i < end {
             let check = (i + 1) % 50 == 0
-            var g = gradient(y, false)
+            // The error is that of the positions the gradient is taken at, as in scikit-learn.
+            let error = objective(y, check, &g)
             var normSquared = 0.0
             for k in 0..<y.count {
-                if (update[k] * g[k] < 0) { gains[k] += 0.2 } else { gains[k] = max(gains[k] * 0.8, 0.01) }
+                if update[k] * g[k] < 0 { gains[k] += 0.2 } else { gains[k] = max(gains[k] * 0.8, 0.01) }
                 g[k] *= gains[k]
                 normSquared += g[k] * g[k]
                 update[k] = momentum * update[k] - rate * g[k]
+                y[k] += update[k]
             }
             if check {
-                // The error is that of the positions the gradient was taken at, as in scikit-learn.
-                let e = error(y)
-                for k in 0..<y.count { y[k] += update[k] }
-                if e < bestError {
-                    bestError = e
+                if error < bestError {
+                    bestError = error
                     bestIteration = i
                 } else if i - bestIteration > patience {
                     return i
                 }
                 if normSquared.squareRoot() <= minGradientNorm { return i }
-            } else {
-                for k in 0..<y.count { y[k] += update[k] }
             }
             i += 1
         }

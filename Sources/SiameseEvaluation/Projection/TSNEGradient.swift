@@ -71,12 +71,14 @@ enum TSNEGradient {
         rows.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(base: buffer.baseAddress!)
             parallelRanges(n, minimum: 64) { range in
-                var stack: [Int32] = []
-                stack.reserveCapacity(256)
-                for i in range {
-                    let r = tree.repulsion(point: i, x: y[2 * i], y: y[2 * i + 1], thetaSquared: thetaSquared,
-                                           stack: &stack)
-                    out[6 * i] = r.fx; out[6 * i + 1] = r.fy; out[6 * i + 2] = r.sumQ
+                let stack = UnsafeMutablePointer<Int32>.allocate(capacity: QuadTree.stackCapacity)
+                defer { stack.deallocate() }
+                y.withUnsafeBufferPointer { yp in
+                    for i in range {
+                        let r = tree.repulsion(point: i, x: yp[2 * i], y: yp[2 * i + 1], thetaSquared: thetaSquared,
+                                               stack: stack)
+                        out[6 * i] = r.fx; out[6 * i + 1] = r.fy; out[6 * i + 2] = r.sumQ
+                    }
                 }
             }
         }
