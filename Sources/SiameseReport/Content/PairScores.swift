@@ -58,18 +58,28 @@ public struct PairScores: Sendable {
     }
 
     /// Indices of the `count` different-class pairs that look most alike (accepted by the threshold, when there is
-    /// one), most alike first.
+    /// one), most alike first; a pair of items drawn more than once is listed once.
     public func hardestFalseAccepts(_ count: Int) -> [Int] {
         let c = closeness
-        return pairs.indices.filter { !pairs[$0].same && (threshold?.accepts(scores[$0], greaterIsCloser: greaterIsCloser) ?? true) }
-            .sorted { c[$0] > c[$1] || (c[$0] == c[$1] && $0 < $1) }.prefix(count).map { $0 }
+        return distinct(pairs.indices.filter { !pairs[$0].same && (threshold?.accepts(scores[$0], greaterIsCloser: greaterIsCloser) ?? true) }
+            .sorted { c[$0] > c[$1] || (c[$0] == c[$1] && $0 < $1) }, count)
     }
 
     /// Indices of the `count` same-class pairs that look least alike (refused by the threshold, when there is one),
-    /// least alike first.
+    /// least alike first; a pair of items drawn more than once is listed once.
     public func hardestFalseRejects(_ count: Int) -> [Int] {
         let c = closeness
-        return pairs.indices.filter { pairs[$0].same && !(threshold?.accepts(scores[$0], greaterIsCloser: greaterIsCloser) ?? false) }
-            .sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }.prefix(count).map { $0 }
+        return distinct(pairs.indices.filter { pairs[$0].same && !(threshold?.accepts(scores[$0], greaterIsCloser: greaterIsCloser) ?? false) }
+            .sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }, count)
+    }
+
+    /// The first `count` indices whose unordered item pairs differ.
+    private func distinct(_ ordered: [Int], _ count: Int) -> [Int] {
+        var seen = Set<[Int]>(), out: [Int] = []
+        for i in ordered where out.count < count {
+            let key = [Swift.min(pairs[i].first, pairs[i].second), Swift.max(pairs[i].first, pairs[i].second)]
+            if seen.insert(key).inserted { out.append(i) }
+        }
+        return out
     }
 }

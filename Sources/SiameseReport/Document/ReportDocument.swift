@@ -78,7 +78,7 @@ public struct ReportDocument {
     public var textSummary: String {
         var lines = ["\(content.title)"]
         if let m = content.model {
-            lines.append("  model: \(m.encoder), \(m.parameters.formatted()) parameters, \(m.distance) distance")
+            lines.append("  model: \(m.encoder), \(m.parameters.grouped()) parameters, \(m.distance) distance")
         }
         for (name, value) in SummarySection(content).headline { lines.append("  \(name): \(value)") }
         if let last = content.epochs.last {

@@ -24,7 +24,7 @@ public struct SummarySection: ReportSection {
         }.joined() + "</div>"
         if let m = content.model {
             var rows: [(String, String)] = [
-                ("parameters", m.parameters.formatted()), ("encoder", m.encoder),
+                ("parameters", m.parameters.grouped()), ("encoder", m.encoder),
                 ("embedding size", m.embeddingSize.map(String.init) ?? "–"),
                 ("distance", m.distance + (m.greaterIsCloser ? " (similarity: larger is closer)" : " (smaller is closer)")),
                 ("normalised embeddings", m.normalizesEmbeddings ? "yes" : "no"),
@@ -47,7 +47,7 @@ public struct SummarySection: ReportSection {
 
 extension Int {
     /// Thousands separated by thin spaces.
-    func formatted() -> String {
+    func grouped() -> String {
         let digits = Array(String(abs(self)))
         var out = ""
         for (i, d) in digits.enumerated() {
