@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SiameseMetricLearning", targets: ["SiameseMetricLearning"]),
         .library(name: "SiameseTraining", targets: ["SiameseTraining"]),
         .library(name: "SiameseIndex", targets: ["SiameseIndex"]),
+        .library(name: "SiameseText", targets: ["SiameseText"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -70,6 +71,8 @@ let package = Package(
         ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .target(name: "SiameseIndex", dependencies: ["SiameseCore"]),
+        // Text models: the WordPiece tokenizer, the BERT encoder, sentence-transformers folders.
+        .target(name: "SiameseText", dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseEvaluation", "SiameseModels"]),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
@@ -103,6 +106,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseTextTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseModels", "SiameseText", "SiameseTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
     ]
 )
