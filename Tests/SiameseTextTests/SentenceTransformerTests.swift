@@ -99,3 +99,64 @@ import Testing
         }
     }
 }
+
+@Suite struct SentenceTransformerFolderTests {
+    @Test func saveWritesTheSentenceTransformersLayoutAndLoadsBack() throws {
+        let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + (0..<30).map { "w\($0)" }
+        let tokenizer = try WordPieceTokenizer(vocabulary: vocabulary)
+        let config = BertConfiguration(vocabularySize: vocabulary.count, hiddenSize: 8, layerCount: 1, headCount: 2,
+                                       intermediateSize: 16, maxPositions: 16)
+        let model = SentenceTransformer(tokenizer: tokenizer, bert: BertModel(config), pooling: .cls, normalizes: true, maxLength: 12)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("st-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try model.save(to: dir)
+        for file in ["modules.json", "config.json", "model.safetensors", "sentence_bert_config.json", "vocab.txt",
+                     "tokenizer_config.json", "special_tokens_map.json", "1_Pooling/config.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(file)")
+        }
+        let loaded = try SentenceTransformer(folder: dir)
+        #expect(loaded.pooling == .cls && loaded.normalizes && loaded.maxLength == 12 && loaded.tokenizer.tokens == vocabulary)
+        let texts = ["w1 w2", "w3 w4 w5 w29", ""]
+        #expect(try loaded.embed(texts).scalars == model.embed(texts).scalars)
+        // Saving again over a model folder works; over another folder it is refused.
+        try loaded.save(to: dir)
+        let other = FileManager.default.temporaryDirectory.appendingPathComponent("st-other-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: other.appendingPathComponent("notes.txt"))
+        defer { try? FileManager.default.removeItem(at: other) }
+        #expect(throws: TextError.self) { try model.save(to: other) }
+    }
+
+    @Test func badFoldersNameTheFile() throws {
+        let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"] + (0..<8).map { "w\($0)" }
+        let model = SentenceTransformer(tokenizer: try WordPieceTokenizer(vocabulary: vocabulary),
+                                        bert: BertModel(BertConfiguration(vocabularySize: 12, hiddenSize: 4, layerCount: 1, headCount: 1,
+                                                                          intermediateSize: 4, maxPositions: 8)),
+                                        pooling: .mean, normalizes: false, maxLength: 8)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("st-bad-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try model.save(to: dir)
+        let config = dir.appendingPathComponent("config.json")
+        let original = try Data(contentsOf: config)
+        try Data(#"{"model_type": "roberta", "hidden_size": 4}"#.utf8).write(to: config)
+        #expect(throws: TextError.unsupportedOption(path: config.path, field: "model_type", value: "roberta")) {
+            try SentenceTransformer(folder: dir)
+        }
+        try Data(#"{"hidden_act": "relu", "hidden_size": 4}"#.utf8).write(to: config)
+        #expect(throws: TextError.unsupportedOption(path: config.path, field: "hidden_act", value: "relu")) {
+            try SentenceTransformer(folder: dir)
+        }
+        try Data("[".utf8).write(to: config)
+        #expect(throws: TextError.malformedFile(path: config.path, reason: "not valid JSON")) { try SentenceTransformer(folder: dir) }
+        try original.write(to: config)
+        let pooling = dir.appendingPathComponent("1_Pooling/config.json")
+        try Data(#"{"pooling_mode_mean_sqrt_len_tokens": true}"#.utf8).write(to: pooling)
+        #expect(throws: TextError.unsupportedOption(path: pooling.path, field: "pooling_mode_mean_sqrt_len_tokens", value: "true")) {
+            try SentenceTransformer(folder: dir)
+        }
+        try FileManager.default.removeItem(at: pooling)
+        #expect(throws: TextError.missingFile(path: pooling.path)) { try SentenceTransformer(folder: dir) }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("modules.json"))
+        #expect(throws: TextError.missingFile(path: dir.appendingPathComponent("modules.json").path)) { try SentenceTransformer(folder: dir) }
+    }
+}
