@@ -65,7 +65,7 @@ let package = Package(
             name: "SiameseCLI",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
-                "SiameseMetricLearning", "SiameseTraining",
+                "SiameseMetricLearning", "SiameseTraining", "SiameseText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
