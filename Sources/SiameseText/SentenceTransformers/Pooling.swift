@@ -1,4 +1,5 @@
 import Foundation
+import SiameseCore
 
 /// How token embeddings become one sentence embedding (sentence-transformers' `Pooling` module,
 /// `1_Pooling/config.json`): the mean over real tokens, the `[CLS]` token, or the element-wise maximum.
@@ -61,6 +62,25 @@ public enum Pooling: String, Sendable, Equatable, CaseIterable {
         case .max:
             for k in 0..<dimension { out[k] = count > 0 ? tokens[k] : 0 }
             for t in 1..<Swift.max(count, 1) { for k in 0..<dimension { out[k] = Swift.max(out[k], tokens[t * dimension + k]) } }
+        }
+    }
+}
+
+extension Pooling {
+    /// Pools padded token embeddings `[n, length, d]` with `mask` `[n, length]` (1 for tokens) into `[n, d]`,
+    /// differentiably: the masked mean (counts clamped at 1e-9, as sentence-transformers), the first token, or the
+    /// maximum over real tokens.
+    public func pool(tokens: Tensor, mask: Tensor) -> Tensor {
+        let (n, l, d) = (tokens.shape[0], tokens.shape[1], tokens.shape[2])
+        let m = mask.reshaped([n, l, 1])
+        switch self {
+        case .mean:
+            let counts = Tensor(mask.sum(axis: 1).scalars.map { Swift.max($0, 1e-9) }, shape: [n, 1])
+            return (tokens * m).sum(axis: 1) * (1 / counts)
+        case .cls:
+            return tokens.narrowed(axis: 1, start: 0, length: 1).reshaped([n, d])
+        case .max:
+            return (tokens + (m - 1) * 1e9).max(axis: 1)
         }
     }
 }
