@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "SiameseBench",
             dependencies: [
-                "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers",
+                "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers", "SiameseText",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
