@@ -9,7 +9,7 @@ struct SiameseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "siamese",
         abstract: "Similarity learning with Siamese networks.",
-        subcommands: [TrainCommand.self, DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self]
+        subcommands: [TrainCommand.self, DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self, ConvertCommand.self]
     )
 }
 

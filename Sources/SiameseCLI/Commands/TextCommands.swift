@@ -87,3 +87,22 @@ enum TextCommands {
         }
     }
 }
+
+/// `siamese convert --model SRC --output DST`: rewrites a sentence-transformers text model folder in the layout
+/// ``SentenceTransformer/save(to:)`` writes (F32 weights, so F16/BF16 checkpoints are widened once).
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert", abstract: "Re-save a sentence-transformers text model folder (F32 weights, SiameseKit's layout).",
+        discussion: "The result loads in Python's sentence-transformers (SentenceTransformer(DST)) and in SiameseKit; see scripts/st-roundtrip.sh.")
+
+    @Option(name: .customLong("model"), help: "The sentence-transformers folder to read.") var model: String
+    @Option(help: "The folder to write (replaced only if it is a model folder or empty).") var output: String
+
+    func run() throws {
+        try reportingPlainly {
+            let loaded = try SentenceTransformer(folder: URL(fileURLWithPath: model))
+            try loaded.save(to: URL(fileURLWithPath: output))
+            status("siamese convert: \(model) → \(output) (\(loaded.bert.parameterCount) parameters, pooling \(loaded.pooling.rawValue)\(loaded.normalizes ? ", normalized" : ""))")
+        }
+    }
+}
