@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SiameseMetricLearning", targets: ["SiameseMetricLearning"]),
         .library(name: "SiameseTraining", targets: ["SiameseTraining"]),
         .library(name: "SiameseIndex", targets: ["SiameseIndex"]),
+        .library(name: "SiameseServe", targets: ["SiameseServe"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -22,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
@@ -70,6 +75,18 @@ let package = Package(
         ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
         .target(name: "SiameseIndex", dependencies: ["SiameseCore"]),
+        // Floor 7: the HTTP service (`siamese serve`): routes, limits, micro-batching, metrics, the OpenAPI document.
+        .target(
+            name: "SiameseServe",
+            dependencies: [
+                "SiameseCore", "SiameseData", "SiameseModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
@@ -104,5 +121,13 @@ let package = Package(
         ),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),
         .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
+        .testTarget(
+            name: "SiameseServeTests",
+            dependencies: [
+                "SiameseCore", "SiameseNN", "SiameseData", "SiameseModels", "SiameseServe", "SiameseTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )
