@@ -69,7 +69,7 @@ let package = Package(
             name: "SiameseCLI",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
-                "SiameseMetricLearning", "SiameseTraining",
+                "SiameseMetricLearning", "SiameseTraining", "SiameseServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,11 +5,11 @@ import SiameseTraining
 
 /// `siamese`: train, evaluate and use Siamese networks from the command line.
 @main
-struct SiameseCommand: ParsableCommand {
+struct SiameseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "siamese",
         abstract: "Similarity learning with Siamese networks.",
-        subcommands: [TrainCommand.self, DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self]
+        subcommands: [TrainCommand.self, DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self, ServeCommand.self]
     )
 }
 

@@ -33,8 +33,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .notFound(request.uri.path)
         case .contentTooLarge: return .bodyTooLarge(limit: maxBodyBytes)
         default:
-            let code = status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
-            return APIError(status, code.isEmpty ? "http_\(status.code)" : code, "\(status.code) \(status.reasonPhrase)")
+            // Other framework refusals keep their status under the documented codes.
+            let code = status.code < 500 ? "invalid_request" : "internal"
+            return APIError(status, code, "\(status.code) \(status.reasonPhrase) (\(request.method.rawValue) \(request.uri.path))")
         }
     }
 }
