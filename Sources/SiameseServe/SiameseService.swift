@@ -89,7 +89,7 @@ public struct SiameseService: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        let document = (try? OpenAPIDocument.data()) ?? Data()
+        let document = (try? OpenAPIDocument.data(dimension: summary.dimension)) ?? Data()
         routes.on(.get, "/openapi.json") { _, _ in
             guard !document.isEmpty else { throw APIError.internalError("openapi.json is missing from the SiameseServe resources") }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))

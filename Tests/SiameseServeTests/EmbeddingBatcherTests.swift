@@ -25,13 +25,18 @@ import Testing
                 }
             }
             #expect(await service.batcher.statistics == .init(passes: 1, items: 4, largestPass: 4))
-            // Each request got its own image's embedding: the same as a pass of its own.
-            let solo = try SiameseService(modelFolder: try savedModelFolder(), configuration: ServeConfiguration(batchWindowMilliseconds: 0))
-            for (i, image) in images.enumerated() {
-                let alone = try await testRoutes(solo) { client in
-                    try decode(EmbedResponse.self, try await client.post("/embed", #"{"inputs": [{"image": "\#(image)"}]}"#)).embeddings[0]
+            // Each request got its own image's embedding: the same as a pass of its own (a second service, same seed).
+            let alone = try await withService { solo, _ in
+                try await testRoutes(solo) { client in
+                    var rows: [[Float]] = []
+                    for image in images {
+                        rows.append(try decode(EmbedResponse.self, try await client.post("/embed", #"{"inputs": [{"image": "\#(image)"}]}"#)).embeddings[0])
+                    }
+                    return rows
                 }
-                #expect(zip(alone, rows[i] ?? []).allSatisfy { abs($0 - $1) <= 1e-5 } && rows[i]?.count == alone.count, "request \(i)")
+            }
+            for (i, row) in alone.enumerated() {
+                #expect(row.count == rows[i]?.count && zip(row, rows[i] ?? []).allSatisfy { abs($0 - $1) <= 1e-5 }, "request \(i)")
             }
             let metrics = service.metrics.exposition()
             #expect(metrics.contains("siamese_encoder_batch_size_count 1") && metrics.contains("siamese_encoder_batch_size_sum 4"))

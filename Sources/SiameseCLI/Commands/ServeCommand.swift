@@ -44,7 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
         let summary = service.runner.summary
         let host = self.host
         try await service.run { port in
-            print("siamese serve: model \(summary.name) (dimension \(summary.dimension), \(summary.contentHash.prefix(12))…) on http://\(host):\(port)")
+            // Unbuffered, so that scripts waiting for this line see it at once.
+            let line = "siamese serve: model \(summary.name) (dimension \(summary.dimension), \(summary.contentHash.prefix(12))…) on http://\(host):\(port)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
         }
     }
 }
