@@ -9,7 +9,13 @@ public enum APIInput: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let image = try c.decodeIfPresent(String.self, forKey: .image)
-        let embedding = try c.decodeIfPresent([Float].self, forKey: .embedding)
+        // Read as Double so that a value beyond Float's range is named, not reported as broken JSON.
+        let wide = try c.decodeIfPresent([Double].self, forKey: .embedding)
+        if let bad = wide?.firstIndex(where: { abs($0) > Double(Float.greatestFiniteMagnitude) }) {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.embedding, Index(bad)],
+                                                    debugDescription: "\(wide![bad]) is beyond the range of 32-bit floats (±3.4028235e38)"))
+        }
+        let embedding = wide?.map(Float.init)
         switch (image, embedding) {
         case let (image?, nil): self = .image(base64: image)
         case let (nil, embedding?): self = .embedding(embedding)
@@ -17,6 +23,14 @@ public enum APIInput: Codable, Sendable, Equatable {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
                                                     debugDescription: "give exactly one of \"image\" and \"embedding\""))
         }
+    }
+
+    private struct Index: CodingKey {
+        let intValue: Int?
+        var stringValue: String { "\(intValue ?? 0)" }
+        init(_ index: Int) { intValue = index }
+        init?(stringValue: String) { nil }
+        init?(intValue: Int) { self.intValue = intValue }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -46,8 +46,10 @@ import Testing
                 expectRefusal(try await client.post("/embed", #"{"inputs": [{"image": "AA==", "embedding": [1]}]}"#), .badRequest,
                               "invalid_request", mentioning: ["exactly one"])
                 expectRefusal(try await client.post("/embed", #"{"inputs": []}"#), .badRequest, "invalid_request", mentioning: ["empty"])
-                // A number no Float holds is refused by the JSON parser itself.
+                // A number no Double holds is refused by the JSON parser itself; one no Float holds is named.
                 expectRefusal(try await client.post("/embed", #"{"inputs": [{"embedding": [1e999]}]}"#), .badRequest, "invalid_json")
+                expectRefusal(try await client.post("/embed", #"{"inputs": [{"embedding": [1, 1e300]}]}"#), .badRequest, "invalid_request",
+                              mentioning: ["inputs[0].embedding[1]", "32-bit"])
                 expectRefusal(try await client.post("/compare", #"{"a": {"embedding": [1]}}"#), .badRequest, "invalid_request", mentioning: ["b"])
                 expectRefusal(try await client.post("/compare", #"{"a": {"embedding": [1]}, "b": {"embedding": [1]}, "threshold": "x"}"#),
                               .badRequest, "invalid_request", mentioning: ["threshold"])
