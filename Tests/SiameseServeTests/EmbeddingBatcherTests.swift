@@ -6,10 +6,10 @@ import Testing
 
 /// Concurrent requests share encoder passes; a failing request does not fail the others in its pass.
 @Suite struct EmbeddingBatcherTests {
-    /// With a window far longer than the test and room for exactly four images, a pass can only start when all four
+    /// With a window (30 s) far longer than the test needs and room for exactly four images, a pass can only start when all four
     /// requests have arrived, so one pass of four answers them all (no timing involved).
     @Test func concurrentRequestsShareOneEncoderPass() async throws {
-        let configuration = ServeConfiguration(batchWindowMilliseconds: 600_000, maxBatch: 4)
+        let configuration = ServeConfiguration(batchWindowMilliseconds: 30_000, maxBatch: 4)
         try await withService(configuration) { service, _ in
             let images = (1...4).map { pgm(width: 12 + $0, height: 12, seed: $0).base64EncodedString() }
             let rows = try await testRoutes(service) { client in
@@ -45,7 +45,7 @@ import Testing
 
     /// A pass that fails is retried request by request: only the bad request fails.
     @Test func failureIsIsolatedToTheFailingRequest() async throws {
-        let batcher = EmbeddingBatcher<Int>(window: .seconds(600), maxBatch: 3) { items in
+        let batcher = EmbeddingBatcher<Int>(window: .seconds(30), maxBatch: 3) { items in
             if let bad = items.first(where: { $0 < 0 }) { throw BatcherError.wrongRowCount(expected: bad, got: 0) }
             return items.map { [Float($0)] }
         }
