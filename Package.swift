@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SiameseGallery", targets: ["SiameseGallery"]),
         .library(name: "SiameseGalleryPostgres", targets: ["SiameseGalleryPostgres"]),
         .library(name: "SiameseText", targets: ["SiameseText"]),
+        .library(name: "SiameseServe", targets: ["SiameseServe"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
@@ -28,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
@@ -75,7 +80,7 @@ let package = Package(
             name: "SiameseCLI",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
-                "SiameseMetricLearning", "SiameseTraining", "SiameseReport", "SiameseGallery", "SiameseText",
+                "SiameseMetricLearning", "SiameseTraining", "SiameseReport", "SiameseGallery", "SiameseText", "SiameseServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,6 +95,18 @@ let package = Package(
         .target(name: "SiameseGalleryPostgres", dependencies: ["SiameseGallery", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Text models: the WordPiece tokenizer, the BERT encoder, sentence-transformers folders.
         .target(name: "SiameseText", dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseEvaluation", "SiameseModels"]),
+        // Floor 7: the HTTP service (`siamese serve`): routes, limits, micro-batching, metrics, the OpenAPI document.
+        .target(
+            name: "SiameseServe",
+            dependencies: [
+                "SiameseCore", "SiameseData", "SiameseModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
@@ -143,6 +160,14 @@ let package = Package(
             dependencies: [
                 "SiameseCore", "SiameseEvaluation", "SiameseModels", "SiameseGallery", "SiameseGalleryPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SiameseServeTests",
+            dependencies: [
+                "SiameseCore", "SiameseNN", "SiameseData", "SiameseModels", "SiameseServe", "SiameseTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ]

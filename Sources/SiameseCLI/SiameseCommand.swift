@@ -10,7 +10,7 @@ struct SiameseCommand: AsyncParsableCommand {
         commandName: "siamese",
         abstract: "Similarity learning with Siamese networks.",
         subcommands: [TrainCommand.self, DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self,
-                      ConvertCommand.self, ReportCommand.self, GalleryCommand.self]
+                      ConvertCommand.self, ReportCommand.self, GalleryCommand.self, ServeCommand.self]
     )
 }
 
