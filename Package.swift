@@ -85,7 +85,7 @@ let package = Package(
             ]
         ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
-        .target(name: "SiameseIndex", dependencies: ["SiameseCore"]),
+        .target(name: "SiameseIndex", dependencies: ["SiameseCore", "CSiameseKernels"]),
         // Issue 15: identities and their reference embeddings in a store (SQLite through GRDB), searched in memory.
         .target(
             name: "SiameseGallery",

@@ -58,7 +58,7 @@ public struct ExactIndex: Sendable {
     ///   ``IndexError/duplicateID(_:)``; the index is unchanged when it throws.
     @discardableResult
     public mutating func add(_ vectors: Tensor, ids: [Int]? = nil) throws(IndexError) -> [Int] {
-        let rows = try Self.rowCount(of: vectors, dimension: dimension, operation: "add")
+        let rows = try IndexInput.rowCount(of: vectors, dimension: dimension, operation: "add")
         return try add(flat: vectors.scalars, rows: rows, ids: ids)
     }
 
@@ -72,7 +72,7 @@ public struct ExactIndex: Sendable {
     }
 
     private mutating func add(flat: [Float], rows: Int, ids: [Int]?) throws(IndexError) -> [Int] {
-        try Self.checkFinite(flat, dimension: dimension, operation: "add")
+        try IndexInput.checkFinite(flat, dimension: dimension, operation: "add")
         let newIDs: [Int]
         if let ids {
             guard ids.count == rows else { throw .idCountMismatch(vectors: rows, ids: ids.count) }
@@ -83,8 +83,8 @@ public struct ExactIndex: Sendable {
             newIDs = Array(nextID..<(nextID + rows))
         }
         var stored = flat
-        if metric == .cosine { Self.normalizeRows(&stored, dimension: dimension) }
-        if metric == .l2 { squaredNorms += Self.squaredNorms(stored, dimension: dimension) }
+        if metric == .cosine { IndexInput.normalizeRows(&stored, dimension: dimension) }
+        if metric == .l2 { squaredNorms += IndexInput.squaredNorms(stored, dimension: dimension) }
         vectors += stored
         rowIDs += newIDs
         idSet.formUnion(newIDs)
@@ -124,7 +124,7 @@ public struct ExactIndex: Sendable {
     /// - Throws: ``IndexError/invalidK(_:)``, ``IndexError/emptyIndex``, ``IndexError/invalidShape(operation:shape:)``,
     ///   ``IndexError/dimensionMismatch(operation:expected:actual:)`` or ``IndexError/nonFinite(operation:row:column:)``.
     public func search(_ queries: Tensor, k: Int) throws(IndexError) -> SearchResult {
-        let rows = try Self.rowCount(of: queries, dimension: dimension, operation: "search")
+        let rows = try IndexInput.rowCount(of: queries, dimension: dimension, operation: "search")
         return try search(flat: queries.scalars, rows: rows, k: k, plan: nil).result
     }
 
@@ -138,19 +138,19 @@ public struct ExactIndex: Sendable {
 
     /// The search with explicit block sizes (tests use small ones to cross chunk boundaries).
     func search(_ queries: Tensor, k: Int, plan: SearchPlan?) throws(IndexError) -> (result: SearchResult, statistics: SearchStatistics) {
-        let rows = try Self.rowCount(of: queries, dimension: dimension, operation: "search")
+        let rows = try IndexInput.rowCount(of: queries, dimension: dimension, operation: "search")
         return try search(flat: queries.scalars, rows: rows, k: k, plan: plan)
     }
 
     private func search(flat: [Float], rows q: Int, k: Int, plan: SearchPlan?) throws(IndexError) -> (result: SearchResult, statistics: SearchStatistics) {
         guard k >= 1 else { throw .invalidK(k) }
         guard count > 0 else { throw .emptyIndex }
-        try Self.checkFinite(flat, dimension: dimension, operation: "search")
+        try IndexInput.checkFinite(flat, dimension: dimension, operation: "search")
         guard q > 0 else { return (SearchResult(scores: [], ids: []), SearchStatistics()) }
 
         var queries = flat
-        if metric == .cosine { Self.normalizeRows(&queries, dimension: dimension) }
-        let queryNorms = metric == .l2 ? Self.squaredNorms(queries, dimension: dimension) : []
+        if metric == .cosine { IndexInput.normalizeRows(&queries, dimension: dimension) }
+        let queryNorms = metric == .l2 ? IndexInput.squaredNorms(queries, dimension: dimension) : []
         let n = count, d = dimension, kept = Swift.min(k, n)
         let plan = plan ?? .automatic(queries: q, references: n)
         let blockRows = Swift.min(plan.queryBlock, q), blockColumns = Swift.min(plan.referenceChunk, n)
@@ -204,52 +204,5 @@ public struct ExactIndex: Sendable {
             }
         }
         return (SearchResult(scores: scores, ids: ids), statistics)
-    }
-
-    // MARK: Helpers
-
-    /// Rows of a `[d]` or `[n, d]` tensor, checking its last dimension.
-    private static func rowCount(of t: Tensor, dimension: Int, operation: String) throws(IndexError) -> Int {
-        switch t.rank {
-        case 1:
-            guard t.shape[0] == dimension else { throw .dimensionMismatch(operation: operation, expected: dimension, actual: t.shape[0]) }
-            return 1
-        case 2:
-            guard t.shape[1] == dimension else { throw .dimensionMismatch(operation: operation, expected: dimension, actual: t.shape[1]) }
-            return t.shape[0]
-        default:
-            throw .invalidShape(operation: operation, shape: t.shape)
-        }
-    }
-
-    private static func checkFinite(_ values: [Float], dimension: Int, operation: String) throws(IndexError) {
-        if let i = values.firstIndex(where: { !$0.isFinite }) {
-            throw .nonFinite(operation: operation, row: i / dimension, column: i % dimension)
-        }
-    }
-
-    /// Divides each row by its L2 norm (accumulated in Double); zero rows stay zero.
-    private static func normalizeRows(_ values: inout [Float], dimension: Int) {
-        values.withUnsafeMutableBufferPointer { p in
-            for r in 0..<(p.count / dimension) {
-                let row = p.baseAddress! + r * dimension
-                var sum = 0.0
-                for j in 0..<dimension { sum += Double(row[j]) * Double(row[j]) }
-                guard sum > 0 else { continue }
-                let scale = Float(1 / sum.squareRoot())
-                for j in 0..<dimension { row[j] *= scale }
-            }
-        }
-    }
-
-    /// `‖row‖²` for each row (accumulated in Double).
-    private static func squaredNorms(_ values: [Float], dimension: Int) -> [Float] {
-        values.withUnsafeBufferPointer { p in
-            (0..<(p.count / dimension)).map { r in
-                var sum = 0.0
-                for j in 0..<dimension { sum += Double(p[r * dimension + j]) * Double(p[r * dimension + j]) }
-                return Float(sum)
-            }
-        }
     }
 }

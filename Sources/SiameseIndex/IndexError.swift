@@ -1,4 +1,4 @@
-/// Errors an ``ExactIndex`` throws for bad input (wrong shapes, non-finite values, bad `k` or ids).
+/// Errors an ``ExactIndex`` or ``HNSWIndex`` throws for bad input (wrong shapes, non-finite values, bad `k` or ids).
 public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `k` must be at least 1.
     case invalidK(Int)
@@ -14,6 +14,8 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
     case idCountMismatch(vectors: Int, ids: Int)
     /// The id is already in the index, or appears twice among the ids being added.
     case duplicateID(Int)
+    /// A construction or search parameter is out of range (``HNSWIndex``'s `M`, `efConstruction`, `efSearch`, …).
+    case invalidParameter(name: String, value: Int, requirement: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum IndexError: Error, Equatable, Sendable, CustomStringConvertible {
             return "add: \(ids) ids were given for \(vectors) vectors"
         case let .duplicateID(id):
             return "add: id \(id) is already in the index or appears twice among the new ids"
+        case let .invalidParameter(name, value, requirement):
+            return "index parameter \(name) = \(value) is invalid: \(requirement)"
         }
     }
 }

@@ -87,6 +87,19 @@ int sk_maxpool2x2_backward(int level, const float *g, const float *argmax, long 
 /// SHA-256 compression of `blocks` consecutive 64-byte blocks into `state` (FIPS 180-4); padding is the caller's.
 void sk_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
 
+/// ‖a − b‖² over n floats (squared Euclidean distance), in the widest vector instructions this CPU has.
+float sk_l2sq_f32(const float *a, const float *b, long n);
+
+/// a · b over n floats, in the widest vector instructions this CPU has.
+float sk_dot_f32(const float *a, const float *b, long n);
+
+/// A hint to fetch the cache line holding `p` (nothing where the compiler has no prefetch builtin).
+static inline void sk_prefetch(const void *p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p, 0, 3);
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif
