@@ -113,7 +113,7 @@ let package = Package(
             name: "SiameseBench",
             dependencies: [
                 "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers", "SiameseEvaluation", "SiameseText",
-                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                "SiameseIndex", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
         // Shared by every test target: the gradient check, the vendored fixtures and the ../shared data sets.

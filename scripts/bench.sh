@@ -7,10 +7,11 @@
 #   bash scripts/bench.sh tutorial   # tutorial Siamese CNN (peer: siamese_tutorial.py --quick)
 #   bash scripts/bench.sh tsne       # Barnes-Hut t-SNE, 20,000 MNIST digits (peer: scripts/bench/tsne_peer.py, sklearn)
 #   bash scripts/bench.sh text       # MiniLM encoding, batch 1 and 32 (peer: minilm.py, minilm_ort.py)
+#   bash scripts/bench.sh search     # exact and HNSW k-NN, MNIST-784 Euclidean (peer: faiss_bench.py, ann.py)
 # Extra arguments go to siamese-bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what="${1:?usage: bash scripts/bench.sh engine|losses|tutorial|tsne|text [siamese-bench options]}"
+what="${1:?usage: bash scripts/bench.sh engine|losses|tutorial|tsne|text|search [siamese-bench options]}"
 shift
 case "$what" in
   engine) steps="gemm conv" ;;
@@ -18,7 +19,8 @@ case "$what" in
   tutorial) steps="siamese_quick" ;;
   tsne) steps="" ;;  # our own peer script, below
   text) steps="minilm minilm_ort"; bash scripts/get-minilm.sh >&2 ;;
-  *) echo "bench: unknown benchmark '$what' (engine, losses, tutorial, tsne or text)" >&2; exit 2 ;;
+  search) steps="faiss ann" ;;
+  *) echo "bench: unknown benchmark '$what' (engine, losses, tutorial, tsne, text or search)" >&2; exit 2 ;;
 esac
 # Build output goes to standard error; standard output holds only siamese-bench's report.
 bash scripts/setup.sh >&2

@@ -1,3 +1,4 @@
+import Dispatch
 import SiameseCore
 
 /// An exact (brute-force) nearest-neighbour index over `count` vectors of dimension `dimension`.
@@ -178,17 +179,16 @@ public struct ExactIndex: Sendable {
                                            alpha: metric == .l2 ? -2 : 1, a: qp.baseAddress! + q0 * d, lda: d,
                                            b: rp.baseAddress! + r0 * d, ldb: d, c: buffer, ldc: c)
                                 statistics.blocks += 1
-                                for i in 0..<m {
-                                    let row = buffer + i * c
-                                    if metric == .l2 {
-                                        let qn = queryNorms[q0 + i]
-                                        for j in 0..<c {
-                                            // Key = −‖q − r‖², so larger is better for every metric.
-                                            let distance = Swift.max(0, qn + rn[r0 + j] + row[j])
-                                            heaps.offer(row: i, key: -distance, id: rowID[r0 + j])
-                                        }
-                                    } else {
-                                        for j in 0..<c { heaps.offer(row: i, key: row[j], id: rowID[r0 + j]) }
+                                // The scan into the heaps, split by query rows over the engine's threads (each
+                                // row's heap is touched by one thread only).
+                                let scan = ScanBlock(buffer: buffer, heaps: heaps, norms: rn.baseAddress, ids: rowID.baseAddress!,
+                                                     queryNorms: queryNorms, q0: q0, r0: r0, columns: c, l2: metric == .l2)
+                                let parts = Swift.min(Threading.threadCount, m, Swift.max(1, m * c / (1 << 16)))
+                                if parts <= 1 {
+                                    scan.run(rows: 0..<m)
+                                } else {
+                                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                        scan.run(rows: (m * part / parts)..<(m * (part + 1) / parts))
                                     }
                                 }
                             }
@@ -204,5 +204,34 @@ public struct ExactIndex: Sendable {
             }
         }
         return (SearchResult(scores: scores, ids: ids), statistics)
+    }
+}
+
+/// One score block and the heaps it feeds, shared read-only between the threads of a scan; each thread offers
+/// to the heaps of its own rows only.
+private struct ScanBlock: @unchecked Sendable {
+    let buffer: UnsafeMutablePointer<Float>
+    let heaps: BoundedTopK
+    let norms: UnsafePointer<Float>?
+    let ids: UnsafePointer<Int>
+    let queryNorms: [Float]
+    let q0: Int, r0: Int, columns: Int
+    let l2: Bool
+
+    func run(rows: Range<Int>) {
+        let c = columns
+        for i in rows {
+            let row = buffer + i * c
+            if l2, let rn = norms {
+                let qn = queryNorms[q0 + i]
+                for j in 0..<c {
+                    // Key = −‖q − r‖², so larger is better for every metric.
+                    let distance = Swift.max(0, qn + rn[r0 + j] + row[j])
+                    heaps.offer(row: i, key: -distance, id: ids[r0 + j])
+                }
+            } else {
+                for j in 0..<c { heaps.offer(row: i, key: row[j], id: ids[r0 + j]) }
+            }
+        }
     }
 }

@@ -270,7 +270,7 @@ final class HNSWGraph: @unchecked Sendable {
     /// Links `node` at `level` to a heuristic selection of `candidates` (sorted closest first) and each of those
     /// back to it, shrinking full lists with the same heuristic (hnswlib's `mutuallyConnectNewElement`).
     /// Returns the closest selected node, the entry point for the next level down.
-    private func connect(_ node: Int32, level: Int, candidates: [UInt64]) -> Int32 {
+    func connect(_ node: Int32, level: Int, candidates: [UInt64]) -> Int32 {
         let maxLinks = level == 0 ? maxM0 : M
         let selected = selectNeighbors(candidates, m: M)
         let own = links(node, level: level)
@@ -325,6 +325,89 @@ final class HNSWGraph: @unchecked Sendable {
         }
         return node
     }
+}
+
+extension HNSWGraph {
+    /// Inserts `rows` vectors in batches whose searches run in parallel, deterministically: the graph depends on the
+    /// seed, the vectors and their order, never on `threads`.
+    ///
+    /// Each batch (of `min(256, max(1, count / 16))` nodes, a function of the graph's size only) is appended first;
+    /// then every new node searches the graph as it stood before the batch (hnswlib's descent and
+    /// `efConstruction`-wide layer searches, in parallel, read-only); then, one node after the other in order, its
+    /// candidates are merged with the batch's earlier nodes on each level (exact distances) and it is connected
+    /// with hnswlib's heuristic, as in ``insert(_:label:scratch:)``.
+    func insertBatched(_ vectors: UnsafePointer<Float>, rows: Int, labels newLabels: [Int], threads: Int, pool: HNSWScratchPool) -> [Int32] {
+        var done = 0
+        var nodes: [Int32] = []
+        nodes.reserveCapacity(rows)
+        reserve(count + rows)
+        while done < rows {
+            let batch = Swift.min(rows - done, Swift.min(256, Swift.max(1, count / 16)))
+            let oldEntry = entryPoint, oldMaxLevel = maxLevel
+            let first = count
+            for r in done..<(done + batch) {
+                nodes.append(appendNode(vectors + r * dimension, label: newLabels[r], level: randomLevel()))
+            }
+            // Phase 1, parallel and read-only: each new node's candidates per level in the graph before the batch.
+            var found = [[[UInt64]]](repeating: [], count: batch)
+            if oldEntry >= 0 {
+                let workers = Swift.max(1, Swift.min(threads, batch))
+                found.withUnsafeMutableBufferPointer { out in
+                    let shared = HNSWBatchOutput(found: out)
+                    let body: @Sendable (Int) -> Void = { chunk in
+                        let scratch = pool.take()
+                        defer { pool.put(scratch) }
+                        for b in (batch * chunk / workers)..<(batch * (chunk + 1) / workers) {
+                            shared.found[b] = self.candidates(for: Int32(first + b), entry: oldEntry, maxLevel: oldMaxLevel, scratch: scratch)
+                        }
+                    }
+                    if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+                }
+            }
+            // Phase 2, sequential: merge with the batch's earlier nodes, then connect.
+            for b in 0..<batch {
+                let node = Int32(first + b), level = Int(levels[first + b]), q = UnsafePointer(vector(node))
+                for l in stride(from: level, through: 0, by: -1) {
+                    var merged = l < found[b].count ? found[b][found[b].count - 1 - l] : []
+                    for e in 0..<b where Int(levels[first + e]) >= l {
+                        merged.append(HNSWKey.make(distance(q, Int32(first + e)), Int32(first + e)))
+                    }
+                    guard !merged.isEmpty else { continue }
+                    merged.sort()
+                    if merged.count > efConstruction { merged.removeLast(merged.count - efConstruction) }
+                    _ = connect(node, level: l, candidates: merged)
+                }
+                if level > maxLevel || entryPoint < 0 {
+                    entryPoint = node
+                    maxLevel = level
+                }
+            }
+            done += batch
+        }
+        return nodes
+    }
+
+    /// The candidates of `node` on each of its levels up to `maxLevel`, top level first (phase 1 of a batch).
+    private func candidates(for node: Int32, entry: Int32, maxLevel: Int, scratch: HNSWScratch) -> [[UInt64]] {
+        let q = UnsafePointer(vector(node)), level = Int(levels[Int(node)])
+        var ep = entry
+        if level < maxLevel { ep = greedy(q, entry: ep, from: maxLevel, to: level) }
+        var result: [[UInt64]] = []
+        var l = Swift.min(level, maxLevel)
+        while l >= 0 {
+            searchLayer(q, entry: ep, level: l, ef: efConstruction, scratch: scratch, skipDeleted: false)
+            let found = scratch.top.drainAscendingFromComplemented()
+            result.append(found)
+            if let closest = found.first { ep = HNSWKey.node(closest) }
+            l -= 1
+        }
+        return result
+    }
+}
+
+/// Phase-1 results of a batch, written by several threads, each to its own rows.
+private struct HNSWBatchOutput: @unchecked Sendable {
+    let found: UnsafeMutableBufferPointer<[[UInt64]]>
 }
 
 /// A `(distance, node)` pair packed in 64 bits so that integer order is (distance, node) order: the distance's

@@ -116,29 +116,36 @@ public struct HNSWIndex: Sendable {
 
     // MARK: Adding and removing
 
-    /// Adds the rows of `vectors` (shape `[n, dimension]`, or `[dimension]` for one vector), inserted one after the
-    /// other in row order (deterministic).
+    /// Adds the rows of `vectors` (shape `[n, dimension]`, or `[dimension]` for one vector).
     ///
-    /// - Parameter ids: one id per vector, none live in the index (a removed id may be added again); `nil` assigns
-    ///   consecutive ids starting one past the largest id added so far.
+    /// With `threads == 1` (the default) the vectors are inserted one after the other in row order, exactly as
+    /// hnswlib's `add_items` with one thread. With `threads > 1` they are inserted in batches whose graph searches
+    /// run in parallel (see `HNSWGraph.insertBatched`): a slightly different graph of the same quality, which
+    /// depends on the seed, the vectors and their order but **not** on the thread count, so it is deterministic too.
+    ///
+    /// - Parameters:
+    ///   - ids: one id per vector, none live in the index (a removed id may be added again); `nil` assigns
+    ///     consecutive ids starting one past the largest id added so far.
+    ///   - threads: 1 for sequential insertion, more for batched parallel insertion.
     /// - Returns: the ids of the added vectors.
     /// - Throws: as ``ExactIndex/add(_:ids:)``; the index is unchanged when it throws.
     @discardableResult
-    public mutating func add(_ vectors: Tensor, ids: [Int]? = nil) throws(IndexError) -> [Int] {
+    public mutating func add(_ vectors: Tensor, ids: [Int]? = nil, threads: Int = 1) throws(IndexError) -> [Int] {
         let rows = try IndexInput.rowCount(of: vectors, dimension: dimension, operation: "add")
-        return try add(flat: vectors.scalars, rows: rows, ids: ids)
+        return try add(flat: vectors.scalars, rows: rows, ids: ids, threads: threads)
     }
 
     /// Adds `vectors`, each of `dimension` components (the array overload).
     @discardableResult
-    public mutating func add(_ vectors: [[Float]], ids: [Int]? = nil) throws(IndexError) -> [Int] {
+    public mutating func add(_ vectors: [[Float]], ids: [Int]? = nil, threads: Int = 1) throws(IndexError) -> [Int] {
         if let bad = vectors.first(where: { $0.count != dimension }) {
             throw .dimensionMismatch(operation: "add", expected: dimension, actual: bad.count)
         }
-        return try add(flat: vectors.flatMap { $0 }, rows: vectors.count, ids: ids)
+        return try add(flat: vectors.flatMap { $0 }, rows: vectors.count, ids: ids, threads: threads)
     }
 
-    private mutating func add(flat: [Float], rows: Int, ids: [Int]?) throws(IndexError) -> [Int] {
+    private mutating func add(flat: [Float], rows: Int, ids: [Int]?, threads: Int) throws(IndexError) -> [Int] {
+        guard threads >= 1 else { throw .invalidParameter(name: "threads", value: threads, requirement: "must be at least 1") }
         try IndexInput.checkFinite(flat, dimension: dimension, operation: "add")
         let newIDs: [Int]
         if let ids {
@@ -157,6 +164,14 @@ public struct HNSWIndex: Sendable {
         graph.reserve(graph.count + rows)
         let scratch = scratchPool.take()
         defer { scratchPool.put(scratch) }
+        if threads > 1 {
+            let nodes = stored.withUnsafeBufferPointer { p in
+                graph.insertBatched(p.baseAddress!, rows: rows, labels: newIDs, threads: threads, pool: scratchPool)
+            }
+            for (r, node) in nodes.enumerated() { nodeOfID[newIDs[r]] = node }
+            if let largest = newIDs.max() { nextID = Swift.max(nextID, largest + 1) }
+            return newIDs
+        }
         stored.withUnsafeBufferPointer { p in
             for r in 0..<rows {
                 let node = graph.insert(p.baseAddress! + r * d, label: newIDs[r], scratch: scratch)
