@@ -66,6 +66,26 @@ import Testing
         #expect(try a.search(queries, k: 5, ef: 8) == b.search(queries, k: 5, ef: 8))
     }
 
+    @Test func theBatchedBuildDoesNotDependOnTheThreadCountAndKeepsRecall() throws {
+        let data = Self.clustered(rows: 2100, dimension: 24, clusters: 40, seed: 11)
+        let base = Array(data[0..<2000]), queries = Array(data[2000...])
+        let parameters = HNSWParameters(M: 12, efConstruction: 100, seed: 4)
+        var two = try HNSWIndex(dimension: 24, metric: .l2, parameters: parameters)
+        var three = try HNSWIndex(dimension: 24, metric: .l2, parameters: parameters)
+        try two.add(Array(base[0..<1500]), threads: 2)
+        try two.add(Array(base[1500...]), threads: 2)
+        try three.add(Array(base[0..<1500]), threads: 3)
+        try three.add(Array(base[1500...]), threads: 3)
+        #expect(HNSWFile.encode(two) == HNSWFile.encode(three))
+        var exact = ExactIndex(dimension: 24, metric: .l2)
+        try exact.add(base)
+        let recall = Self.recall(try two.search(queries, k: 10, ef: 32), try exact.search(queries, k: 10))
+        #expect(recall >= 0.95, "recall@10 of the batched build at ef 32: \(recall)")
+        #expect(throws: IndexError.invalidParameter(name: "threads", value: 0, requirement: "must be at least 1")) {
+            try two.add([[Float]](repeating: [Float](repeating: 0, count: 24), count: 1), threads: 0)
+        }
+    }
+
     @Test func batchedSearchEqualsOneQueryAtATimeWhateverTheThreads() throws {
         let data = Self.clustered(rows: 800, dimension: 16, clusters: 12, seed: 21)
         var index = try HNSWIndex(dimension: 16, metric: .innerProduct, parameters: HNSWParameters(M: 8, efConstruction: 50))
