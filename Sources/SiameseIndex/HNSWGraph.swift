@@ -199,37 +199,42 @@ final class HNSWGraph: @unchecked Sendable {
     /// in `scratch.top`. With `skipDeleted`, deleted nodes are walked through but never kept.
     func searchLayer(_ q: UnsafePointer<Float>, entry: Int32, level: Int, ef: Int, scratch s: HNSWScratch, skipDeleted: Bool) {
         s.beginVisit(nodes: count)
-        s.top.clear()
-        s.candidates.clear()
+        let top = s.top, candidates = s.candidates
+        top.clear()
+        candidates.clear()
         let visited = s.visited, tag = s.tag
-        let d0 = distance(q, entry)
+        let vectors = UnsafePointer(self.vectors), d = dimension, l2 = useL2
+        @inline(__always) func distanceTo(_ node: Int32) -> Float {
+            l2 ? sk_l2sq_f32(q, vectors + Int(node) * d, d) : -sk_dot_f32(q, vectors + Int(node) * d, d)
+        }
+        let d0 = distanceTo(entry)
         var bound = Float.infinity
         if !(skipDeleted && deleted[Int(entry)]) {
-            s.top.push(~HNSWKey.make(d0, entry))
+            top.push(~HNSWKey.make(d0, entry))
             bound = d0
         }
-        s.candidates.push(HNSWKey.make(d0, entry))
+        candidates.push(HNSWKey.make(d0, entry))
         visited[Int(entry)] = tag
-        while s.candidates.count > 0 {
-            let best = s.candidates.peek
-            let bestDistance = HNSWKey.distance(best)
-            if bestDistance > bound && (s.top.count >= ef || !skipDeleted) { break }
-            s.candidates.pop()
+        while candidates.count > 0 {
+            let best = candidates.peek
+            if HNSWKey.distance(best) > bound && (top.count >= ef || !skipDeleted) { break }
+            candidates.pop()
             let list = links(HNSWKey.node(best), level: level)
             let n = Int(list[0])
             if n == 0 { continue }
+            sk_prefetch(vectors + Int(list[1]) * d)
             for j in 1...n {
                 let neighbour = list[j]
+                if j < n { sk_prefetch(vectors + Int(list[j + 1]) * d) }
                 if visited[Int(neighbour)] == tag { continue }
                 visited[Int(neighbour)] = tag
-                if j < n { sk_prefetch(vectors + Int(list[j + 1]) * dimension) }
-                let d = distance(q, neighbour)
-                if s.top.count < ef || d < bound {
-                    s.candidates.push(HNSWKey.make(d, neighbour))
+                let dist = distanceTo(neighbour)
+                if top.count < ef || dist < bound {
+                    candidates.push(HNSWKey.make(dist, neighbour))
                     if !(skipDeleted && deleted[Int(neighbour)]) {
-                        s.top.push(~HNSWKey.make(d, neighbour))
-                        if s.top.count > ef { s.top.pop() }
-                        bound = HNSWKey.distance(~s.top.peek)
+                        top.push(~HNSWKey.make(dist, neighbour))
+                        if top.count > ef { top.pop() }
+                        bound = HNSWKey.distance(~top.peek)
                     }
                 }
             }
