@@ -11,12 +11,13 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench loader --data MNIST_DIR [--reps N]
        siamese-bench tsne [--peers DIR] [--points N]
        siamese-bench text [--peers DIR] [--model MINILM_DIR] [--reps N]
+       siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
   --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "text-train"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -27,6 +28,8 @@ var shapeFilter: String?
 var threads = [1, 2]
 var reps = 5
 var pointCount: Int?
+var recipePath: String?
+var outputPath: String?
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
     ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
@@ -44,6 +47,8 @@ while !args.isEmpty {
     case "--reps": reps = max(1, Int(value) ?? 5)
     case "--points": pointCount = Int(value)
     case "--model": modelDir = value
+    case "--recipe": recipePath = value
+    case "--output": outputPath = value
     default:
         FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
         exit(2)
@@ -66,6 +71,17 @@ if command == "loader" {
 } else if command == "tsne" {
     do {
         try TSNEBenchmark.run(peers: peersDir, points: pointCount)
+    } catch {
+        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else if command == "text-train" {
+    do {
+        guard let recipePath, let outputPath else {
+            FileHandle.standardError.write(Data("siamese-bench text-train: --recipe FILE and --output DIR are required\n".utf8))
+            exit(2)
+        }
+        try TextTrainingBenchmark.run(recipe: recipePath, output: outputPath)
     } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)
