@@ -67,7 +67,7 @@ let package = Package(
             name: "SiameseTraining",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
-                "SiameseMetricLearning", .product(name: "Yams", package: "Yams"),
+                "SiameseMetricLearning", "SiameseText", .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/mnist"), .copy("Resources/omniglot")]
         ),
@@ -113,7 +113,7 @@ let package = Package(
             name: "SiameseBench",
             dependencies: [
                 "SiameseCore", "SiameseMetricLearning", "SiameseData", "SiameseNN", "SiameseOptimizers", "SiameseEvaluation", "SiameseText",
-                "SiameseIndex", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                "SiameseIndex", "SiameseTraining", .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
         // Shared by every test target: the gradient check, the vendored fixtures and the ../shared data sets.
@@ -136,7 +136,7 @@ let package = Package(
             name: "SiameseTrainingTests",
             dependencies: [
                 "SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseMetricLearning", "SiameseTraining",
-                "SiameseNN", "SiameseOptimizers", "SiameseTestSupport", "compare-images", .product(name: "Yams", package: "Yams"),
+                "SiameseNN", "SiameseOptimizers", "SiameseText", "SiameseTestSupport", "compare-images", .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "SiameseOptimizersTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseTestSupport"]),

@@ -12,12 +12,13 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench tsne [--peers DIR] [--points N]
        siamese-bench text [--peers DIR] [--model MINILM_DIR] [--reps N]
        siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--reps N]
+       siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
   --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -29,6 +30,8 @@ var threads = [1, 2]
 var reps = 5
 var pointCount: Int?
 var mnistDir = ProcessInfo.processInfo.environment["PEERS_MNIST_DIR"] ?? "../shared/datasets/mnist"
+var recipePath: String?
+var outputPath: String?
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
     ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
@@ -47,6 +50,8 @@ while !args.isEmpty {
     case "--points": pointCount = Int(value)
     case "--model": modelDir = value
     case "--mnist": mnistDir = value
+    case "--recipe": recipePath = value
+    case "--output": outputPath = value
     default:
         FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
         exit(2)
@@ -75,6 +80,17 @@ if command == "loader" {
     }
 } else if command == "search" {
     do { try SearchBenchmark.run(mnist: mnistDir, peers: peersDir, reps: reps) } catch {
+        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else if command == "text-train" {
+    do {
+        guard let recipePath, let outputPath else {
+            FileHandle.standardError.write(Data("siamese-bench text-train: --recipe FILE and --output DIR are required\n".utf8))
+            exit(2)
+        }
+        try TextTrainingBenchmark.run(recipe: recipePath, output: outputPath)
+    } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)
     }

@@ -61,4 +61,43 @@ import Testing
         #expect(invalid.status != 0)
         #expect(invalid.stderr.contains("line 2: not valid UTF-8"))
     }
+
+    @Test func trainTextRecipeAndEvaluateTheRun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-text-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try (["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "a", "cat", "dog", "sits", "runs", "mat", "grass", "on", "sky"])
+            .joined(separator: "\n").write(to: dir.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
+        // Quora-style labelled pairs: the run reports ROC-AUC and accuracy besides the correlations.
+        let pairs = dir.appendingPathComponent("pairs.csv")
+        try "question1,question2,is_duplicate\nthe cat sits on the mat,a cat sits on a mat,1\nthe cat sits,the dog runs on grass,0\n\"a dog, runs\",the dog runs,1\na dog runs,the sky,0\n"
+            .write(to: pairs, atomically: true, encoding: .utf8)
+        let recipe = dir.appendingPathComponent("text.yaml")
+        try """
+        kind: text
+        train: \(pairs.path)
+        test: \(pairs.path)
+        scratch: {vocabulary: \(dir.path), layers: 1, hidden: 8, heads: 2, intermediate: 16, maxLength: 16}
+        loss: {name: multiple-negatives-ranking, symmetric: true}
+        epochs: 3
+        batchSize: 4
+        learningRate: 1.0e-3
+        """.write(to: recipe, atomically: true, encoding: .utf8)
+        let run = dir.appendingPathComponent("run")
+        let train = try runSiamese(["train", "--recipe", recipe.path, "--output", run.path, "--quiet", "--json"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any])
+        #expect((report["steps"] as? Int) == 3)
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("model/modules.json").path))
+        let evaluate = try runSiamese(["evaluate", "--run", run.path, "--json"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as? [[String: Any]])
+        #expect((rows.first?["pairs"] as? Int) == 4)
+        #expect(rows.first?["rocAUC"] is Double)
+        // A flag that only image recipes know is refused by name.
+        let wrong = try runSiamese(["train", "--recipe", recipe.path, "--encoder", "conv4", "--output", dir.appendingPathComponent("x").path])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("--encoder does not apply to a text recipe"))
+    }
 }
+

@@ -39,6 +39,10 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard let runFolder, textModel == nil else { throw ValidationError("give --run DIR, or --model DIR with --pairs FILE") }
         let folder = URL(fileURLWithPath: runFolder)
+        if TextTrainingRun.isTextRun(folder) {
+            let results = try TextTrainingRun.evaluate(run: folder)
+            return try publish(results, results.map(\.text).joined(separator: "\n"))
+        }
         let model = try EmbeddingModel.load(run: folder)
         struct Config: Decodable { let dataset: String?; let data: String? }
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("config.json").path),

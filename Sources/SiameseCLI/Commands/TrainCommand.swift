@@ -3,6 +3,7 @@ import Foundation
 import SiameseCore
 import SiameseMetricLearning
 import SiameseNN
+import SiameseText
 import SiameseTraining
 
 /// `siamese train`: trains a Siamese encoder from a recipe (file and/or flags), with early stopping, a run
@@ -127,6 +128,7 @@ struct TrainCommand: ParsableCommand {
 
     private func execute() throws {
         if let threads { Threading.threadCount = threads }
+        if let recipe, TextRecipe.isTextRecipe(URL(fileURLWithPath: recipe)) { return try trainText(URL(fileURLWithPath: recipe)) }
         var recipe: TrainingRecipe
         let folder: RunFolder
         if let resume {
@@ -163,5 +165,28 @@ struct TrainCommand: ParsableCommand {
         }
         // A paused run is not finished: its report comes when it is.
         writeReport(run: folder.url, enabled: !noReport && (pauseAfter == nil || report.history.count >= recipe.epochs))
+    }
+
+    /// `kind: text` recipes: fine-tune or train a sentence-transformers model on scored pairs.
+    private func trainText(_ url: URL) throws {
+        if let flag = recipeFlags.first(where: { !["--recipe", "--output", "--seed", "--epochs", "--batch-size", "--learning-rate"].contains($0) }) ?? (resume != nil ? "--resume" : nil) {
+            throw ValidationError("\(flag) does not apply to a text recipe (only --output, --seed, --epochs, --batch-size, --learning-rate)")
+        }
+        var recipe = try TextRecipe.load(url)
+        if let seed { recipe.seed = seed }
+        if let epochs { recipe.epochs = epochs }
+        if let batchSize { recipe.batchSize = batchSize }
+        if let learningRate { recipe.learningRate = learningRate }
+        if let problem = recipe.problems.first { throw ValidationError("recipe: \(problem)") }
+        if dryRun { return try printJSON(recipe) }
+        let folder = try RunFolder(root: URL(fileURLWithPath: "runs"), name: "text", explicit: output.map { URL(fileURLWithPath: $0) })
+        let bar = TrainingCallbacks.terminal(quiet: quiet, unit: "pairs")
+        let report = try TextTrainingRun.execute(recipe: recipe, folder: folder, progress: bar.progress, log: { status("siamese train: " + $0) })
+        if json {
+            try printJSON(report)
+        } else {
+            for e in report.after { print(e.text) }
+            print(String(format: "Training: %d steps in %.1f s. Run folder: %@ (model in model/)", report.steps, report.trainingSeconds, folder.url.path))
+        }
     }
 }

@@ -3,7 +3,8 @@ import SiameseEvaluation
 
 /// Sentence pairs with gold similarity scores, as in the STS benchmark: tab-separated lines whose fields 5, 6 and
 /// 7 are score, first sentence and second sentence (`sts-test.csv`; extra trailing fields are ignored and quotes
-/// are not special), or three-column `score<TAB>a<TAB>b` / `a<TAB>b<TAB>score` files.
+/// are not special), or three-column `score<TAB>a<TAB>b` / `a<TAB>b<TAB>score` files; or comma-separated files with
+/// a header naming the columns (see ``readCSV(_:path:)``).
 public struct ScoredPairs: Sendable, Equatable {
     public var first: [String]
     public var second: [String]
@@ -24,6 +25,8 @@ public struct ScoredPairs: Sendable, Equatable {
         guard let text = String(bytes: data, encoding: .utf8), text.utf8.elementsEqual(data) else {
             throw TextError.invalidUTF8(source: url.path)
         }
+        let firstLine = text.prefix { $0 != "\n" }
+        if !firstLine.contains("\t"), firstLine.contains(",") { return try readCSV(text, path: url.path) }
         var pairs = ScoredPairs(first: [], second: [], scores: [])
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
