@@ -81,6 +81,7 @@ let package = Package(
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
                 "SiameseMetricLearning", "SiameseTraining", "SiameseReport", "SiameseGallery", "SiameseText", "SiameseServe",
+                "SiameseGalleryPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,7 +100,7 @@ let package = Package(
         .target(
             name: "SiameseServe",
             dependencies: [
-                "SiameseCore", "SiameseData", "SiameseModels",
+                "SiameseCore", "SiameseData", "SiameseModels", "SiameseGallery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -153,19 +154,23 @@ let package = Package(
                 "SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseIndex", "SiameseGallery", "SiameseTraining",
                 "SiameseCLI", "SiameseTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "SiameseGalleryPostgresTests",
             dependencies: [
-                "SiameseCore", "SiameseEvaluation", "SiameseModels", "SiameseGallery", "SiameseGalleryPostgres",
+                "SiameseCore", "SiameseEvaluation", "SiameseModels", "SiameseGallery", "SiameseGalleryPostgres", "SiameseCLI", "SiameseTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "SiameseServeTests",
             dependencies: [
-                "SiameseCore", "SiameseNN", "SiameseData", "SiameseModels", "SiameseServe", "SiameseTestSupport",
+                "SiameseCore", "SiameseNN", "SiameseData", "SiameseModels", "SiameseServe", "SiameseGallery", "SiameseTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -25,7 +25,8 @@ public actor Gallery {
     public nonisolated let binding: ModelBinding
     /// The model's distance, direction and calibrated thresholds.
     public nonisolated let similarity: SimilarityConfiguration
-    private let model: EmbeddingModel
+    /// `nil` for a gallery that takes embeddings only (``init(store:binding:similarity:)``).
+    private let model: EmbeddingModel?
     private let scoring: GalleryScoring
     private var index: ReferenceIndex?
 
@@ -48,6 +49,23 @@ public actor Gallery {
         self.similarity = similarity
         self.scoring = scoring
         self.model = model
+    }
+
+    /// A gallery that takes embeddings only (``EmbeddingSource/embedding(_:)``), for a caller that embeds inputs
+    /// itself (`siamese serve` embeds images through its micro-batcher): `binding` and `similarity` describe the
+    /// model that made the embeddings; an image source is refused with ``GalleryError/unsupportedModel(_:)``.
+    ///
+    /// - Throws: as ``init(store:model:)``: a model mismatch with the store, an empty content hash, a dimension < 1.
+    public init(store: any GalleryStore, binding: ModelBinding, similarity: SimilarityConfiguration) async throws {
+        guard !binding.contentHash.isEmpty else { throw GalleryError.modelWithoutContentHash }
+        guard binding.dimension >= 1 else { throw GalleryError.unsupportedModel("its embedding dimension is \(binding.dimension)") }
+        let scoring = try GalleryScoring(similarity)
+        try await store.bind(binding)
+        self.store = store
+        self.binding = binding
+        self.similarity = similarity
+        self.scoring = scoring
+        self.model = nil
     }
 
     /// Opens the SQLite gallery at `database` (created when missing) with the model folder `modelFolder`.
@@ -195,7 +213,7 @@ public actor Gallery {
     private func embeddings(of sources: [EmbeddingSource]) throws -> [[Float]] {
         var vectors = [[Float]?](repeating: nil, count: sources.count)
         var images: [(slot: Int, image: Image)] = []
-        let mode = model.imageInput?.colorMode ?? .grey
+        let mode = model?.imageInput?.colorMode ?? .grey
         for (i, source) in sources.enumerated() {
             switch source {
             case let .embedding(vector):
@@ -212,6 +230,7 @@ public actor Gallery {
             }
         }
         if !images.isEmpty {
+            guard let model else { throw GalleryError.unsupportedModel("this gallery takes embeddings only; embed the images first") }
             guard model.imageInput != nil else { throw GalleryError.unsupportedModel("it takes no images") }
             let embedded: Tensor
             do { embedded = try model.embed(images: images.map(\.image)) } catch {

@@ -4,9 +4,10 @@ import Hummingbird
 /// A request the service refuses, answered with its HTTP status and the JSON body
 /// `{"error": {"status": 413, "code": "too_many_inputs", "message": "…"}}` (schema `Error` in `openapi.json`).
 ///
-/// Codes: 400 `invalid_json`, `invalid_request`, `invalid_base64`; 404 `not_found`; 405 `method_not_allowed`;
-/// 413 `body_too_large`, `too_many_inputs`, `image_too_large`; 422 `invalid_image`, `invalid_embedding`,
-/// `no_threshold`, `model_error`; 500 `internal`.
+/// Codes: 400 `invalid_json`, `invalid_request`, `invalid_base64`; 404 `not_found`, `unknown_identity`;
+/// 405 `method_not_allowed`; 409 `model_mismatch`, `empty_gallery`; 413 `body_too_large`, `too_many_inputs`,
+/// `image_too_large`; 422 `invalid_image`, `invalid_embedding`, `no_threshold`, `model_error`; 500 `internal`;
+/// 503 `storage_unavailable`.
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     /// A stable, machine-readable code (snake_case).
@@ -44,6 +45,10 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func invalidEmbedding(_ message: String) -> APIError { APIError(.unprocessableContent, "invalid_embedding", message) }
     public static func noThreshold(_ message: String) -> APIError { APIError(.unprocessableContent, "no_threshold", message) }
     public static func modelError(_ message: String) -> APIError { APIError(.unprocessableContent, "model_error", message) }
+    public static func unknownIdentity(_ message: String) -> APIError { APIError(.notFound, "unknown_identity", message) }
+    public static func modelMismatch(_ message: String) -> APIError { APIError(.conflict, "model_mismatch", message) }
+    public static func emptyGallery(_ message: String) -> APIError { APIError(.conflict, "empty_gallery", message) }
+    public static func storageUnavailable(_ message: String) -> APIError { APIError(.serviceUnavailable, "storage_unavailable", message) }
     public static func internalError(_ message: String) -> APIError { APIError(.internalServerError, "internal", message) }
 
     /// The JSON body.

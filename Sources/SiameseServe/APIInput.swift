@@ -9,11 +9,13 @@ public enum APIInput: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let image = try c.decodeIfPresent(String.self, forKey: .image)
-        // Read as Double so that a value beyond Float's range is named, not reported as broken JSON.
+        // Read as Double so that a value beyond Float's range is named, not reported as broken JSON. The bound is
+        // exclusive: a decimal just beyond ±Float.greatestFiniteMagnitude parses to exactly that Double, so refusing
+        // the bound itself is what refuses every value the document (exclusive minimum and maximum) calls invalid.
         let wide = try c.decodeIfPresent([Double].self, forKey: .embedding)
-        if let bad = wide?.firstIndex(where: { abs($0) > Double(Float.greatestFiniteMagnitude) }) {
+        if let bad = wide?.firstIndex(where: { abs($0) >= Double(Float.greatestFiniteMagnitude) }) {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.embedding, Index(bad)],
-                                                    debugDescription: "\(wide![bad]) is beyond the range of 32-bit floats (±3.4028235e38)"))
+                                                    debugDescription: "\(wide![bad]) is not inside the range of 32-bit floats (±3.4028235e38, exclusive)"))
         }
         let embedding = wide?.map(Float.init)
         switch (image, embedding) {

@@ -13,6 +13,7 @@ import SiameseModels
 /// | `GET /openapi.json` | the OpenAPI 3 document describing every route |
 /// | `POST /embed` | embeddings of base64 images (or given embeddings, checked) |
 /// | `POST /compare` | score of two inputs and the decision at the calibrated, a given, or a false-accept-rate threshold |
+/// | `/gallery/...` | with ``GalleryRoutes``: enroll, list, remove, verify, identify, search |
 ///
 /// Every refusal is a typed 4xx with `{"error": {"status", "code", "message"}}` (``APIError``); the images of
 /// concurrent requests share encoder passes (``EmbeddingBatcher``). Further routes plug in through
@@ -57,6 +58,7 @@ public struct SiameseService: Sendable {
         let routes = ServiceRoutes(router: router, table: routeTable)
         addCoreRoutes(to: routes)
         for routeExtension in extensions { routeExtension.addRoutes(to: routes, service: self) }
+        addDocumentRoute(to: routes)
         return router
     }
 
@@ -77,6 +79,17 @@ public struct SiameseService: Sendable {
             .runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
+    /// `GET /openapi.json`: the committed document for this model's dimension, describing only the routes this
+    /// service answers (no `/gallery/...` operations without a gallery).
+    private func addDocumentRoute(to routes: ServiceRoutes) {
+        routes.table.record(method: "GET", path: "/openapi.json")
+        let document = (try? OpenAPIDocument.data(dimension: runner.summary.dimension, keeping: Set(routes.table.routes))) ?? Data()
+        routes.on(.get, "/openapi.json") { _, _ in
+            guard !document.isEmpty else { throw APIError.internalError("openapi.json is missing from the SiameseServe resources") }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
+    }
+
     private func addCoreRoutes(to routes: ServiceRoutes) {
         let summary = runner.summary
         routes.on(.get, "/health") { _, _ in
@@ -88,11 +101,6 @@ public struct SiameseService: Sendable {
         routes.on(.get, "/metrics") { [metrics] _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
-        }
-        let document = (try? OpenAPIDocument.data(dimension: summary.dimension)) ?? Data()
-        routes.on(.get, "/openapi.json") { _, _ in
-            guard !document.isEmpty else { throw APIError.internalError("openapi.json is missing from the SiameseServe resources") }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
         routes.on(.post, "/embed") { [reader, inputs] request, _ in
             let body = try await reader.decode(EmbedRequest.self, from: request)

@@ -2,12 +2,12 @@ import Foundation
 import Testing
 @testable import SiameseServe
 
-/// The router's routes and the operations of the committed `openapi.json` are the same set, both ways, and every
+/// The router's routes (with the gallery's) and the operations of the committed `openapi.json` are the same set, both ways, and every
 /// operation documents its answers with schemas that exist.
 @Suite struct OpenAPIRoutesTests {
     @Test func routesMatchTheDocument() async throws {
-        try await withService { service, _ in
-            _ = service.makeRouter()
+        try await withGalleryService { service, gallery, _ in
+            _ = service.makeRouter(extensions: [gallery])
             let routes = service.routeTable.routes
             let documented = try OpenAPIDocument.operations(in: try OpenAPIDocument.data())
             #expect(!routes.isEmpty)
@@ -27,7 +27,8 @@ import Testing
         for ref in Set(refs) { #expect(schemas[ref] != nil, "unresolved $ref \(ref)") }
         // The error codes the service uses are the Error schema's enum.
         let codes = ["invalid_json", "invalid_request", "invalid_base64", "not_found", "method_not_allowed", "body_too_large",
-                     "too_many_inputs", "image_too_large", "invalid_image", "invalid_embedding", "no_threshold", "model_error", "internal"]
+                     "too_many_inputs", "image_too_large", "invalid_image", "invalid_embedding", "no_threshold", "model_error", "internal",
+                     "unknown_identity", "model_mismatch", "empty_gallery", "storage_unavailable"]
         let error = try #require(schemas["Error"] as? [String: Any])
         let detail = try #require((error["properties"] as? [String: Any])?["error"] as? [String: Any])
         let code = try #require((detail["properties"] as? [String: Any])?["code"] as? [String: Any])

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
 import SiameseGallery
+import SiameseGalleryPostgres
+import SiameseModels
 
-/// `siamese gallery …`: a persistent gallery of identities (SQLite) tied to one model folder.
+/// `siamese gallery …`: a persistent gallery of identities (SQLite or PostgreSQL) tied to one model folder.
 struct GalleryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gallery",
-        abstract: "Enroll identities and identify, verify or search against them (a SQLite gallery tied to one model).",
-        discussion: "The gallery file records the model's content hash; opening it with another model is refused.",
+        abstract: "Enroll identities and identify, verify or search against them (a SQLite or PostgreSQL gallery tied to one model).",
+        discussion: "The gallery records the model's content hash; opening it with another model is refused.",
         subcommands: [GalleryEnrollCommand.self, GalleryRemoveCommand.self, GalleryListCommand.self, GalleryVerifyCommand.self,
                       GalleryIdentifyCommand.self, GallerySearchCommand.self]
     )
@@ -15,12 +17,14 @@ struct GalleryCommand: AsyncParsableCommand {
 
 /// Options every gallery subcommand takes.
 struct GalleryOptions: ParsableArguments {
-    @Option(name: .customLong("gallery"), help: "Gallery database (SQLite; created when missing).") var database: String
+    @Option(name: .customLong("gallery"), help: "Gallery: a SQLite file (created when missing), postgres://USER[:PASSWORD]@HOST[:PORT]/DB or postgres://USER@/DB?host=/SOCKET/FOLDER.")
+    var database: String
     @Option(name: .customLong("model"), help: "Model folder (modules.json, model.safetensors, …).") var modelFolder: String
     @Flag(help: "Print the result as JSON.") var json = false
 
     func open() async throws -> Gallery {
-        try await Gallery.open(database: database, modelFolder: URL(fileURLWithPath: modelFolder))
+        let store = try await GalleryStoreLocation(parsing: database).open()
+        return try await Gallery(store: store, model: try EmbeddingModel.load(from: URL(fileURLWithPath: modelFolder)))
     }
 }
 
