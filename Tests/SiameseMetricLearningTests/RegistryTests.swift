@@ -188,7 +188,7 @@ import Yams
         #expect(reducers.count == 6)
         #expect(reducers.subtracting(reducerTypes).isEmpty)
         let pairLosses = try Self.conformers(of: "PairLoss", in: "Sources/SiameseMetricLearning")
-        #expect(pairLosses == ["PairContrastiveLoss", "OnlineContrastiveLoss", "CosineSimilarityRegressionLoss"])
+        #expect(pairLosses == ["PairContrastiveLoss", "OnlineContrastiveLoss", "CosineSimilarityRegressionLoss", "MultipleNegativesRankingLoss", "CoSENTLoss"])
         #expect(pairLosses.subtracting(try Self.builtTypes(PairLosses.registry)).isEmpty)
         let distances = try Self.conformers(of: "Distance", in: "Sources")
         #expect(distances == ["LpDistance", "CosineSimilarity", "DotProductSimilarity"])
