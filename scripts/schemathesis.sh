@@ -56,10 +56,11 @@ expected-statuses = ["400", "404", "405", "406", "409", "413", "415", "422"]
 TOML
 start=$(date +%s)
 status=0
-"$VENV/bin/schemathesis" --config-file "$work/schemathesis.toml" run "http://127.0.0.1:$PORT/openapi.json" \
+# From the temporary folder, so that schemathesis's own cache (.schemathesis/) is not left in the checkout.
+(cd "$work" && "$VENV/bin/schemathesis" --config-file "$work/schemathesis.toml" run "http://127.0.0.1:$PORT/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,unsupported_method,allow_header_conformance \
   --max-examples "$MAX_EXAMPLES" ${MAX_TIME:+--max-time "$MAX_TIME"} --seed 1 --request-timeout 60 --continue-on-failure \
-  --suppress-health-check all --warnings off || status=$?
+  --suppress-health-check all --warnings off) || status=$?
 echo "schemathesis.sh: $(( $(date +%s) - start )) s of fuzzing, schemathesis exit $status" >&2
 if grep -q "unexpected error" "$work/server.log"; then
   echo "schemathesis.sh: the server logged unexpected errors:" >&2; grep "unexpected error" "$work/server.log" | head -5 >&2; status=1
