@@ -107,10 +107,41 @@ public enum GalleryStoreLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// Opens the store: the SQLite file (created when missing) or a connection pool to the PostgreSQL database (its
     /// tables created when missing). Close a ``PostgresGalleryStore`` with ``PostgresGalleryStore/close()`` when done.
-    public func open() async throws -> any GalleryStore {
+    ///
+    /// A PostgreSQL location is first tried with one connection, so that an unreachable server, a missing database
+    /// or a refused login fails at once with the server's own words (the pool would retry for a minute).
+    ///
+    /// - Parameter logger: the pool's logger (default: errors only).
+    public func open(logger: Logger? = nil) async throws -> any GalleryStore {
         switch self {
-        case let .sqlite(path): return try SQLiteGalleryStore(path: path)
-        case let .postgres(p): return try await PostgresGalleryStore(configuration: p.configuration, location: description)
+        case let .sqlite(path):
+            return try SQLiteGalleryStore(path: path)
+        case let .postgres(p):
+            var quiet = Logger(label: "siamese.gallery.postgres")
+            quiet.logLevel = .error
+            let logger = logger ?? quiet
+            try await probe(p, logger: logger)
+            return try await PostgresGalleryStore(configuration: p.configuration, location: description, logger: logger)
+        }
+    }
+
+    /// Connects once and disconnects, turning a failure into ``GalleryError/storage(path:reason:)``.
+    private func probe(_ p: PostgresLocation, logger: Logger) async throws {
+        let configuration: PostgresConnection.Configuration
+        if let socket = p.socketPath {
+            configuration = .init(unixSocketPath: socket, username: p.username, password: p.password, database: p.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS = p.requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+            configuration = .init(host: p.host ?? "localhost", port: p.port, username: p.username, password: p.password, database: p.database, tls: tls)
+        }
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch let error as PSQLError {
+            let reason = error.serverInfo?[.message] ?? error.underlying.map { "\($0)" } ?? "\(error.code)"
+            throw GalleryError.storage(path: description, reason: "cannot connect: \(reason)")
+        } catch {
+            throw GalleryError.storage(path: description, reason: "cannot connect: \(error)")
         }
     }
 
