@@ -221,7 +221,11 @@ import SiameseTestSupport
             let r = try runSiamese(["train", "--recipe", recipes.appendingPathComponent(file).path, "--dry-run"])
             #expect(r.status == 0, "\(file): \(r.stderr)")
             let resolved = try Self.json(r.stdout)
-            #expect(resolved["data"] is String && resolved["encoder"] is [String: Any], "\(file)")
+            if resolved["kind"] as? String == "text" {
+                #expect(resolved["train"] is String && (resolved["model"] is String || resolved["scratch"] is [String: Any]), "\(file)")
+            } else {
+                #expect(resolved["data"] is String && resolved["encoder"] is [String: Any], "\(file)")
+            }
         }
         let omniglot = try Self.json(try runSiamese(["train", "--recipe", recipes.appendingPathComponent("omniglot-conv4.yaml").path,
                                                      "--epochs", "3", "--dry-run"]).stdout)
