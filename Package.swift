@@ -95,7 +95,7 @@ let package = Package(
         // The same gallery on PostgreSQL, so that several processes share it (its own target: SQLite users need no NIO).
         .target(name: "SiameseGalleryPostgres", dependencies: ["SiameseGallery", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Text models: the WordPiece tokenizer, the BERT encoder, sentence-transformers folders.
-        .target(name: "SiameseText", dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseEvaluation", "SiameseModels"]),
+        .target(name: "SiameseText", dependencies: ["SiameseCore", "CSiameseKernels", "SiameseNN", "SiameseData", "SiameseEvaluation", "SiameseModels"]),
         // Floor 7: the HTTP service (`siamese serve`): routes, limits, micro-batching, metrics, the OpenAPI document.
         .target(
             name: "SiameseServe",

@@ -4,8 +4,29 @@ import SiameseText
 
 /// MiniLM sentence encoding (tokenisation included) at batch 1 and 32 with 2 threads, on the peer kit's 2,000
 /// synthetic sentences (`$PEERS_OUT/minilm_bench_sentences.txt`), beside onnxruntime and sentence-transformers
-/// (`minilm_ort.json`, measured in the same run by `bash scripts/bench.sh text`).
+/// (`minilm_ort.json`, measured in the same run by `bash scripts/bench.sh text`). Beside the wall-clock rates it
+/// prints the process CPU time per sentence (getrusage, all threads), which a busy machine disturbs less.
+/// `SIAMESE_BENCH_TEXT_ROWS` (say `32,1` or `tokenize`) limits the rows.
 enum TextBenchmark {
+    /// User + system CPU seconds of this process so far.
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+        #else
+        getrusage(RUSAGE_SELF, &u)
+        #endif
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
+
+    /// `measure` plus the CPU milliseconds per unit of work over the whole measurement (warm-up included).
+    static func measureCPU(work: Double, reps: Int, target: Double, _ body: () -> Void) -> (RateStats, Double) {
+        var calls = 0
+        let c0 = cpuSeconds()
+        let stats = measure(work: work, reps: reps, target: target) { calls += 1; body() }
+        return (stats, (cpuSeconds() - c0) * 1000 / (work * Double(calls)))
+    }
+
     static func run(peers: String?, model: String, reps: Int) throws {
         let sentencesURL = URL(fileURLWithPath: peers ?? ".").deletingLastPathComponent().appendingPathComponent("minilm_bench_sentences.txt")
         let sentences: [String]
@@ -33,21 +54,27 @@ enum TextBenchmark {
             }
         }
         emit("all-MiniLM-L6-v2, \(sentences.count) sentences, 2 threads; model load \(String(format: "%.2f", loadSeconds)) s")
-        emit(row(["what", "batch", "SiameseKit sentences/s (median, min–max)", "onnxruntime", "ratio", "sentence-transformers", "ratio"]))
-        emit(row(["---", "---", "---", "---", "---", "---", "---"]))
+        emit(row(["what", "batch", "SiameseKit sentences/s (median, min–max)", "CPU ms/sentence", "onnxruntime", "ratio",
+                  "sentence-transformers", "ratio"]))
+        emit(row(["---", "---", "---", "---", "---", "---", "---", "---"]))
         let n = Double(sentences.count)
-        let tokenize = measure(work: n, reps: reps, target: 0.5) { _ = st.encode(sentences) }
-        emit(row(["tokenize only", "—", "\(fmt(tokenize.median)) (\(fmt(tokenize.min))–\(fmt(tokenize.max)))",
-                  fmt(peer["tokenizers|tokenize only|32"]), ratio(tokenize.median, peer["tokenizers|tokenize only|32"]), "—", "—"]))
-        for batch in [32, 1] {
-            let stats = measure(work: n, reps: reps, target: 1) {
+        let wanted = ProcessInfo.processInfo.environment["SIAMESE_BENCH_TEXT_ROWS"].map { $0.split(separator: ",").map(String.init) }
+            ?? ["tokenize", "32", "1"]
+        if wanted.contains("tokenize") {
+            let (tokenize, cpu) = measureCPU(work: n, reps: reps, target: 0.5) { _ = st.encode(sentences) }
+            emit(row(["tokenize only", "—", "\(fmt(tokenize.median)) (\(fmt(tokenize.min))–\(fmt(tokenize.max)))",
+                      String(format: "%.4f", cpu), fmt(peer["tokenizers|tokenize only|32"]),
+                      ratio(tokenize.median, peer["tokenizers|tokenize only|32"]), "—", "—"]))
+        }
+        for batch in [32, 1] where wanted.contains(String(batch)) {
+            let (stats, cpu) = measureCPU(work: n, reps: reps, target: 1) {
                 if batch == 1 { for s in sentences { _ = try! st.embedRows(st.encode([s]), batchSize: 1) } }
                 else { _ = try! st.embedRows(st.encode(sentences), batchSize: batch) }
             }
             let ort = peer["onnxruntime|encode (tokenize + run)|\(batch)"]
             let torch = peer["sentence-transformers (torch)|encode|\(batch)"]
             emit(row(["encode (tokenize + run)", "\(batch)", "\(fmt(stats.median)) (\(fmt(stats.min))–\(fmt(stats.max)))",
-                      fmt(ort), ratio(stats.median, ort), fmt(torch), ratio(stats.median, torch)]))
+                      String(format: "%.2f", cpu), fmt(ort), ratio(stats.median, ort), fmt(torch), ratio(stats.median, torch)]))
         }
     }
 }

@@ -100,6 +100,19 @@ static inline void sk_prefetch(const void *p) {
 #endif
 }
 
+/// Floats a weight `[n, k]` takes once packed by `sk_pack_linear_weight` (panels of 32 output columns).
+long sk_packed_weight_count(int n, int k);
+
+/// Packs a row-major weight `w [n, k]` (a linear layer's `[out, in]`) into panels of 32 output columns, each
+/// `[k, 32]` and zero-padded: `packed[(p·k + kk)·32 + j] = w[p·32 + j, kk]`.
+void sk_pack_linear_weight(const float *w, int n, int k, float *packed);
+
+/// y[r, c] = bias[c] + Σ_kk x[r, kk] · w[c, kk] for the columns of panels [panelBegin, panelEnd) (c < n), each a
+/// fused multiply-add chain over kk in order; then GELU (erf form) on those columns when `gelu` is non-zero.
+/// x: [rows, k]; y: [rows, n]. Returns 0 and does nothing when `level` has no kernel (only AVX-512 has one).
+int sk_packed_linear(int level, const float *x, long rows, int k, const float *packed, const float *bias, int n,
+                     float *y, int panelBegin, int panelEnd, int gelu);
+
 #ifdef __cplusplus
 }
 #endif

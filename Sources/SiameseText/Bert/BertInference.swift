@@ -1,3 +1,4 @@
+import CSiameseKernels
 import Foundation
 import SiameseCore
 
@@ -6,6 +7,10 @@ import SiameseCore
 /// per sequence and head on that sequence's own tokens only, so a text's result does not depend on what else is in
 /// the batch and no work is spent on padding. Produces the same token embeddings as the padded, masked
 /// ``BertModel/callAsFunction(_:mask:)`` (and `transformers`' `BertModel`).
+///
+/// On CPUs with AVX-512 the linear layers skip the BLAS: their weights are packed once, when the snapshot is made,
+/// into panels the kernel streams (`sk_packed_linear`), the feed-forward GELU is fused into the up-projection, and
+/// each output is one multiply-add chain in a fixed order (a row's result does not depend on the other rows).
 ///
 /// A snapshot: it copies the weights when made; make a new one after changing them.
 public final class BertInference: @unchecked Sendable {
@@ -19,8 +24,12 @@ public final class BertInference: @unchecked Sendable {
         var up: [Float], upBias: [Float]            // [I, H]
         var down: [Float], downBias: [Float]        // [H, I]
         var norm2: ([Float], [Float])
+        /// The same four weights packed for `sk_packed_linear` (empty without a packed kernel).
+        var packedQKV: [Float] = [], packedOut: [Float] = [], packedUp: [Float] = [], packedDown: [Float] = []
     }
     let layers: [Layer]
+    /// The vector level of the packed kernels (0: BLAS path).
+    let level: Int32
 
     public init(_ model: BertModel) {
         configuration = model.configuration
@@ -29,7 +38,7 @@ public final class BertInference: @unchecked Sendable {
         position = e.position.weight.value.scalars
         tokenType0 = Array(e.tokenType.weight.value.scalars.prefix(model.configuration.hiddenSize))
         embeddingGamma = e.norm.weight!.value.scalars; embeddingBeta = e.norm.bias!.value.scalars
-        layers = model.layers.map { l in
+        var built = model.layers.map { l in
             Layer(qkv: l.query.weight.value.scalars + l.key.weight.value.scalars + l.value.weight.value.scalars,
                   qkvBias: l.query.bias!.value.scalars + l.key.bias!.value.scalars + l.value.bias!.value.scalars,
                   out: l.attentionOutput.weight.value.scalars, outBias: l.attentionOutput.bias!.value.scalars,
@@ -37,6 +46,55 @@ public final class BertInference: @unchecked Sendable {
                   up: l.intermediate.weight.value.scalars, upBias: l.intermediate.bias!.value.scalars,
                   down: l.output.weight.value.scalars, downBias: l.output.bias!.value.scalars,
                   norm2: (l.outputNorm.weight!.value.scalars, l.outputNorm.bias!.value.scalars))
+        }
+        level = Self.packedLevel
+        if level >= 2 {
+            let (h, inner) = (configuration.hiddenSize, configuration.intermediateSize)
+            built = built.map { l in
+                var l = l
+                l.packedQKV = Self.pack(l.qkv, n: 3 * h, k: h); l.packedOut = Self.pack(l.out, n: h, k: h)
+                l.packedUp = Self.pack(l.up, n: inner, k: h); l.packedDown = Self.pack(l.down, n: h, k: inner)
+                return l
+            }
+        }
+        layers = built
+    }
+
+    /// The packed kernels' vector level on this CPU (`SIAMESEKIT_TEXT_BLAS=1` forces the BLAS path, to compare).
+    static let packedLevel: Int32 = {
+        if let v = getenv("SIAMESEKIT_TEXT_BLAS"), String(cString: v) == "1" { return 0 }
+        return sk_simd_level()
+    }()
+
+    static func pack(_ weight: [Float], n: Int, k: Int) -> [Float] {
+        var packed = [Float](repeating: 0, count: sk_packed_weight_count(Int32(n), Int32(k)))
+        weight.withUnsafeBufferPointer { w in
+            packed.withUnsafeMutableBufferPointer { sk_pack_linear_weight(w.baseAddress!, Int32(n), Int32(k), $0.baseAddress!) }
+        }
+        return packed
+    }
+
+    /// `out[rows × n] = input · Wᵀ + bias` (then GELU when `gelu`) with the packed kernel, the panels split over
+    /// `Threading.threadCount` threads.
+    func packedLinear(_ input: [Float], rows: Int, k: Int, _ packed: [Float], _ bias: [Float], n: Int, gelu: Bool,
+                      into out: inout [Float]) {
+        let panels = (n + 31) / 32
+        let threads = Swift.max(1, Swift.min(Threading.threadCount, panels, rows * n * k >= 1 << 16 ? panels : 1))
+        let level = level
+        input.withUnsafeBufferPointer { ip in
+            packed.withUnsafeBufferPointer { wp in
+                bias.withUnsafeBufferPointer { bp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        let (x, w, b, y) = (UncheckedPointer(ip.baseAddress!), UncheckedPointer(wp.baseAddress!),
+                                            UncheckedPointer(bp.baseAddress!), UncheckedMutablePointer(op.baseAddress!))
+                        let run: @Sendable (Int) -> Void = { t in
+                            _ = sk_packed_linear(level, x.pointer, rows, Int32(k), w.pointer, b.pointer, Int32(n), y.pointer,
+                                                 Int32(panels * t / threads), Int32(panels * (t + 1) / threads), gelu ? 1 : 0)
+                        }
+                        if threads == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: run) }
+                    }
+                }
+            }
         }
     }
 
@@ -70,8 +128,13 @@ public final class BertInference: @unchecked Sendable {
         var hidden = [Float](repeating: 0, count: total * inner)
         let scale = 1 / Float(d).squareRoot()
         let maxLength = sequences.map(\.count).max() ?? 0
+        let packed = level >= 2
         for layer in layers {
-            Self.linear(x, rows: total, inFeatures: h, layer.qkv, layer.qkvBias, outFeatures: 3 * h, into: &qkv)
+            if packed {
+                packedLinear(x, rows: total, k: h, layer.packedQKV, layer.qkvBias, n: 3 * h, gelu: false, into: &qkv)
+            } else {
+                Self.linear(x, rows: total, inFeatures: h, layer.qkv, layer.qkvBias, outFeatures: 3 * h, into: &qkv)
+            }
             // Attention, one task per (sequence, head).
             qkv.withUnsafeBufferPointer { qp in
                 context.withUnsafeMutableBufferPointer { cp in
@@ -89,6 +152,14 @@ public final class BertInference: @unchecked Sendable {
                                    b: base + 2 * h, ldb: 3 * h, c: ctx.pointer + offsets[s] * h + head * d, ldc: h)
                     }
                 }
+            }
+            if packed {
+                packedLinear(context, rows: total, k: h, layer.packedOut, layer.outBias, n: h, gelu: false, into: &projected)
+                Self.addAndNorm(&x, projected, rows: total, h, layer.norm1, c.layerNormEpsilon)
+                packedLinear(x, rows: total, k: h, layer.packedUp, layer.upBias, n: inner, gelu: true, into: &hidden)
+                packedLinear(hidden, rows: total, k: inner, layer.packedDown, layer.downBias, n: h, gelu: false, into: &projected)
+                Self.addAndNorm(&x, projected, rows: total, h, layer.norm2, c.layerNormEpsilon)
+                continue
             }
             Self.linear(context, rows: total, inFeatures: h, layer.out, layer.outBias, outFeatures: h, into: &projected)
             Self.addAndNorm(&x, projected, rows: total, h, layer.norm1, c.layerNormEpsilon)
