@@ -19,7 +19,7 @@ case "$what" in
   tutorial) steps="siamese_quick" ;;
   tsne) steps="" ;;  # our own peer script, below
   text) steps="minilm minilm_ort"; bash scripts/get-minilm.sh >&2 ;;
-  search) steps="faiss ann" ;;
+  search) steps="faiss ann"; export PEERS_MNIST_DIR="${PEERS_MNIST_DIR:-$(cd ../shared/datasets/mnist && pwd)}" ;;
   *) echo "bench: unknown benchmark '$what' (engine, losses, tutorial, tsne, text or search)" >&2; exit 2 ;;
 esac
 # Build output goes to standard error; standard output holds only siamese-bench's report.

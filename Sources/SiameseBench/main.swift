@@ -29,7 +29,7 @@ var shapeFilter: String?
 var threads = [1, 2]
 var reps = 5
 var pointCount: Int?
-var mnistDir = ProcessInfo.processInfo.environment["PEERS_MNIST_DIR"] ?? "../shared/datasets/mnist"
+var mnistDir = ProcessInfo.processInfo.environment["PEERS_MNIST_DIR"]
 var recipePath: String?
 var outputPath: String?
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
@@ -79,7 +79,13 @@ if command == "loader" {
         exit(1)
     }
 } else if command == "search" {
-    do { try SearchBenchmark.run(mnist: mnistDir, peers: peersDir, reps: reps) } catch {
+    do {
+        guard let mnistDir else {
+            FileHandle.standardError.write(Data("siamese-bench search: --mnist MNIST_DIR (or PEERS_MNIST_DIR) is required\n".utf8))
+            exit(2)
+        }
+        try SearchBenchmark.run(mnist: mnistDir, peers: peersDir, reps: reps)
+    } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)
     }

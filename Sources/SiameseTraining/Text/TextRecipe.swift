@@ -10,9 +10,9 @@ import Yams
 ///
 /// ```yaml
 /// kind: text
-/// train: ../shared/datasets/stsbenchmark/sts-train.csv   # STS TSV, score<TAB>a<TAB>b, or a CSV with a header
-/// dev: ../shared/datasets/stsbenchmark/sts-dev.csv
-/// test: ../shared/datasets/stsbenchmark/sts-test.csv
+/// train: data/stsbenchmark/sts-train.csv   # STS TSV, score<TAB>a<TAB>b, or a CSV with a header
+/// dev: data/stsbenchmark/sts-dev.csv
+/// test: data/stsbenchmark/sts-test.csv
 /// model: ~/.cache/siamese/all-MiniLM-L6-v2            # fine-tune; or scratch: {vocabulary: DIR, layers: 2, …}
 /// loss: cosent                                          # any pair loss: cosent, cosine-similarity-regression, …
 /// epochs: 1
