@@ -55,7 +55,7 @@ let package = Package(
             name: "SiameseData",
             dependencies: ["SiameseCore", "SiameseZlib", "CPNG", "CTurboJPEG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .target(name: "SiameseEvaluation", dependencies: ["SiameseCore", "SiameseData"]),
+        .target(name: "SiameseEvaluation", dependencies: ["SiameseCore", "SiameseData", "SiameseIndex"]),
         // Floor 4: encoders, the Siamese wrappers and the model folder.
         .target(name: "SiameseModels", dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseEvaluation"]),
         .target(
