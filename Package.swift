@@ -123,7 +123,9 @@ let package = Package(
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI", "SiameseCore", "SiameseNN", "SiameseTestSupport"]),
         .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData", "SiameseTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseTestSupport", "retrieval-probe"]),
+        // Issue 13: one retrieval evaluation in its own process, so a test can read its peak memory.
+        .executableTarget(name: "retrieval-probe", dependencies: ["SiameseCore", "SiameseEvaluation"], path: "Tests/RetrievalProbe"),
         .testTarget(
             name: "SiameseMetricLearningTests",
             dependencies: [

@@ -12,7 +12,7 @@ import SiameseTraining
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a trained run (Omniglot 20-way one-shot accuracy, MNIST verification metrics) or a text model on scored pairs (Spearman, Pearson).",
+        abstract: "Evaluate a trained run (verification, one-shot accuracy, retrieval: precision@1, R-precision, MAP@R, MAP, MRR, NMI, AMI) or a text model on scored pairs (Spearman, Pearson).",
         discussion: "The data set and held-out split are the ones the run was trained with (its config.json)."
     )
 
@@ -66,7 +66,8 @@ struct EvaluateCommand: ParsableCommand {
         } else {
             let r = try MNISTVerificationDemo.evaluate(model, pairs: evaluationPairs, seed: seed)
             try publish(r, String(format: "held-out digits, %d pairs: ROC-AUC %.4f, EER %.4f%@", r.testPairs, r.testROCAUC, r.testEER,
-                                  r.testAccuracy.map { String(format: ", accuracy %.4f at the run's threshold", $0) } ?? ""))
+                                  r.testAccuracy.map { String(format: ", accuracy %.4f at the run's threshold", $0) } ?? "")
+                + (r.retrieval.map { "\n" + RunEvaluation.retrievalLine($0, items: "test digits") } ?? ""))
         }
         writeReport(run: folder, enabled: !noReport)
     }

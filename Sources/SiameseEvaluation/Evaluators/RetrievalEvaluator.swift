@@ -1,4 +1,5 @@
 import SiameseCore
+import SiameseIndex
 
 /// Retrieval on labelled items: every query ranks the references by distance, scored with PyTorch Metric
 /// Learning's accuracy-calculator metrics (``AccuracyCalculator``, ``RetrievalMetric``). Primary metric: MAP@R
@@ -34,6 +35,21 @@ public struct RetrievalEvaluator: Evaluator {
     public init(queryLabels: [Int], referenceLabels: [Int], calculator: AccuracyCalculator = AccuracyCalculator(k: .maxBinCount)) {
         self.queryLabels = queryLabels; self.referenceLabels = referenceLabels
         self.itemCount = queryLabels.count + referenceLabels.count; self.calculator = calculator
+    }
+
+    /// Every item is a query and a reference, ranked the way `distance` compares embeddings
+    /// (``indexMetric(for:)``), with `k = .maxBinCount`.
+    public init(labels: [Int], distance: any Distance) {
+        self.init(labels: labels, calculator: AccuracyCalculator(k: .maxBinCount, metric: Self.indexMetric(for: distance)))
+    }
+
+    /// The search metric that ranks neighbours as `distance` does: ``IndexMetric/cosine`` when the distance
+    /// normalises embeddings (cosine similarity, and PML's default `LpDistance`: Euclidean distance between unit
+    /// vectors ranks as cosine), ``IndexMetric/innerProduct`` for an unnormalised similarity, ``IndexMetric/l2``
+    /// otherwise (an Lp distance with p ≠ 2 is ranked by Euclidean distance).
+    public static func indexMetric(for distance: any Distance) -> IndexMetric {
+        if distance.normalizeEmbeddings { return .cosine }
+        return distance.isInverted ? .innerProduct : .l2
     }
 
     /// The typed metrics.

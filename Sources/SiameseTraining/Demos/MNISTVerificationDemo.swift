@@ -37,6 +37,8 @@ public enum MNISTVerificationDemo {
         public let testPairs: Int
         /// Mean training loss of each epoch (absent in runs written before it was recorded).
         public var lossHistory: [Float]? = nil
+        /// Retrieval among the 2,000 test digits (``testRetrieval(_:embeddings:)``; absent in earlier runs).
+        public var retrieval: [String: Double]? = nil
     }
 
     /// What `siamese evaluate` reports for a demo run: verification on fresh pairs of the 2,000 test digits.
@@ -45,6 +47,8 @@ public enum MNISTVerificationDemo {
         /// Accuracy at the model's calibrated threshold, when it has one.
         public let testAccuracy: Double?, threshold: Double?
         public let testPairs: Int
+        /// Retrieval among the 2,000 test digits (``testRetrieval(_:embeddings:)``).
+        public var retrieval: [String: Double]? = nil
     }
 
     /// The bundled MNIST test images and labels.
@@ -88,7 +92,20 @@ public enum MNISTVerificationDemo {
         let accuracy = cut.map { t in
             Double(zip(scores, same).filter { t.accepts($0, greaterIsCloser: closer) == ($1 == 1) }.count) / Double(pairs.count)
         }
-        return TestReport(testROCAUC: m.rocAUC, testEER: m.equalErrorRate, testAccuracy: accuracy, threshold: cut?.value, testPairs: pairs.count)
+        var report = TestReport(testROCAUC: m.rocAUC, testEER: m.equalErrorRate, testAccuracy: accuracy, threshold: cut?.value,
+                                testPairs: pairs.count)
+        report.retrieval = try testRetrieval(model, embeddings: e)
+        return report
+    }
+
+    /// Retrieval among the 2,000 test digits, each a query against the other 1,999, ranked by the model's distance
+    /// (``RetrievalEvaluator``, `k = max_bin_count`): PML's accuracy-calculator metrics by our names.
+    ///
+    /// - Parameter embeddings: the test digits' embeddings, when the caller has them (else they are computed).
+    public static func testRetrieval(_ model: EmbeddingModel, embeddings: Tensor? = nil) throws -> [String: Double] {
+        let (images, labels) = try testDigits()
+        let e = try embeddings ?? model.embed(images: images)
+        return try RetrievalEvaluator(labels: labels, distance: model.similarity.makeDistance()).evaluate(embeddings: e).metrics
     }
 
     /// Trains, calibrates, tests and writes the run folder.
@@ -139,15 +156,16 @@ public enum MNISTVerificationDemo {
                             testAccuracy: Double(correct) / Double(testLabels.count), threshold: calibrated.value,
                             validationROCAUC: valMetrics.rocAUC, trainingSeconds: seconds, finalLoss: lastLoss, testPairs: testPairs.count)
         report.lossHistory = losses
-        try folder.writeJSON(report, "metrics.json")
         let input = ImageInput.Configuration(size: 28, invert: false, mean: 0.1307, std: 0.3081)
         try folder.writeJSON(input, "preprocessing.json")
-        try EmbeddingModel(input: input, encoder: EncoderStage(configuration: EncoderConfiguration(kind: .tutorialCNN),
-                                                               encoder: AnyEncoder(network.encoder)),
-                           normalizeEmbeddings: false,
-                           similarity: SimilarityConfiguration(threshold: calibrated, operatingPoints: operating),
-                           info: ModelInfo(metadata: ["data": "MNIST test set (bundled), digits 0–6999"]))
-            .save(to: folder.url.appendingPathComponent("model"))
+        let model = try EmbeddingModel(input: input, encoder: EncoderStage(configuration: EncoderConfiguration(kind: .tutorialCNN),
+                                                                       encoder: AnyEncoder(network.encoder)),
+                                   normalizeEmbeddings: false,
+                                   similarity: SimilarityConfiguration(threshold: calibrated, operatingPoints: operating),
+                                   info: ModelInfo(metadata: ["data": "MNIST test set (bundled), digits 0–6999"]))
+        try model.save(to: folder.url.appendingPathComponent("model"))
+        report.retrieval = try testRetrieval(model)
+        try folder.writeJSON(report, "metrics.json")
         folder.log("test ROC-AUC \(report.testROCAUC), EER \(report.testEER), accuracy \(report.testAccuracy) at distance ≤ \(calibrated.value)")
         return report
     }

@@ -5,7 +5,8 @@ import SiameseEvaluation
 import SiameseMetricLearning
 
 /// What `siamese train` reports after training and `siamese evaluate` re-measures: verification on held-out
-/// pairs, N-way one-shot accuracy on held-out episodes and, for Omniglot, the 400 official trials.
+/// pairs, N-way one-shot accuracy on held-out episodes, retrieval among the held-out images (PML's accuracy
+/// calculator metrics) and, for Omniglot, the 400 official trials.
 public struct RunEvaluation: Codable, Sendable {
     /// Held-out pairs: the first half chooses the threshold, the second half is scored with it.
     public let validationROCAUC: Double
@@ -28,6 +29,10 @@ public struct RunEvaluation: Codable, Sendable {
     /// The calibrated thresholds: best accuracy on the first half of the pairs, then false-accept rates of 1 % and
     /// 0.1 % on all of them (absent in runs written before they were recorded).
     public let thresholds: [CalibratedThreshold]?
+    /// Retrieval among the held-out images, each a query against all the others (``RetrievalEvaluator`` with
+    /// `k = max_bin_count`): `precisionAt1`, `rPrecision`, `meanAveragePrecisionAtR`, `meanAveragePrecision`,
+    /// `meanReciprocalRank`, `nmi`, `ami`, with `k`, `queries` and `loneQueries` (absent in earlier runs).
+    public let retrieval: [String: Double]?
 
     /// Measures a model given as `embed` (prepared images → embeddings) and `embedRaw` (raw images → embeddings).
     public static func measure(data: TrainingData, recipe: TrainingRecipe, embed: ([Image]) throws -> Tensor,
@@ -40,6 +45,7 @@ public struct RunEvaluation: Codable, Sendable {
         let oneShot = try FewShotEvaluator(labels: heldLabels, ways: recipe.ways, shots: 1, episodes: 400, seed: recipe.seed &+ 3,
                                            distance: distance)
         let oneShotAccuracy = try oneShot.accuracy(embeddings)
+        let retrieval = try RetrievalEvaluator(labels: heldLabels, distance: distance).evaluate(embeddings: embeddings).metrics
         var official: FewShotAccuracy?
         if let runs = data.officialRuns {
             official = try officialAccuracy(runs, distance: distance, embedRaw: embedRaw)
@@ -52,7 +58,7 @@ public struct RunEvaluation: Codable, Sendable {
             validationOneShotInterval95: [oneShotAccuracy.interval95.lowerBound, oneShotAccuracy.interval95.upperBound],
             episodes: oneShot.episodes.count, queries: oneShotAccuracy.trials,
             oneShotAccuracy: official?.accuracy, oneShotInterval95: official.map { [$0.interval95.lowerBound, $0.interval95.upperBound] },
-            oneShotTrials: official?.trials, thresholds: verification.thresholds)
+            oneShotTrials: official?.trials, thresholds: verification.thresholds, retrieval: retrieval)
     }
 
     /// Accuracy on Omniglot's official 20-way one-shot trials: each query against its run's 20 candidates.
@@ -82,10 +88,19 @@ public struct RunEvaluation: Codable, Sendable {
             String(format: "Held-out %d-way one-shot: %.1f %% over %d episodes, %d queries (95 %% interval %.1f–%.1f %%)",
                    oneShotWays, 100 * validationOneShot, episodes, queries, 100 * validationOneShotInterval95[0], 100 * validationOneShotInterval95[1]),
         ]
+        if let retrieval { lines.append(Self.retrievalLine(retrieval, items: "held-out images")) }
         if let a = oneShotAccuracy, let ci = oneShotInterval95, let n = oneShotTrials {
             lines.append(String(format: "Omniglot official 20-way one-shot: %.1f %% over %d trials (95 %% interval %.1f–%.1f %%)",
                                 100 * a, n, 100 * ci[0], 100 * ci[1]))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One line of retrieval metrics (keys of ``RetrievalMetrics/flat``).
+    public static func retrievalLine(_ r: [String: Double], items: String) -> String {
+        func v(_ key: String) -> Double { r[key] ?? .nan }
+        return String(format: "Retrieval among %d %@ (k = %d): precision@1 %.4f, R-precision %.4f, MAP@R %.4f, MAP %.4f, MRR %.4f, NMI %.4f, AMI %.4f",
+                      Int(v("queries") + v("loneQueries")), items, Int(v("k")), v("precisionAt1"), v("rPrecision"),
+                      v("meanAveragePrecisionAtR"), v("meanAveragePrecision"), v("meanReciprocalRank"), v("nmi"), v("ami"))
     }
 }
