@@ -109,6 +109,7 @@ if command == "loader" {
     TutorialBenchmark.run(peers: peersDir, only: only, reps: reps)
 } else if command == "losses" {
     LossBenchmark.run(peers: peersDir, reps: reps)
+    BreadthLossBenchmark.run(peers: peersDir, reps: reps)
 } else {
     EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, shape: shapeFilter,
                         reps: reps)

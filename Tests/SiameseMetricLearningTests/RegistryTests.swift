@@ -131,6 +131,15 @@ import Yams
         "arc-face": { ArcFaceLoss(numClasses: 4, embeddingSize: 8) }, "arcface": { ArcFaceLoss(numClasses: 4, embeddingSize: 8) },
         "cos-face": { ArcFaceLoss.cosFace(numClasses: 4, embeddingSize: 8) }, "cosface": { ArcFaceLoss.cosFace(numClasses: 4, embeddingSize: 8) },
         "proxy-anchor": { ProxyAnchorLoss(numClasses: 4, embeddingSize: 8) }, "proxy-nca": { ProxyNCALoss(numClasses: 4, embeddingSize: 8) },
+        // PML breadth (issue 13).
+        "generalized-lifted-structure": { GeneralizedLiftedStructureLoss() }, "fast-ap": { FastAPLoss() },
+        "tuplet-margin": { TupletMarginLoss() }, "intra-pair-variance": { IntraPairVarianceLoss() }, "histogram": { HistogramLoss() },
+        "dynamic-soft-margin": { DynamicSoftMarginLoss() }, "instance": { InstanceLoss() },
+        "threshold-consistent-margin": { ThresholdConsistentMarginLoss() },
+        "soft-triple": { SoftTripleLoss(numClasses: 4, embeddingSize: 8) }, "normalized-softmax": { NormalizedSoftmaxLoss(numClasses: 4, embeddingSize: 8) },
+        "large-margin-softmax": { LargeMarginSoftmaxLoss(numClasses: 4, embeddingSize: 8) }, "sphere-face": { SphereFaceLoss(numClasses: 4, embeddingSize: 8) },
+        "sub-center-arc-face": { SubCenterArcFaceLoss(numClasses: 4, embeddingSize: 8) }, "p2s-grad": { P2SGradLoss(embeddingSize: 8, numClasses: 4) },
+        "multiple-losses": { MultipleLosses([ContrastiveLoss()]) },
     ]
 
     @Test func registryDefaultsBehaveAsTheSwiftDefaults() throws {
@@ -178,7 +187,12 @@ import Yams
         let losses = try Self.conformers(of: "MetricLoss", in: "Sources/SiameseMetricLearning")
         #expect(losses == ["AngularLoss", "ArcFaceLoss", "CircleLoss", "ContrastiveLoss", "LiftedStructureLoss", "MarginLoss",
                            "MultiSimilarityLoss", "NPairsLoss", "NTXentLoss", "ProxyAnchorLoss", "ProxyNCALoss", "QuadrupletLoss",
-                           "SupConLoss", "TripletMarginLoss"])
+                           "SupConLoss", "TripletMarginLoss",
+                           // PML breadth (issue 13); SphereFaceLoss conforms through LargeMarginSoftmaxLoss.
+                           "GeneralizedLiftedStructureLoss", "FastAPLoss", "SoftTripleLoss", "NormalizedSoftmaxLoss",
+                           "LargeMarginSoftmaxLoss", "SubCenterArcFaceLoss", "TupletMarginLoss", "IntraPairVarianceLoss",
+                           "HistogramLoss", "DynamicSoftMarginLoss", "P2SGradLoss", "InstanceLoss",
+                           "ThresholdConsistentMarginLoss", "MultipleLosses"])
         #expect(losses.subtracting(try Self.builtTypes(Losses.registry)).isEmpty)
         let miners = try Self.conformers(of: "Miner", in: "Sources/SiameseMetricLearning")
         #expect(miners == ["BatchHardMiner", "DistanceWeightedMiner", "MultiSimilarityMiner", "PairMarginMiner", "TripletMarginMiner"])

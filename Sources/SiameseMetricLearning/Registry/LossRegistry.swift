@@ -18,6 +18,7 @@ public enum Losses {
         registerPairAndTripletLosses(registry)
         registerSoftmaxLosses(registry)
         registerLearnedLosses(registry)
+        registerPMLBreadthLosses(registry)
         return registry
     }()
 

@@ -1,0 +1,42 @@
+import SiameseCore
+import SiameseNN
+
+/// Normalised softmax loss (Zhai & Wu 2018): cross-entropy over similarities to L2-normalised class weights.
+///
+/// With `W` (`[embeddingSize, numClasses]`) normalised column by column: `logits = sim(x, W) / T` (negated for a
+/// distance), per embedding `−log softmax(logits)[y]`, times the miner's sample weight (a miner only reweighs
+/// samples, as in PML).
+///
+/// Defaults as PML 2.9 `NormalizedSoftmaxLoss`: temperature `T` 0.05, ``DotProductSimilarity`` (on normalised
+/// embeddings), ``MeanReducer``; `W` starts standard normal. Pass ``parameters()`` to the optimizer.
+public final class NormalizedSoftmaxLoss: Module, MetricLoss {
+    public let weight: Parameter
+    public let temperature: Float
+    public let distance: any Distance
+    public let reducer: any Reducer
+
+    public init(numClasses: Int, embeddingSize: Int, temperature: Float = 0.05,
+                distance: any Distance = DotProductSimilarity(), reducer: any Reducer = MeanReducer()) {
+        precondition(temperature > 0, "NormalizedSoftmaxLoss: temperature must be > 0")
+        weight = Parameter(Initializer.normal([embeddingSize, numClasses]))
+        self.temperature = temperature; self.distance = distance; self.reducer = reducer
+        super.init()
+    }
+
+    override public func children() -> [(String, Any)] { [("W", weight)] }
+
+    /// `sim(x, W/‖W‖) / T` (`[n, numClasses]`).
+    public func logits(_ embeddings: Tensor) -> Tensor {
+        let normalized = weight.value.l2Normalized(axis: 0)
+        let logits = distance.matrix(embeddings, normalized.transposed()) * (1 / temperature)
+        return distance.isInverted ? logits : -logits
+    }
+
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
+        let classes = weight.shape[1]
+        ClassTargets.check(labels, classes: classes, "NormalizedSoftmaxLoss")
+        let losses = ClassTargets.crossEntropy(logits(embeddings), oneHot: ClassTargets.oneHot(labels, classes: classes))
+        let weights = MinedTuples.sampleWeights(tuples, count: labels.count)
+        return ["loss": LossTerm(losses: losses * weights, kind: .element, anchors: Array(labels.indices))]
+    }
+}

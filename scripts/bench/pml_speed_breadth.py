@@ -1,0 +1,87 @@
+"""The PML side of `bash scripts/bench.sh losses` for the losses added for issue 13 (pml_speed.py in ../shared/peers
+covers the earlier ones): forward+backward time per step, same setup as pml_speed.py (128-d normal embeddings,
+4 samples per class, batches of 256 and 1024, 2 threads, float32 CPU). Learned-weight losses get 64 classes at 256
+and 256 at 1024 (one per 4 samples). Two-view losses get a second view `emb + 0.1 * randn`.
+
+    ~/.cache/siamese-peers/venv/bin/python scripts/bench/pml_speed_breadth.py   -> $PEERS_OUT/raw/pml_speed_breadth.json
+"""
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, os.environ.get("PEERS") or str(ROOT.parent / "shared" / "peers"))
+import torch  # noqa: E402
+from pytorch_metric_learning import losses, miners  # noqa: E402
+from common import rate_stats, save_raw, timeit  # noqa: E402
+
+# name, constructor(classes) -> loss, miner constructor or None, kind; "all triplets" losses skipped at 1024 (PML
+# materialises n³ masks for them).
+CASES = [
+    ("GeneralizedLiftedStructureLoss", lambda c: losses.GeneralizedLiftedStructureLoss(), None, "labels"),
+    ("FastAPLoss", lambda c: losses.FastAPLoss(), None, "labels"),
+    ("SoftTripleLoss", lambda c: losses.SoftTripleLoss(num_classes=c, embedding_size=128), None, "labels"),
+    ("NormalizedSoftmaxLoss", lambda c: losses.NormalizedSoftmaxLoss(num_classes=c, embedding_size=128), None, "labels"),
+    ("LargeMarginSoftmaxLoss", lambda c: losses.LargeMarginSoftmaxLoss(num_classes=c, embedding_size=128), None, "labels"),
+    ("SphereFaceLoss", lambda c: losses.SphereFaceLoss(num_classes=c, embedding_size=128), None, "labels"),
+    ("SubCenterArcFaceLoss", lambda c: losses.SubCenterArcFaceLoss(num_classes=c, embedding_size=128), None, "labels"),
+    ("TupletMarginLoss", lambda c: losses.TupletMarginLoss(), None, "labels"),
+    ("TupletMarginLoss + MultiSimilarityMiner", lambda c: losses.TupletMarginLoss(), lambda: miners.MultiSimilarityMiner(), "labels"),
+    ("IntraPairVarianceLoss", lambda c: losses.IntraPairVarianceLoss(), None, "labels"),
+    ("HistogramLoss", lambda c: losses.HistogramLoss(), None, "triplets"),
+    ("DynamicSoftMarginLoss", lambda c: losses.DynamicSoftMarginLoss(), None, "triplets"),
+    ("P2SGradLoss", lambda c: losses.P2SGradLoss(descriptors_dim=128, num_classes=c), None, "labels"),
+    ("InstanceLoss", lambda c: losses.InstanceLoss(), None, "labels"),
+    ("ThresholdConsistentMarginLoss", lambda c: losses.ThresholdConsistentMarginLoss(), None, "labels"),
+    ("VICRegLoss", lambda c: losses.VICRegLoss(), None, "reference"),
+    ("SelfSupervisedLoss(NTXentLoss)", lambda c: losses.SelfSupervisedLoss(losses.NTXentLoss(temperature=0.1)), None, "self_supervised"),
+    ("MultipleLosses(Contrastive, TripletMargin + semihard)",
+     lambda c: losses.MultipleLosses([losses.ContrastiveLoss(), losses.TripletMarginLoss(margin=0.2)],
+                                     miners=[None, miners.TripletMarginMiner(margin=0.2, type_of_triplets="semihard")]),
+     None, "labels"),
+]
+
+torch.set_num_threads(2)
+results = []
+for batch in (256, 1024):
+    torch.manual_seed(0)
+    emb0 = torch.randn(batch, 128)
+    ref0 = emb0 + 0.1 * torch.randn(batch, 128)
+    labels = torch.arange(batch // 4).repeat_interleave(4)
+    for name, mk_loss, mk_miner, kind in CASES:
+        if batch == 1024 and kind == "triplets":
+            continue
+        loss_fn = mk_loss(batch // 4)
+        miner = mk_miner() if mk_miner else None
+        emb = emb0.clone().requires_grad_()
+        ref = ref0.clone().requires_grad_()
+
+        def step():
+            emb.grad = None
+            ref.grad = None
+            if kind == "reference":
+                loss = loss_fn(emb, ref_emb=ref)
+            elif kind == "self_supervised":
+                loss = loss_fn(emb, ref)
+            elif miner is not None:
+                loss = loss_fn(emb, labels, miner(emb, labels))
+            else:
+                loss = loss_fn(emb, labels)
+            loss.backward()
+
+        t0 = time.perf_counter(); step(); dt = time.perf_counter() - t0
+        iters = max(1, int(0.25 / max(dt, 1e-6)))
+
+        def run():
+            for _ in range(iters):
+                step()
+        ts = timeit(run, reps=5, warmup=1)
+        st = rate_stats(ts, iters)
+        ms = 1000.0 / st["median"]
+        results.append({"case": name, "batch": batch, "dim": 128, "threads": 2, "steps_per_s": st, "ms_median": ms})
+        print(json.dumps({"benchmark": "pml_speed_breadth", "case": name, "batch": batch, "ms_per_step_median": round(ms, 3),
+                          "clean": st["timing"]["n_clean"]}), flush=True)
+
+save_raw("pml_speed_breadth", {"benchmark": "pml_speed_breadth", "units": "forward+backward steps/s", "results": results})
