@@ -13,12 +13,13 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench text [--peers DIR] [--model MINILM_DIR] [--reps N]
        siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--reps N]
        siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
+       siamese-bench fewshot-train --recipe FILE --output RUN_DIR [--epochs N] [--steps N]   (timed image recipe, one-shot results)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
   --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -32,6 +33,8 @@ var pointCount: Int?
 var mnistDir = ProcessInfo.processInfo.environment["PEERS_MNIST_DIR"]
 var recipePath: String?
 var outputPath: String?
+var epochsOverride: Int?
+var stepsOverride: Int?
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
     ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
@@ -52,6 +55,8 @@ while !args.isEmpty {
     case "--mnist": mnistDir = value
     case "--recipe": recipePath = value
     case "--output": outputPath = value
+    case "--epochs": epochsOverride = Int(value)
+    case "--steps": stepsOverride = Int(value)
     default:
         FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
         exit(2)
@@ -85,6 +90,17 @@ if command == "loader" {
             exit(2)
         }
         try SearchBenchmark.run(mnist: mnistDir, peers: peersDir, reps: reps)
+    } catch {
+        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else if command == "fewshot-train" {
+    do {
+        guard let recipePath, let outputPath else {
+            FileHandle.standardError.write(Data("siamese-bench fewshot-train: --recipe FILE and --output DIR are required\n".utf8))
+            exit(2)
+        }
+        try FewShotTrainingBenchmark.run(recipe: recipePath, output: outputPath, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
     } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)

@@ -23,3 +23,14 @@ import SiameseTestSupport
         } <= 1)
     }
 }
+
+@Suite struct PrototypicalReferenceTests {
+    @Test func matchesPyTorchReference() throws {
+        let r = try FewShotReference.load()
+        let loss = PrototypicalLoss()
+        let value = loss(support: r.supportTensor, supportClasses: r.supportClasses, query: r.queryTensor, queryClasses: r.queryClasses)
+        #expect(abs(Double(value.item) - r.prototypical.loss) <= 1e-5 * (1 + abs(r.prototypical.loss)))
+        #expect(FewShotReference.worst(loss.scores(support: r.supportTensor, supportClasses: r.supportClasses, query: r.queryTensor),
+                                       r.prototypical.scores) <= 1e-5)
+    }
+}

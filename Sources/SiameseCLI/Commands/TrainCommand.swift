@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Channels of conv4/residual blocks.") var width: Int?
     @Option(help: "conv4 blocks or residual stages.") var blocks: Int?
     @Option(help: "Embedding size (residual, mlp).") var embeddingSize: Int?
-    @Option(help: ArgumentHelp("Loss, by name: multi-similarity, triplet, contrastive, or any metric or pair loss of the library.",
+    @Option(help: ArgumentHelp("Loss, by name: multi-similarity, triplet, contrastive, any metric or pair loss of the library, or a few-shot one (prototypical, matching, relation, koch).",
                                discussion: "Parameters go in a recipe file: loss: {name: circle, m: 0.25}.")) var loss: String?
     @Option(help: "Miner for labelled batches (a miner name, or none).") var miner: String?
     @Option(help: "pairs, labelled or episodic (default: from the loss).") var objective: TrainingRecipe.Objective?

@@ -35,8 +35,11 @@ public struct RunEvaluation: Codable, Sendable {
     public let retrieval: [String: Double]?
 
     /// Measures a model given as `embed` (prepared images → embeddings) and `embedRaw` (raw images → embeddings).
+    ///
+    /// - Parameter scorer: a learned comparison (the objective's ``TrainingObjective/episodeScorer``) that classifies
+    ///   the one-shot queries instead of the recipe's distance; verification still uses the distance.
     public static func measure(data: TrainingData, recipe: TrainingRecipe, embed: ([Image]) throws -> Tensor,
-                               embedRaw: ([Image]) throws -> Tensor) throws -> RunEvaluation {
+                               embedRaw: ([Image]) throws -> Tensor, scorer: (any EpisodicLoss)? = nil) throws -> RunEvaluation {
         let heldLabels = data.validation.map { data.labels[$0] }
         let embeddings = try embed(data.validation.map { data.images[$0] })
         let distance = try Distances.registry.make(recipe.distance)
@@ -44,11 +47,11 @@ public struct RunEvaluation: Codable, Sendable {
                                                      distance: distance).evaluate(embeddings: embeddings)
         let oneShot = try FewShotEvaluator(labels: heldLabels, ways: recipe.ways, shots: 1, episodes: 400, seed: recipe.seed &+ 3,
                                            distance: distance)
-        let oneShotAccuracy = try oneShot.accuracy(embeddings)
+        let oneShotAccuracy = try scorer.map { try oneShot.accuracy(embeddings, scoredBy: $0) } ?? oneShot.accuracy(embeddings)
         let retrieval = try RetrievalEvaluator(labels: heldLabels, distance: distance).evaluate(embeddings: embeddings).metrics
         var official: FewShotAccuracy?
         if let runs = data.officialRuns {
-            official = try officialAccuracy(runs, distance: distance, embedRaw: embedRaw)
+            official = try officialAccuracy(runs, distance: distance, embedRaw: embedRaw, scorer: scorer)
         }
         let m = verification.metrics
         return RunEvaluation(
@@ -61,9 +64,10 @@ public struct RunEvaluation: Codable, Sendable {
             oneShotTrials: official?.trials, thresholds: verification.thresholds, retrieval: retrieval)
     }
 
-    /// Accuracy on Omniglot's official 20-way one-shot trials: each query against its run's 20 candidates.
+    /// Accuracy on Omniglot's official 20-way one-shot trials: each query against its run's 20 candidates, by
+    /// `distance`, or by a learned comparison (`scorer`) when given.
     public static func officialAccuracy(_ runs: OmniglotOneShotRuns, distance: any Distance = LpDistance(normalizeEmbeddings: false),
-                                        embedRaw: ([Image]) throws -> Tensor) throws -> FewShotAccuracy {
+                                        embedRaw: ([Image]) throws -> Tensor, scorer: (any EpisodicLoss)? = nil) throws -> FewShotAccuracy {
         // Items: every query, then each run's candidates once.
         var items = runs.trials.map(\.query)
         var candidateStart: [Int: Int] = [:]
@@ -77,7 +81,8 @@ public struct RunEvaluation: Codable, Sendable {
         }
         let evaluator = FewShotEvaluator(episodes: episodes, itemCount: items.count, ways: 20, shots: 1, distance: distance,
                                          name: "Omniglot official 20-way one-shot")
-        return try evaluator.accuracy(try embedRaw(items))
+        let embeddings = try embedRaw(items)
+        return try scorer.map { try evaluator.accuracy(embeddings, scoredBy: $0) } ?? evaluator.accuracy(embeddings)
     }
 
     /// The human summary.

@@ -3,12 +3,12 @@ import SiameseData
 import SiameseMetricLearning
 
 extension TrainingRecipe {
-    /// The objective: the recipe's own, or pairs for pair losses (and the short name `contrastive`), episodes for
-    /// `prototypical`, labelled batches otherwise.
+    /// The objective: the recipe's own, or pairs for pair losses (and the short name `contrastive`, and `koch`),
+    /// episodes for the few-shot losses (`prototypical`, `matching`, `relation`), labelled batches otherwise.
     public var resolvedObjective: Objective {
         if let objective { return objective }
-        if loss.name == "contrastive" || PairLosses.registry.contains(loss.name) { return .pairs }
-        if loss.name == "prototypical" { return .episodic }
+        if loss.name == "contrastive" || loss.name == "koch" || PairLosses.registry.contains(loss.name) { return .pairs }
+        if EpisodicLosses.registry.contains(loss.name) { return .episodic }
         return .labelled
     }
 
@@ -30,6 +30,9 @@ extension TrainingRecipe {
         do {
             switch resolvedObjective {
             case .pairs:
+                if loss.name == "koch", let koch = try EpisodicLosses.registry.make(loss, context: context) as? KochPairLoss {
+                    return .learnedPairs(loss: koch)
+                }
                 let spec = loss.name == "contrastive" ? withMargin("pair-contrastive") : loss
                 guard PairLosses.registry.contains(spec.name) else {
                     throw RecipeError.unusable("loss '\(loss.name)' does not work on pairs (pair losses: \(PairLosses.registry.names.joined(separator: ", ")))")
@@ -50,12 +53,13 @@ extension TrainingRecipe {
                 let mined = try minerSpec.flatMap { $0.name == "none" ? nil : try Miners.registry.make($0, context: context) }
                 return .labelled(loss: made, miner: mined)
             case .episodic:
-                // Episodes train with the prototypical loss; the recipe's default loss is read as "not chosen".
-                guard loss.name == "prototypical" || loss == TrainingRecipe().loss else {
-                    throw RecipeError.unusable("objective episodic trains with loss prototypical (got '\(loss.name)')")
+                // Episodes train with a few-shot loss; the recipe's default loss is read as "not chosen" (prototypical).
+                let spec: ComponentSpec = loss == TrainingRecipe().loss ? "prototypical" : loss
+                guard EpisodicLosses.registry.contains(spec.name) else {
+                    throw RecipeError.unusable("objective episodic trains with a few-shot loss (\(EpisodicLosses.registry.names.joined(separator: ", "))); got '\(loss.name)'")
                 }
                 let e = episodeShape
-                return .episodic(loss: PrototypicalLoss(), ways: e.ways, shots: e.shots, queries: e.queries)
+                return .episodic(loss: try EpisodicLosses.registry.make(spec, context: context), ways: e.ways, shots: e.shots, queries: e.queries)
             }
         } catch let error as RegistryError {
             throw RecipeError.unusable("\(error)")
@@ -72,10 +76,20 @@ extension TrainingRecipe {
         return (int("ways") ?? ways, int("shots") ?? 1, int("queries") ?? Swift.max(1, samplesPerClass - 1))
     }
 
+    /// The embedding size the encoder will give, where it follows from the configuration (Conv-4, Koch), else the
+    /// configured size: what recipe checks pass to losses that depend on it (relation networks need a square map).
+    var placeholderEmbeddingSize: Int {
+        switch encoder.kind {
+        case .convNet: return Swift.max(1, encoder.width * (encoder.inputSide >> Swift.min(encoder.blocks, 30)) * (encoder.inputSide >> Swift.min(encoder.blocks, 30)))
+        case .koch: return 4096
+        default: return Swift.max(1, encoder.embeddingSize)
+        }
+    }
+
     /// Why the loss, miner or sampler cannot be built, if so (checked without data: learned losses get placeholders).
     var objectiveProblem: String? {
         do {
-            _ = try makeObjective(classes: 2, embeddingSize: 2)
+            _ = try makeObjective(classes: 2, embeddingSize: placeholderEmbeddingSize)
             if let sampler, !Samplers.registry.contains(sampler.name) {
                 return "sampler: unknown '\(sampler.name)' (known: \(Samplers.registry.names.joined(separator: ", ")))"
             }

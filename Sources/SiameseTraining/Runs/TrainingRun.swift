@@ -45,7 +45,8 @@ public enum TrainingRun {
             throw error
         }
         let evaluation = try RunEvaluation.measure(data: data, recipe: recipe, embed: trainer.embed,
-                                                   embedRaw: { trainer.embed($0.map(trainer.input.prepare)) })
+                                                   embedRaw: { trainer.embed($0.map(trainer.input.prepare)) },
+                                                   scorer: trainer.objective.episodeScorer)
         var report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: trainer.stopping.best?.epoch ?? 0,
                                     history: trainer.stopping.history, trainingClasses: data.trainingClasses,
                                     validationClasses: data.validationClasses)

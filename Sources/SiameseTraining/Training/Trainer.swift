@@ -194,7 +194,7 @@ public final class Trainer {
             }
         }
         switch objective {
-        case .pairs:
+        case .pairs, .learnedPairs:
             let pairs = try BalancedPairSampler(labels: labels).pairs(steps * recipe.batchSize, generator: &g)
             let size = recipe.batchSize
             return BatchLoader(count: steps, batchSize: 1, shuffle: false) { index -> TrainingBatch in
@@ -231,7 +231,8 @@ public final class Trainer {
     ///
     /// - Throws: ``TrainingError/nonFiniteLoss(step:)`` (the update is skipped).
     public func step(_ batch: TrainingBatch) throws -> Float {
-        try optimizationStep(network, optimizer, schedule) { objective.loss(network: network, batch: batch) }
+        objective.lossModule?.train()
+        return try optimizationStep(network, optimizer, schedule) { objective.loss(network: network, batch: batch) }
     }
 
     /// Trains until the recipe's epochs or patience run out (or after `pause` more epochs), leaving the best
@@ -260,7 +261,11 @@ public final class Trainer {
             lastLoss = total / Float(Swift.max(done, 1))
             return lastLoss
         }, validate: { [self] in
-            let result = try validator.evaluate(embeddings: embed(validationImages))
+            let embeddings = embed(validationImages)
+            // Episodes are scored by the objective's learned comparison where it has one.
+            let result = try (validator as? FewShotEvaluator).flatMap { fewShot in
+                try objective.episodeScorer.map { try fewShot.evaluate(embeddings: embeddings, scoredBy: $0) }
+            } ?? validator.evaluate(embeddings: embeddings)
             let score = result.primaryValue
             let best = stopping.best?.validation
             let improved = best.map { validator.greaterIsBetter ? score > $0 : score < $0 } ?? true

@@ -3,25 +3,29 @@ import SiameseData
 import SiameseMetricLearning
 import SiameseNN
 
-/// What a training step optimises, as a value: twin pairs with a pair loss, labelled batches with a metric loss and an
-/// optional miner, or N-way K-shot episodes with the prototypical loss.
+/// What a training step optimises, as a value: twin pairs with a pair loss (or with Koch et al.'s learned head), labelled
+/// batches with a metric loss and an optional miner, or N-way K-shot episodes with an ``EpisodicLoss`` (prototypical,
+/// matching or relation networks).
 ///
 /// ```swift
 /// let objective = TrainingObjective.labelled(loss: MultiSimilarityLoss(), miner: MultiSimilarityMiner())
 /// let objective = TrainingObjective.pairs(loss: PairContrastiveLoss(margin: 1))
+/// let objective = TrainingObjective.episodic(loss: MatchingLoss(), ways: 20, shots: 1, queries: 1)
 /// ```
 public enum TrainingObjective {
     /// Balanced same/different pairs; both branches embedded in one pass.
     case pairs(loss: any PairLoss)
     /// Labelled batches (P×K by default) with any ``MetricLoss`` and, optionally, a ``Miner``.
     case labelled(loss: any MetricLoss, miner: (any Miner)?)
+    /// Balanced same/different pairs scored by Koch et al.'s learned weighted-L1 head with binary cross-entropy.
+    case learnedPairs(loss: KochPairLoss)
     /// Episodes of `ways` classes with `shots` support and `queries` query items each.
-    case episodic(loss: PrototypicalLoss, ways: Int, shots: Int, queries: Int)
+    case episodic(loss: any EpisodicLoss, ways: Int, shots: Int, queries: Int)
 
     /// The kind, as recipes name it.
     public var kind: TrainingRecipe.Objective {
         switch self {
-        case .pairs: return .pairs
+        case .pairs, .learnedPairs: return .pairs
         case .labelled: return .labelled
         case .episodic: return .episodic
         }
@@ -29,8 +33,22 @@ public enum TrainingObjective {
 
     /// Parameters the loss learns (proxies, class weights), which the optimizer must update too.
     public var lossModule: Module? {
-        if case .labelled(let loss, _) = self { return loss as? Module }
-        return nil
+        switch self {
+        case .labelled(let loss, _): return loss as? Module
+        case .episodic(let loss, _, _, _): return loss as? Module
+        case .learnedPairs(let loss): return loss
+        case .pairs: return nil
+        }
+    }
+
+    /// The learned comparison that classifies few-shot queries (class scores per episode), when the objective has
+    /// one: every episodic loss, and Koch et al.'s head. Evaluation then scores episodes with it instead of a distance.
+    public var episodeScorer: (any EpisodicLoss)? {
+        switch self {
+        case .episodic(let loss, _, _, _): return loss
+        case .learnedPairs(let loss): return loss
+        case .pairs, .labelled: return nil
+        }
     }
 
     /// One batch's loss: `x1` holds the batch (the first branch for pairs), `x2` the second branch of pairs,
@@ -38,6 +56,9 @@ public enum TrainingObjective {
     func loss(network: SiameseNetwork<AnyEncoder>, batch: TrainingBatch) -> Tensor {
         switch self {
         case .pairs(let loss):
+            let (e1, e2) = network(batch.x1, batch.x2!)
+            return loss(e1, e2, targets: Tensor(batch.labels.map(Float.init)))
+        case .learnedPairs(let loss):
             let (e1, e2) = network(batch.x1, batch.x2!)
             return loss(e1, e2, targets: Tensor(batch.labels.map(Float.init)))
         case .labelled(let loss, let miner):

@@ -1,0 +1,53 @@
+import SiameseCore
+import SiameseNN
+
+/// The learned comparison of relation networks (Sung, Yang, Zhang, Xiang, Torr & Hospedales 2018): two feature maps
+/// are concatenated along the channels and a small CNN scores how related they are, in (0, 1).
+///
+/// `r(a, b) = σ( W₂ ReLU( W₁ flatten( block₂( block₁( [a ‖ b] ) ) ) ) )`, each block being
+/// Conv 3×3 (padding 1) → BatchNorm → ReLU → MaxPool 2 (the pool only while the maps are at least 2×2).
+///
+/// Feature maps are `[n, channels, side, side]`; flattened embeddings `[n, channels · side²]` (what a Conv-4 encoder
+/// yields) are reshaped first. Defaults: `hidden` 8, as in the paper.
+///
+/// ```swift
+/// let relation = RelationModule(channels: 64, side: 3)
+/// let r = relation(queryMaps, classMaps)       // [n] relation scores
+/// ```
+public final class RelationModule: Module {
+    public let channels: Int, side: Int
+    public let blocks: Sequential
+    public let fc1: Linear, fc2: Linear
+
+    /// - Parameters:
+    ///   - channels: channels C of each feature map (the blocks take 2C and give C).
+    ///   - side: the maps' spatial side.
+    ///   - hidden: units of the hidden fully connected layer.
+    public init(channels: Int, side: Int, hidden: Int = 8) {
+        precondition(channels >= 1 && side >= 1 && hidden >= 1, "RelationModule: channels, side and hidden must be positive")
+        self.channels = channels
+        self.side = side
+        var layers: [any UnaryLayer] = []
+        var s = side
+        for b in 0..<2 {
+            layers += [Conv2d(b == 0 ? 2 * channels : channels, channels, kernel: 3, padding: 1), BatchNorm2d(channels), ReLU()]
+            if s >= 2 { layers.append(MaxPool2d(2)); s /= 2 }
+        }
+        layers.append(Flatten())
+        blocks = Sequential(layers)
+        fc1 = Linear(channels * s * s, hidden)
+        fc2 = Linear(hidden, 1)
+        super.init()
+    }
+
+    /// Relation scores `[n]` of aligned feature maps (or flattened embeddings) `a[i]`, `b[i]`.
+    public func callAsFunction(_ a: Tensor, _ b: Tensor) -> Tensor {
+        precondition(a.shape == b.shape, "RelationModule: inputs differ in shape: \(a.shape) vs \(b.shape)")
+        let n = a.shape[0]
+        precondition(a.count == n * channels * side * side,
+                     "RelationModule: expected [n, \(channels), \(side), \(side)] or [n, \(channels * side * side)], got \(a.shape)")
+        let shape = [n, channels, side, side]
+        let pair = Tensor.concatenate([a.reshaped(shape), b.reshaped(shape)], axis: 1)
+        return fc2(fc1(blocks(pair)).relu()).sigmoid().reshaped([n])
+    }
+}
