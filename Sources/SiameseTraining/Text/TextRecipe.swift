@@ -20,8 +20,10 @@ import Yams
 /// learningRate: 2.0e-5
 /// ```
 ///
-/// Defaults follow sentence-transformers' `fit`: AdamW with weight decay 0.01, linear warm-up over 10 % of the
-/// steps, then decay (cosine here) to zero; batch 16; 1 epoch; CoSENT.
+/// Defaults follow sentence-transformers' `fit`: AdamW with weight decay 0.01 on every weight except biases and
+/// LayerNorm, linear warm-up over 10 % of the steps then linear decay to zero (`schedule: cosine` for cosine
+/// decay), gradient norm clipped to 1, BERT's dropout (0.1, from the model's `config.json`) while training; batch 16;
+/// 1 epoch; CoSENT.
 public struct TextRecipe: Codable, Equatable, Sendable {
     /// The sizes of a Transformer trained from scratch (a ``BertConfiguration`` with the vocabulary's size).
     public struct Scratch: Codable, Equatable, Sendable {
@@ -71,8 +73,12 @@ public struct TextRecipe: Codable, Equatable, Sendable {
     public var batchSize = 16
     public var learningRate: Float = 2e-5
     public var weightDecay: Float = 0.01
-    /// Fraction of all steps spent warming the learning rate up linearly.
+    /// Fraction of all steps spent warming the learning rate up linearly (rounded up to whole steps).
     public var warmupFraction = 0.1
+    /// The decay after warm-up: `linear` to zero (sentence-transformers' `WarmupLinear`) or `cosine` to zero.
+    public var schedule = "linear"
+    /// The global gradient norm is clipped to this before each update (`clip_grad_norm_`); 0 turns clipping off.
+    public var maxGradNorm: Float = 1
     /// Stop after this many steps in all (a bounded run); by default every pair of every epoch.
     public var maxSteps: Int?
     /// Word dropout of training texts (``SiameseData/TextAugmentation/dropped(_:probability:generator:)`` on
@@ -102,6 +108,8 @@ public struct TextRecipe: Codable, Equatable, Sendable {
         if !(learningRate > 0 && learningRate.isFinite) { out.append("learningRate must be a positive number") }
         if !(weightDecay >= 0 && weightDecay.isFinite) { out.append("weightDecay must be zero or positive") }
         if !(warmupFraction >= 0 && warmupFraction < 1) { out.append("warmupFraction must lie in [0, 1)") }
+        if !["linear", "cosine"].contains(schedule) { out.append("schedule must be linear or cosine, not '\(schedule)'") }
+        if !(maxGradNorm >= 0 && maxGradNorm.isFinite) { out.append("maxGradNorm must be zero (no clipping) or positive") }
         if let m = maxSteps, m < 1 { out.append("maxSteps must be positive") }
         if let s = scoreScale, !(s > 0 && s.isFinite) { out.append("scoreScale must be a positive number") }
         if !(wordDropout >= 0 && wordDropout < 1) { out.append("wordDropout must lie in [0, 1)") }
@@ -143,7 +151,7 @@ public struct TextRecipe: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, train, dev, test, model, scratch, loss, scoreScale, epochs, batchSize, learningRate, weightDecay
-        case warmupFraction, maxSteps, wordDropout, wordSwaps, seed
+        case warmupFraction, schedule, maxGradNorm, maxSteps, wordDropout, wordSwaps, seed
     }
 
     public init(from decoder: Decoder) throws {
@@ -166,6 +174,8 @@ public struct TextRecipe: Codable, Equatable, Sendable {
         try read(.learningRate, into: &learningRate)
         try read(.weightDecay, into: &weightDecay)
         try read(.warmupFraction, into: &warmupFraction)
+        try read(.schedule, into: &schedule)
+        try read(.maxGradNorm, into: &maxGradNorm)
         maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
         try read(.wordDropout, into: &wordDropout)
         try read(.wordSwaps, into: &wordSwaps)

@@ -23,7 +23,7 @@ public final class TextTrainer {
     public let pairs: ScoredPairs
     public let loss: any PairLoss
     public let optimizer: AdamW
-    public let schedule: WarmupCosineSchedule
+    public let schedule: any LearningRateSchedule
     /// What targets are divided by before the loss.
     public let scoreScale: Double
     public let stepsPerEpoch: Int
@@ -40,10 +40,21 @@ public final class TextTrainer {
         scoreScale = recipe.scoreScale ?? (largest > 1 ? largest : 1)
         stepsPerEpoch = (pairs.count + recipe.batchSize - 1) / recipe.batchSize
         totalSteps = Swift.min(recipe.maxSteps ?? Int.max, recipe.epochs * stepsPerEpoch)
-        optimizer = AdamW(model.bert.trainableParameters(), learningRate: recipe.learningRate, weightDecay: recipe.weightDecay)
-        let warmup = Int((Double(totalSteps) * recipe.warmupFraction).rounded())
-        schedule = WarmupCosineSchedule(base: recipe.learningRate, warmupSteps: Swift.min(warmup, Swift.max(totalSteps - 1, 0)),
-                                        totalSteps: Swift.max(totalSteps, 1), minimum: 0)
+        let parameters = model.bert.trainableParameters()
+        optimizer = AdamW(parameters, learningRate: recipe.learningRate, weightDecay: recipe.weightDecay)
+        optimizer.decayExempt = Set(parameters.map(\.name).filter(Self.isDecayExempt))
+        let warmup = Swift.min(Int((Double(totalSteps) * recipe.warmupFraction).rounded(.up)), Swift.max(totalSteps - 1, 0))
+        let total = Swift.max(totalSteps, 1)
+        schedule = recipe.schedule == "cosine"
+            ? WarmupCosineSchedule(base: recipe.learningRate, warmupSteps: warmup, totalSteps: total, minimum: 0)
+            : WarmupLinearSchedule(base: recipe.learningRate, warmupSteps: warmup, totalSteps: total)
+        model.bert.seedDropout(recipe.seed &+ 0xD209)
+    }
+
+    /// Whether a parameter gets no weight decay: biases and LayerNorm weights (sentence-transformers' `no_decay`
+    /// list: names containing `bias`, `LayerNorm.bias` or `LayerNorm.weight`).
+    public static func isDecayExempt(_ name: String) -> Bool {
+        name.contains("bias") || name.contains("LayerNorm.weight")
     }
 
     /// The pair order of epoch `epoch` (shuffled from the recipe's seed and the epoch).
@@ -81,6 +92,9 @@ public final class TextTrainer {
         let value = loss(both.narrowed(axis: 0, start: 0, length: n), both.narrowed(axis: 0, start: n, length: n), targets: targets)
         guard value.item.isFinite else { throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
         value.backward()
+        if recipe.maxGradNorm > 0 {
+            GradientClipping.clipByNorm(optimizer.parameters.map(\.parameter), maxNorm: recipe.maxGradNorm)
+        }
         optimizer.step()
         model.bert.eval()
         model.weightsChanged()
