@@ -24,8 +24,8 @@ struct MiniLMGradientReference: Decodable {
 @Suite struct BertGradientTests {
     /// A tiny random BERT (every parameter, padding included) against central differences.
     @Test func differentiablePathMatchesFiniteDifferences() throws {
-        let config = BertConfiguration(vocabularySize: 10, hiddenSize: 8, layerCount: 2, headCount: 2,
-                                       intermediateSize: 12, maxPositions: 6, layerNormEpsilon: 1e-12)
+        let config = BertConfiguration(vocabularySize: 10, hiddenSize: 4, layerCount: 2, headCount: 2,
+                                       intermediateSize: 8, maxPositions: 6, layerNormEpsilon: 1e-12)
         let bert = BertModel(config)
         // Small weights keep the float32 finite differences accurate (N(0, 1) embeddings saturate the softmax).
         var g = SeededGenerator(seed: 7)
