@@ -148,7 +148,7 @@ let package = Package(
             dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTraining", "SiameseReport", "SiameseTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SiameseTextTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseModels", "SiameseText", "SiameseTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiameseTextTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseModels", "SiameseMetricLearning", "SiameseText", "SiameseTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseIndexTests", dependencies: ["SiameseCore", "SiameseIndex", "SiameseTestSupport"]),
         .testTarget(
             name: "SiameseGalleryTests",

@@ -3,6 +3,7 @@ import Testing
 import SiameseCore
 import SiameseMetricLearning
 import SiameseModels
+import SiameseOptimizers
 import SiameseText
 @testable import SiameseTraining
 
@@ -57,6 +58,45 @@ import SiameseText
         #expect(Swift.abs(again[0].spearman - report.after[0].spearman) < 1e-6)
         let model = try EmbeddingModel.loadText(from: runURL.appendingPathComponent("model"))
         #expect(try model.embed(texts: ["the cat sits"]).shape == [1, reloaded.dimension])
+    }
+
+    /// An embedding + BiLSTM twin from scratch: the loss falls, the run's model folder loads back (as the recurrent
+    /// kind) and gives the run's figures again.
+    @Test func recurrentTwinTrainsAndLoadsBack() throws {
+        let root = try Self.workspace(loss: "cosent", extra: ["learningRate": 2e-2])
+        defer { try? FileManager.default.removeItem(at: root) }
+        // The workspace's recipe trains a Transformer: swap its scratch section for a recurrent one.
+        let url = root.appendingPathComponent("recipe.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        json.removeValue(forKey: "scratch")
+        json["recurrent"] = ["vocabulary": root.path, "embedding": 8, "hidden": 6, "maxLength": 12]
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        let recipe = try TextRecipe.load(url)
+        #expect(recipe.problems.isEmpty, "\(recipe.problems)")
+        let runURL = root.appendingPathComponent("run")
+        let report = try TextTrainingRun.execute(recipe: recipe, folder: RunFolder(root: root, name: "", explicit: runURL))
+        let losses = report.epochLosses
+        #expect(losses.suffix(3).reduce(0, +) < losses.prefix(3).reduce(0, +), "losses \(losses)")
+        let loaded = try TextModelFolder.load(runURL.appendingPathComponent("model"))
+        #expect(loaded is RecurrentTextEncoder && loaded.dimension == 12)
+        let again = try TextTrainingRun.evaluate(run: runURL)
+        #expect(Swift.abs(again[0].spearman - report.after[0].spearman) < 1e-6)
+    }
+
+    /// The optimiser follows sentence-transformers: no weight decay on biases and LayerNorm, a linear schedule.
+    @Test func fineTuneOptimizerMatchesSentenceTransformers() throws {
+        let root = try Self.workspace(loss: "cosent")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let recipe = try TextRecipe.load(root.appendingPathComponent("recipe.json"))
+        let trainer = try TextTrainer(model: TextTrainingRun.initialModel(recipe), recipe: recipe,
+                                      pairs: ScoredPairs.read(URL(fileURLWithPath: recipe.train)))
+        let exempt = trainer.optimizer.decayExempt
+        #expect(exempt.contains("embeddings.LayerNorm.weight") && exempt.contains("encoder.layer.0.attention.self.query.bias"))
+        #expect(!exempt.contains("encoder.layer.0.attention.self.query.weight") && !exempt.contains("embeddings.word_embeddings.weight"))
+        #expect(trainer.schedule is WarmupLinearSchedule)
+        // 12 steps, warm-up ⌈1.2⌉ = 2: 0, lr/2, then linear decay to 0 at step 12.
+        #expect(trainer.schedule.rate(at: 0) == 0 && abs(trainer.schedule.rate(at: 1) - 1.5e-3) < 1e-9)
+        #expect(abs(trainer.schedule.rate(at: 7) - 3e-3 * 5 / 10) < 1e-7 && trainer.schedule.rate(at: 12) == 0)
     }
 
     @Test func augmentationChangesTrainingTextsOnly() throws {

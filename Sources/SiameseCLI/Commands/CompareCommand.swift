@@ -39,7 +39,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws { try reportingPlainly(execute) }
 
     private func execute() throws {
-        if let folder = model.modelFolder, SentenceTransformer.isTextModelFolder(URL(fileURLWithPath: folder)) {
+        if let folder = model.modelFolder, TextModelFolder.isTextModel(URL(fileURLWithPath: folder)) {
             return try TextCommands.compare(first, second, folder: folder, threshold: threshold, json: json)
         }
         let loaded = try model.load()

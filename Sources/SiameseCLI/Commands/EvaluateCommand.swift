@@ -32,7 +32,7 @@ struct EvaluateCommand: ParsableCommand {
     private func execute() throws {
         if let pairs {
             guard let textModel, runFolder == nil else { throw ValidationError("--pairs needs --model DIR (a text model) and no --run") }
-            let model = try SentenceTransformer(folder: URL(fileURLWithPath: textModel))
+            let model = try TextModelFolder.load(URL(fileURLWithPath: textModel))
             let scored = try ScoredPairs.read(URL(fileURLWithPath: pairs))
             let r = try model.evaluate(scored)
             return try publish(r, String(format: "%d pairs: Spearman %.2f, Pearson %.2f (×100, cosine similarity)", r.pairs, r.spearman, r.pearson))

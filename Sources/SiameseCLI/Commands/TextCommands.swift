@@ -4,11 +4,11 @@ import SiameseCore
 import SiameseNN
 import SiameseText
 
-/// The text side of `siamese embed` and `siamese compare` (sentence-transformers model folders).
+/// The text side of `siamese embed` and `siamese compare` (text model folders: sentence-transformers or LSTM twins).
 enum TextCommands {
     /// `siamese compare "a" "b" --model DIR` for a text model.
     static func compare(_ a: String, _ b: String, folder: String, threshold: Double?, json: Bool) throws {
-        let model = try SentenceTransformer(folder: URL(fileURLWithPath: folder))
+        let model = try TextModelFolder.load(URL(fileURLWithPath: folder))
         let encodings = model.encode([a, b])
         for (name, e) in zip(["first", "second"], encodings) where e.isTruncated {
             status("warning: the \(name) sentence was truncated to \(model.maxLength) tokens (\(e.truncatedPieces) word pieces dropped)")
@@ -49,14 +49,14 @@ enum TextCommands {
         }
         if lines.last == "" { lines.removeLast() }
         guard !lines.isEmpty else { throw ValidationError("\(source) holds no sentences") }
-        let model = try SentenceTransformer(folder: URL(fileURLWithPath: folder))
+        let model = try TextModelFolder.load(URL(fileURLWithPath: folder))
         let encodings = model.encode(lines)
         let truncated = encodings.enumerated().filter { $0.element.isTruncated }
         for (i, e) in truncated.prefix(5) {
             status("warning: line \(i + 1) truncated to \(model.maxLength) tokens (\(e.truncatedPieces) word pieces dropped)")
         }
         if truncated.count > 5 { status("warning: \(truncated.count) lines truncated in all") }
-        let rows = try model.embedRows(encodings)
+        let rows = try model.embedRows(encodings, batchSize: 32)
         let d = model.dimension
         if output == "-" || output.hasSuffix(".tsv") {
             var text = ""

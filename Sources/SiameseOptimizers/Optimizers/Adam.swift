@@ -9,11 +9,15 @@ import Darwin
 /// Adam (Kingma & Ba), and AdamW (Loshchilov & Hutter) when `decoupledWeightDecay` is set, following PyTorch:
 ///
 /// `m ← β₁m + (1 − β₁)g`, `v ← β₂v + (1 − β₂)g²`, `p ← p − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)`.
-/// Adam adds `λ·p` to the gradient; AdamW instead multiplies `p` by `1 − lr·λ` before the update.
+/// Adam adds `λ·p` to the gradient; AdamW instead multiplies `p` by `1 − lr·λ` before the update. Parameters named
+/// in ``decayExempt`` get no weight decay (PyTorch's parameter group with `weight_decay=0`, which Hugging Face and
+/// sentence-transformers use for biases and LayerNorm weights).
 public class Adam: Optimizer {
     public let parameters: [(name: String, parameter: Parameter)]
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    /// Names (as in ``parameters``) of parameters without weight decay; empty by default.
+    public var decayExempt: Set<String> = []
     let decoupled: Bool
     public private(set) var stepCount = 0
     private let slots = SlotStore()
@@ -39,10 +43,11 @@ public class Adam: Optimizer {
         let t = Float(stepCount)
         let c1 = 1 - powf(beta1, t), c2 = 1 - powf(beta2, t)
         let step = learningRate / c1, c2Root = c2.squareRoot()
-        let (beta1, beta2, epsilon, weightDecay) = (self.beta1, self.beta2, self.epsilon, self.weightDecay)
-        let coupledDecay = decoupled ? 0 : weightDecay
+        let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon)
         for (name, p) in parameters where !p.isFrozen {
             guard let grad = p.grad else { continue }
+            let weightDecay = decayExempt.contains(name) ? 0 : weightDecay
+            let coupledDecay = decoupled ? 0 : weightDecay
             if decoupled && weightDecay != 0 {
                 let shrink = 1 - learningRate * weightDecay
                 p.withMutableValues { w in for i in 0..<w.count { w[i] *= shrink } }

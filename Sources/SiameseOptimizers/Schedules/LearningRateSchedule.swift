@@ -58,6 +58,23 @@ public struct WarmupCosineSchedule: LearningRateSchedule {
     }
 }
 
+/// Linear warm-up from 0 to `base` over `warmupSteps`, then linear decay to 0 at `totalSteps`, as Hugging Face's
+/// `get_linear_schedule_with_warmup` (sentence-transformers' default `WarmupLinear`):
+///
+/// `base · step / warmupSteps` while `step < warmupSteps`, then `base · max(0, (totalSteps − step) / (totalSteps − warmupSteps))`.
+/// Step 0 has rate 0 when there is a warm-up, as there.
+public struct WarmupLinearSchedule: LearningRateSchedule {
+    public let base: Float, warmupSteps: Int, totalSteps: Int
+    public init(base: Float, warmupSteps: Int, totalSteps: Int) {
+        precondition(totalSteps > warmupSteps && warmupSteps >= 0, "WarmupLinearSchedule: need totalSteps > warmupSteps ≥ 0")
+        self.base = base; self.warmupSteps = warmupSteps; self.totalSteps = totalSteps
+    }
+    public func rate(at step: Int) -> Float {
+        if step < warmupSteps { return base * Float(step) / Float(warmupSteps) }
+        return base * Swift.max(0, Float(totalSteps - step) / Float(totalSteps - warmupSteps))
+    }
+}
+
 /// The one-cycle policy with cosine annealing, as PyTorch's `OneCycleLR` (`anneal_strategy="cos"`, two phases).
 ///
 /// From `maxRate / divFactor` up to `maxRate` over the first `pctStart` of the steps, then down to

@@ -16,20 +16,27 @@ public struct BertConfiguration: Sendable, Equatable, Codable {
     /// LayerNorm epsilon (`layer_norm_eps`, BERT's default 1e-12).
     public var layerNormEpsilon: Float
     public var paddingID: Int
+    /// Dropout on the embeddings' output and after each layer's attention and feed-forward projections, in training
+    /// mode (`hidden_dropout_prob`, BERT's default 0.1).
+    public var hiddenDropout: Float
+    /// Dropout on the attention probabilities in training mode (`attention_probs_dropout_prob`, default 0.1).
+    public var attentionDropout: Float
 
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocab_size", hiddenSize = "hidden_size", layerCount = "num_hidden_layers"
         case headCount = "num_attention_heads", intermediateSize = "intermediate_size"
         case maxPositions = "max_position_embeddings", typeVocabularySize = "type_vocab_size"
         case layerNormEpsilon = "layer_norm_eps", paddingID = "pad_token_id"
+        case hiddenDropout = "hidden_dropout_prob", attentionDropout = "attention_probs_dropout_prob"
     }
 
     public init(vocabularySize: Int = 30522, hiddenSize: Int = 384, layerCount: Int = 6, headCount: Int = 12,
                 intermediateSize: Int = 1536, maxPositions: Int = 512, typeVocabularySize: Int = 2,
-                layerNormEpsilon: Float = 1e-12, paddingID: Int = 0) {
+                layerNormEpsilon: Float = 1e-12, paddingID: Int = 0, hiddenDropout: Float = 0.1, attentionDropout: Float = 0.1) {
         self.vocabularySize = vocabularySize; self.hiddenSize = hiddenSize; self.layerCount = layerCount
         self.headCount = headCount; self.intermediateSize = intermediateSize; self.maxPositions = maxPositions
         self.typeVocabularySize = typeVocabularySize; self.layerNormEpsilon = layerNormEpsilon; self.paddingID = paddingID
+        self.hiddenDropout = hiddenDropout; self.attentionDropout = attentionDropout
     }
 
     /// The size of one attention head.
@@ -75,11 +82,19 @@ public struct BertConfiguration: Sendable, Equatable, Codable {
         guard epsilon > 0, epsilon < 1 else {
             throw TextError.malformedFile(path: url.path, reason: "layer_norm_eps = \(epsilon) is not in (0, 1)")
         }
+        func probability(_ key: String) throws -> Float {
+            guard let raw = json[key] else { return 0.1 }
+            guard let p = (raw as? NSNumber)?.doubleValue, p >= 0, p < 1 else {
+                throw TextError.malformedFile(path: url.path, reason: "\(key) = \(raw) is not a probability in [0, 1)")
+            }
+            return Float(p)
+        }
         let config = BertConfiguration(
             vocabularySize: try int("vocab_size"), hiddenSize: try int("hidden_size"), layerCount: try int("num_hidden_layers"),
             headCount: try int("num_attention_heads"), intermediateSize: try int("intermediate_size"),
             maxPositions: try int("max_position_embeddings", default: 512), typeVocabularySize: try int("type_vocab_size", default: 2),
-            layerNormEpsilon: Float(epsilon), paddingID: try int("pad_token_id", default: 0))
+            layerNormEpsilon: Float(epsilon), paddingID: try int("pad_token_id", default: 0),
+            hiddenDropout: try probability("hidden_dropout_prob"), attentionDropout: try probability("attention_probs_dropout_prob"))
         guard config.hiddenSize % config.headCount == 0 else {
             throw TextError.malformedFile(path: url.path,
                                           reason: "hidden_size \(config.hiddenSize) is not a multiple of num_attention_heads \(config.headCount)")
@@ -99,7 +114,8 @@ public struct BertConfiguration: Sendable, Equatable, Codable {
             "vocab_size": vocabularySize, "hidden_size": hiddenSize, "num_hidden_layers": layerCount,
             "num_attention_heads": headCount, "intermediate_size": intermediateSize, "max_position_embeddings": maxPositions,
             "type_vocab_size": typeVocabularySize, "layer_norm_eps": Double(layerNormEpsilon), "pad_token_id": paddingID,
-            "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "initializer_range": 0.02,
+            "hidden_dropout_prob": Double(hiddenDropout), "attention_probs_dropout_prob": Double(attentionDropout),
+            "initializer_range": 0.02,
         ]
     }
 }

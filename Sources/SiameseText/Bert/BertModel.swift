@@ -46,6 +46,11 @@ public final class BertLayer: Module {
 /// ``BertConfiguration/layerCount`` post-norm layers of multi-head self-attention with a key padding mask and a
 /// GELU (erf) feed-forward. Parameter names match `transformers`, so `model.safetensors` files load and save as is.
 ///
+/// In training mode (``Module/train(_:)``) the differentiable path applies BERT's dropout, as `transformers` does:
+/// ``BertConfiguration/hiddenDropout`` after the embeddings' LayerNorm and on the attention and feed-forward outputs
+/// before each residual sum, ``BertConfiguration/attentionDropout`` on the attention probabilities. Masks come from
+/// the model's own seeded generator (``seedDropout(_:)``). In evaluation mode there is no dropout.
+///
 /// Two paths: ``callAsFunction(_:mask:)`` runs the engine's differentiable tensor ops on a padded batch (for
 /// fine-tuning); ``BertInference`` runs packed sequences through BLAS for fast, batch-independent embedding.
 public final class BertModel: Module {
@@ -54,6 +59,7 @@ public final class BertModel: Module {
     public let layers: [BertLayer]
     /// `pooler.dense` of checkpoints that have it; sentence-transformers does not use it, but keeps it on saving.
     public let pooler: Linear?
+    private var dropoutGenerator = SeededGenerator(seed: 0xD20_9017)
 
     public init(_ configuration: BertConfiguration, pooler: Bool = false) {
         self.configuration = configuration
@@ -69,6 +75,9 @@ public final class BertModel: Module {
         return out
     }
 
+    /// Restarts the dropout masks' sequence from `seed`.
+    public func seedDropout(_ seed: UInt64) { dropoutGenerator = SeededGenerator(seed: seed) }
+
     /// Token embeddings `[batch, length, hidden]` for padded ids `[batch, length]`; `mask` is 1 for tokens and 0
     /// for padding (padding keys get no attention). Differentiable.
     public func callAsFunction(_ ids: IntTensor, mask: [Int]) -> Tensor {
@@ -79,6 +88,9 @@ public final class BertModel: Module {
         var x = embeddings.word(ids) + embeddings.position(positions).reshaped([1, l, c.hiddenSize])
             + embeddings.tokenType(IntTensor([0], shape: [1])).reshaped([1, 1, c.hiddenSize])
         x = embeddings.norm(x)
+        let training = isTraining
+        func drop(_ t: Tensor, _ p: Float) -> Tensor { t.dropout(p, training: training, generator: &dropoutGenerator) }
+        x = drop(x, c.hiddenDropout)
         // Additive key mask [b, 1, 1, l]: 0 for tokens, the float minimum for padding (as transformers does).
         let bias = Tensor(mask.map { $0 == 0 ? -Float.greatestFiniteMagnitude : 0 }, shape: [b, 1, 1, l])
         let (heads, d) = (c.headCount, c.headSize)
@@ -87,9 +99,10 @@ public final class BertModel: Module {
             func split(_ t: Tensor) -> Tensor { t.reshaped([b, l, heads, d]).permuted([0, 2, 1, 3]) }
             let q = split(layer.query(x)), k = split(layer.key(x)), v = split(layer.value(x))
             let scores = matmul(q, k.transposed()) * scale + bias
-            let context = matmul(scores.softmax(axis: -1), v).permuted([0, 2, 1, 3]).reshaped([b, l, c.hiddenSize])
-            x = layer.attentionNorm(x + layer.attentionOutput(context))
-            x = layer.outputNorm(x + layer.output(layer.intermediate(x).gelu()))
+            let probabilities = drop(scores.softmax(axis: -1), c.attentionDropout)
+            let context = matmul(probabilities, v).permuted([0, 2, 1, 3]).reshaped([b, l, c.hiddenSize])
+            x = layer.attentionNorm(x + drop(layer.attentionOutput(context), c.hiddenDropout))
+            x = layer.outputNorm(x + drop(layer.output(layer.intermediate(x).gelu()), c.hiddenDropout))
         }
         return x
     }

@@ -58,7 +58,7 @@ public struct SimilarityCorrelation: Codable, Sendable, Equatable {
     public let pearson: Double
 }
 
-extension SentenceTransformer {
+extension SentenceEncoder {
     /// Embeds both sides of `pairs` and correlates cosine similarity with the gold scores.
     public func evaluate(_ pairs: ScoredPairs, batchSize: Int = 32) throws -> SimilarityCorrelation {
         let n = pairs.count, d = dimension
@@ -76,7 +76,8 @@ extension SentenceTransformer {
                                      pearson: 100 * (try Correlation.pearson(cosines, pairs.scores)))
     }
 
-    /// Whether `folder` holds a sentence-transformers text model (its `modules.json` starts with a Transformer).
+    /// Whether `folder` holds a sentence-transformers text model (its `modules.json` lists a Transformer); see
+    /// ``TextModelFolder/isTextModel(_:)`` for either kind of text model.
     public static func isTextModelFolder(_ folder: URL) -> Bool {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("modules.json").path),
               let modules = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else { return false }

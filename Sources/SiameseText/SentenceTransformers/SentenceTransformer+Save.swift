@@ -36,19 +36,7 @@ extension SentenceTransformer {
             try bert.save(to: partial.appendingPathComponent("model.safetensors"), metadata: ["format": "pt"])
             try AtomicFile.write(try json(["max_seq_length": maxLength, "do_lower_case": false]),
                                  to: partial.appendingPathComponent("sentence_bert_config.json"))
-            try AtomicFile.write(Data((tokenizer.tokens.joined(separator: "\n") + "\n").utf8),
-                                 to: partial.appendingPathComponent("vocab.txt"))
-            let special = ["unk_token": tokenizer.tokens[tokenizer.unknownID], "sep_token": tokenizer.tokens[tokenizer.separatorID],
-                           "pad_token": tokenizer.tokens[tokenizer.paddingID], "cls_token": tokenizer.tokens[tokenizer.classifierID]]
-            var config: [String: Any] = special
-            config["do_lower_case"] = tokenizer.basic.lowercase
-            config["strip_accents"] = tokenizer.basic.stripAccents.map { $0 as Any } ?? NSNull()
-            config["tokenize_chinese_chars"] = tokenizer.basic.tokenizeChineseCharacters
-            config["tokenizer_class"] = "BertTokenizer"
-            config["model_max_length"] = bert.configuration.maxPositions
-            if let mask = tokenizer.ids["[MASK]"].map({ tokenizer.tokens[$0] }) { config["mask_token"] = mask }
-            try AtomicFile.write(try json(config), to: partial.appendingPathComponent("tokenizer_config.json"))
-            try AtomicFile.write(try json(special), to: partial.appendingPathComponent("special_tokens_map.json"))
+            try tokenizer.writeFiles(to: partial, modelMaxLength: bert.configuration.maxPositions)
             let poolingFolder = partial.appendingPathComponent("1_Pooling")
             try fm.createDirectory(at: poolingFolder, withIntermediateDirectories: true)
             try AtomicFile.write(try json(pooling.jsonObject(dimension: dimension)), to: poolingFolder.appendingPathComponent("config.json"))

@@ -4,8 +4,9 @@ import SiameseMetricLearning
 import Yams
 
 /// A recipe for training a text twin (`kind: text`): sentence pairs with scores or 0/1 labels, a pair loss, and
-/// either a pretrained sentence-transformers folder to fine-tune or the sizes of a small BERT-style Transformer to
-/// train from scratch (with the WordPiece vocabulary of a given folder). Read from JSON or YAML; unknown keys are
+/// one of a pretrained sentence-transformers folder to fine-tune (`model`), the sizes of a small BERT-style
+/// Transformer (`scratch`) or of an embedding + BiLSTM encoder (`recurrent`) to train from scratch (with the
+/// WordPiece vocabulary of a given folder). Read from JSON or YAML; unknown keys are
 /// errors. `siamese train --recipe` recognises it by `kind: text`.
 ///
 /// ```yaml
@@ -14,14 +15,17 @@ import Yams
 /// dev: data/stsbenchmark/sts-dev.csv
 /// test: data/stsbenchmark/sts-test.csv
 /// model: ~/.cache/siamese/all-MiniLM-L6-v2            # fine-tune; or scratch: {vocabulary: DIR, layers: 2, …}
+///                                                       # or recurrent: {vocabulary: DIR, embedding: 128, hidden: 128}
 /// loss: cosent                                          # any pair loss: cosent, cosine-similarity-regression, …
 /// epochs: 1
 /// batchSize: 16
 /// learningRate: 2.0e-5
 /// ```
 ///
-/// Defaults follow sentence-transformers' `fit`: AdamW with weight decay 0.01, linear warm-up over 10 % of the
-/// steps, then decay (cosine here) to zero; batch 16; 1 epoch; CoSENT.
+/// Defaults follow sentence-transformers' `fit`: AdamW with weight decay 0.01 on every weight except biases and
+/// LayerNorm, linear warm-up over 10 % of the steps then linear decay to zero (`schedule: cosine` for cosine
+/// decay), gradient norm clipped to 1, BERT's dropout (0.1, from the model's `config.json`) while training; batch 16;
+/// 1 epoch; CoSENT.
 public struct TextRecipe: Codable, Equatable, Sendable {
     /// The sizes of a Transformer trained from scratch (a ``BertConfiguration`` with the vocabulary's size).
     public struct Scratch: Codable, Equatable, Sendable {
@@ -52,6 +56,40 @@ public struct TextRecipe: Codable, Equatable, Sendable {
         }
     }
 
+    /// The sizes of an embedding + LSTM twin trained from scratch (a ``SiameseText/RecurrentTextEncoder``).
+    public struct Recurrent: Codable, Equatable, Sendable {
+        /// A folder with `vocab.txt` (and optionally `tokenizer_config.json`) for the WordPiece tokenizer.
+        public var vocabulary: String
+        public var embedding = 128
+        public var hidden = 128
+        public var layers = 1
+        public var bidirectional = true
+        /// Mean or max pooling over the tokens' LSTM outputs.
+        public var pooling = "mean"
+        /// Dropout on the word-piece embeddings while training.
+        public var dropout: Float = 0.1
+        public var maxLength = 64
+
+        public init(vocabulary: String) { self.vocabulary = vocabulary }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case vocabulary, embedding, hidden, layers, bidirectional, pooling, dropout, maxLength
+        }
+
+        public init(from decoder: Decoder) throws {
+            try rejectUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue), context: "recurrent")
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            vocabulary = try c.decode(String.self, forKey: .vocabulary)
+            embedding = try c.decodeIfPresent(Int.self, forKey: .embedding) ?? embedding
+            hidden = try c.decodeIfPresent(Int.self, forKey: .hidden) ?? hidden
+            layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? layers
+            bidirectional = try c.decodeIfPresent(Bool.self, forKey: .bidirectional) ?? bidirectional
+            pooling = try c.decodeIfPresent(String.self, forKey: .pooling) ?? pooling
+            dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? dropout
+            maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength) ?? maxLength
+        }
+    }
+
     public var kind = "text"
     /// Training pairs (required).
     public var train = ""
@@ -63,6 +101,8 @@ public struct TextRecipe: Codable, Equatable, Sendable {
     public var model: String?
     /// Or a Transformer to train from scratch.
     public var scratch: Scratch?
+    /// Or an embedding + (Bi)LSTM twin to train from scratch.
+    public var recurrent: Recurrent?
     public var loss: ComponentSpec = "cosent"
     /// Targets are divided by this before the loss (STS scores 0–5 → 0–1 for cosine-similarity regression); by default
     /// the largest training score when it exceeds 1, else 1.
@@ -71,8 +111,12 @@ public struct TextRecipe: Codable, Equatable, Sendable {
     public var batchSize = 16
     public var learningRate: Float = 2e-5
     public var weightDecay: Float = 0.01
-    /// Fraction of all steps spent warming the learning rate up linearly.
+    /// Fraction of all steps spent warming the learning rate up linearly (rounded up to whole steps).
     public var warmupFraction = 0.1
+    /// The decay after warm-up: `linear` to zero (sentence-transformers' `WarmupLinear`) or `cosine` to zero.
+    public var schedule = "linear"
+    /// The global gradient norm is clipped to this before each update (`clip_grad_norm_`); 0 turns clipping off.
+    public var maxGradNorm: Float = 1
     /// Stop after this many steps in all (a bounded run); by default every pair of every epoch.
     public var maxSteps: Int?
     /// Word dropout of training texts (``SiameseData/TextAugmentation/dropped(_:probability:generator:)`` on
@@ -89,7 +133,15 @@ public struct TextRecipe: Codable, Equatable, Sendable {
         var out: [String] = []
         if kind != "text" { out.append("kind must be text") }
         if train.isEmpty { out.append("train: a pairs file is required") }
-        if (model == nil) == (scratch == nil) { out.append("give either model (a folder to fine-tune) or scratch (sizes of a new Transformer)") }
+        if [model != nil, scratch != nil, recurrent != nil].filter({ $0 }).count != 1 {
+            out.append("give one of model (a folder to fine-tune), scratch (sizes of a new Transformer) or recurrent (sizes of a new LSTM twin)")
+        }
+        if let r = recurrent {
+            if r.embedding < 1 || r.hidden < 1 || r.layers < 1 { out.append("recurrent: embedding, hidden and layers must be positive") }
+            if r.maxLength < 2 { out.append("recurrent: maxLength must be at least 2") }
+            if !["mean", "max"].contains(r.pooling) { out.append("recurrent: pooling must be mean or max") }
+            if !(r.dropout >= 0 && r.dropout < 1) { out.append("recurrent: dropout must lie in [0, 1)") }
+        }
         if let s = scratch {
             if s.layers < 1 || s.hidden < 2 || s.heads < 1 || s.hidden % s.heads != 0 || s.intermediate < 1 {
                 out.append("scratch: layers, hidden, heads and intermediate must be positive and hidden a multiple of heads")
@@ -102,6 +154,8 @@ public struct TextRecipe: Codable, Equatable, Sendable {
         if !(learningRate > 0 && learningRate.isFinite) { out.append("learningRate must be a positive number") }
         if !(weightDecay >= 0 && weightDecay.isFinite) { out.append("weightDecay must be zero or positive") }
         if !(warmupFraction >= 0 && warmupFraction < 1) { out.append("warmupFraction must lie in [0, 1)") }
+        if !["linear", "cosine"].contains(schedule) { out.append("schedule must be linear or cosine, not '\(schedule)'") }
+        if !(maxGradNorm >= 0 && maxGradNorm.isFinite) { out.append("maxGradNorm must be zero (no clipping) or positive") }
         if let m = maxSteps, m < 1 { out.append("maxSteps must be positive") }
         if let s = scoreScale, !(s > 0 && s.isFinite) { out.append("scoreScale must be a positive number") }
         if !(wordDropout >= 0 && wordDropout < 1) { out.append("wordDropout must lie in [0, 1)") }
@@ -142,8 +196,8 @@ public struct TextRecipe: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, train, dev, test, model, scratch, loss, scoreScale, epochs, batchSize, learningRate, weightDecay
-        case warmupFraction, maxSteps, wordDropout, wordSwaps, seed
+        case kind, train, dev, test, model, scratch, recurrent, loss, scoreScale, epochs, batchSize, learningRate, weightDecay
+        case warmupFraction, schedule, maxGradNorm, maxSteps, wordDropout, wordSwaps, seed
     }
 
     public init(from decoder: Decoder) throws {
@@ -159,6 +213,7 @@ public struct TextRecipe: Codable, Equatable, Sendable {
         test = try c.decodeIfPresent(String.self, forKey: .test)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         scratch = try c.decodeIfPresent(Scratch.self, forKey: .scratch)
+        recurrent = try c.decodeIfPresent(Recurrent.self, forKey: .recurrent)
         try read(.loss, into: &loss)
         scoreScale = try c.decodeIfPresent(Double.self, forKey: .scoreScale)
         try read(.epochs, into: &epochs)
@@ -166,6 +221,8 @@ public struct TextRecipe: Codable, Equatable, Sendable {
         try read(.learningRate, into: &learningRate)
         try read(.weightDecay, into: &weightDecay)
         try read(.warmupFraction, into: &warmupFraction)
+        try read(.schedule, into: &schedule)
+        try read(.maxGradNorm, into: &maxGradNorm)
         maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
         try read(.wordDropout, into: &wordDropout)
         try read(.wordSwaps, into: &wordSwaps)

@@ -18,10 +18,10 @@ public struct TextPairsEvaluation: Codable, Sendable, Equatable {
     /// Scores `model` on the pairs of `file`.
     ///
     /// - Throws: ``SiameseText/TextError`` for a missing or malformed file, ``EvaluationError`` for degenerate scores.
-    public static func measure(_ model: SentenceTransformer, file: String) throws -> TextPairsEvaluation {
+    public static func measure(_ model: any SentenceEncoder, file: String) throws -> TextPairsEvaluation {
         let pairs = try ScoredPairs.read(URL(fileURLWithPath: file))
         let n = pairs.count, d = model.dimension
-        let rows = try model.embedRows(model.encode(pairs.first + pairs.second))
+        let rows = try model.embedRows(model.encode(pairs.first + pairs.second), batchSize: 32)
         let cosines = (0..<n).map { i -> Double in
             var dot = 0.0, na = 0.0, nb = 0.0
             for k in 0..<d {

@@ -6,7 +6,8 @@ import SiameseNN
 import SiameseOptimizers
 import SiameseText
 
-/// Trains a ``SiameseText/SentenceTransformer`` on scored sentence pairs with a ``PairLoss``, as sentence-transformers'
+/// Trains a ``SiameseText/SentenceEncoder`` (a ``SiameseText/SentenceTransformer`` or a
+/// ``SiameseText/RecurrentTextEncoder``) on scored sentence pairs with a ``PairLoss``, as sentence-transformers'
 /// `fit` does: both texts of each pair go through the same (shared-weight) encoder on the differentiable padded path,
 /// AdamW updates every weight, the learning rate warms up linearly and then decays (cosine) to zero.
 ///
@@ -18,12 +19,12 @@ import SiameseText
 /// try trainer.fit()
 /// ```
 public final class TextTrainer {
-    public let model: SentenceTransformer
+    public let model: any SentenceEncoder
     public let recipe: TextRecipe
     public let pairs: ScoredPairs
     public let loss: any PairLoss
     public let optimizer: AdamW
-    public let schedule: WarmupCosineSchedule
+    public let schedule: any LearningRateSchedule
     /// What targets are divided by before the loss.
     public let scoreScale: Double
     public let stepsPerEpoch: Int
@@ -32,7 +33,7 @@ public final class TextTrainer {
     public private(set) var losses: [Float] = []
 
     /// - Throws: ``RecipeError/unusable(_:)`` for a loss the registry cannot build or too few pairs for one batch.
-    public init(model: SentenceTransformer, recipe: TextRecipe, pairs: ScoredPairs) throws {
+    public init(model: any SentenceEncoder, recipe: TextRecipe, pairs: ScoredPairs) throws {
         self.model = model; self.recipe = recipe; self.pairs = pairs
         do { loss = try PairLosses.registry.make(recipe.loss) } catch { throw RecipeError.unusable("loss: \(error)") }
         guard pairs.count >= 2 else { throw RecipeError.data("\(pairs.count) training pair(s): at least 2 are needed for a batch") }
@@ -40,10 +41,22 @@ public final class TextTrainer {
         scoreScale = recipe.scoreScale ?? (largest > 1 ? largest : 1)
         stepsPerEpoch = (pairs.count + recipe.batchSize - 1) / recipe.batchSize
         totalSteps = Swift.min(recipe.maxSteps ?? Int.max, recipe.epochs * stepsPerEpoch)
-        optimizer = AdamW(model.bert.trainableParameters(), learningRate: recipe.learningRate, weightDecay: recipe.weightDecay)
-        let warmup = Int((Double(totalSteps) * recipe.warmupFraction).rounded())
-        schedule = WarmupCosineSchedule(base: recipe.learningRate, warmupSteps: Swift.min(warmup, Swift.max(totalSteps - 1, 0)),
-                                        totalSteps: Swift.max(totalSteps, 1), minimum: 0)
+        let parameters = model.network.trainableParameters()
+        optimizer = AdamW(parameters, learningRate: recipe.learningRate, weightDecay: recipe.weightDecay)
+        optimizer.decayExempt = Set(parameters.map(\.name).filter(Self.isDecayExempt))
+        let warmup = Swift.min(Int((Double(totalSteps) * recipe.warmupFraction).rounded(.up)), Swift.max(totalSteps - 1, 0))
+        let total = Swift.max(totalSteps, 1)
+        schedule = recipe.schedule == "cosine"
+            ? WarmupCosineSchedule(base: recipe.learningRate, warmupSteps: warmup, totalSteps: total, minimum: 0)
+            : WarmupLinearSchedule(base: recipe.learningRate, warmupSteps: warmup, totalSteps: total)
+        (model as? SentenceTransformer)?.bert.seedDropout(recipe.seed &+ 0xD209)
+        (model as? RecurrentTextEncoder)?.seedDropout(recipe.seed &+ 0xD209)
+    }
+
+    /// Whether a parameter gets no weight decay: biases and LayerNorm weights (sentence-transformers' `no_decay`
+    /// list: names containing `bias`, `LayerNorm.bias` or `LayerNorm.weight`).
+    public static func isDecayExempt(_ name: String) -> Bool {
+        name.contains("bias") || name.contains("LayerNorm.weight")
     }
 
     /// The pair order of epoch `epoch` (shuffled from the recipe's seed and the epoch).
@@ -72,17 +85,20 @@ public final class TextTrainer {
         let first = indices.map { augmented(pairs.first[$0], generator: &g) }
         let second = indices.map { augmented(pairs.second[$0], generator: &g) }
         let targets = Tensor(indices.map { Float(pairs.scores[$0] / scoreScale) })
-        model.bert.train()
+        model.network.train()
         schedule.apply(to: optimizer)
         optimizer.zeroGrad()
         // Both sides in one padded batch through the shared encoder.
         let both = try model.embedDifferentiable(first + second)
         let n = indices.count
         let value = loss(both.narrowed(axis: 0, start: 0, length: n), both.narrowed(axis: 0, start: n, length: n), targets: targets)
-        guard value.item.isFinite else { throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
+        guard value.item.isFinite else { model.network.eval(); throw TrainingError.nonFiniteLoss(step: optimizer.stepCount) }
         value.backward()
+        if recipe.maxGradNorm > 0 {
+            GradientClipping.clipByNorm(optimizer.parameters.map(\.parameter), maxNorm: recipe.maxGradNorm)
+        }
         optimizer.step()
-        model.bert.eval()
+        model.network.eval()
         model.weightsChanged()
         losses.append(value.item)
         return value.item

@@ -4,16 +4,26 @@ import SiameseMetricLearning
 import SiameseNN
 import SiameseText
 
-/// Runs a ``TextRecipe`` into a run folder: `config.json` (the recipe), `model/` (a sentence-transformers folder that
-/// ``SiameseText/SentenceTransformer/init(folder:)``, `EmbeddingModel.loadText(from:)` and Python's
-/// `SentenceTransformer` load), `metrics.json` (``TextTrainingReport``) and `log.txt`.
+/// Runs a ``TextRecipe`` into a run folder: `config.json` (the recipe), `model/` (a text model folder that
+/// ``SiameseText/TextModelFolder/load(_:)`` reads: for a BERT model a sentence-transformers folder that
+/// `EmbeddingModel.loadText(from:)` and Python's `SentenceTransformer` load too; for an LSTM twin a
+/// ``SiameseText/RecurrentTextEncoder`` folder), `metrics.json` (``TextTrainingReport``) and `log.txt`.
 public enum TextTrainingRun {
-    /// The model a recipe starts from: the pretrained folder, or a new BERT-style Transformer of `scratch`'s sizes
-    /// over the vocabulary of `scratch.vocabulary` (weights drawn from the recipe's seed).
+    /// The model a recipe starts from: the pretrained folder, a new BERT-style Transformer of `scratch`'s sizes
+    /// over the vocabulary of `scratch.vocabulary`, or a new embedding + LSTM encoder of `recurrent`'s sizes (weights
+    /// drawn from the recipe's seed).
     ///
     /// - Throws: ``SiameseText/TextError`` for a missing or malformed model or vocabulary.
-    public static func initialModel(_ recipe: TextRecipe) throws -> SentenceTransformer {
-        if let path = recipe.model { return try SentenceTransformer(folder: URL(fileURLWithPath: (path as NSString).expandingTildeInPath)) }
+    public static func initialModel(_ recipe: TextRecipe) throws -> any SentenceEncoder {
+        if let path = recipe.model { return try TextModelFolder.load(URL(fileURLWithPath: (path as NSString).expandingTildeInPath)) }
+        if let r = recipe.recurrent {
+            let tokenizer = try WordPieceTokenizer(folder: URL(fileURLWithPath: (r.vocabulary as NSString).expandingTildeInPath))
+            var configuration = RecurrentTextConfiguration(vocabularySize: tokenizer.tokens.count)
+            configuration.embeddingSize = r.embedding; configuration.hiddenSize = r.hidden; configuration.layerCount = r.layers
+            configuration.bidirectional = r.bidirectional; configuration.pooling = r.pooling; configuration.dropout = r.dropout
+            configuration.maxLength = r.maxLength
+            return try GlobalGenerator.withSeed(recipe.seed) { try RecurrentTextEncoder(tokenizer: tokenizer, configuration: configuration) }
+        }
         guard let s = recipe.scratch else { throw RecipeError.unusable("give either model or scratch") }
         let tokenizer = try WordPieceTokenizer(folder: URL(fileURLWithPath: (s.vocabulary as NSString).expandingTildeInPath))
         let configuration = BertConfiguration(vocabularySize: tokenizer.tokens.count, hiddenSize: s.hidden, layerCount: s.layers,
@@ -44,7 +54,10 @@ public enum TextTrainingRun {
             }
         }
         let trainer = try TextTrainer(model: model, recipe: recipe, pairs: pairs)
-        note("\(recipe.model.map { "fine-tuning \($0)" } ?? "training a \(recipe.scratch!.layers)-layer Transformer from scratch"), "
+        let what = recipe.model.map { "fine-tuning \($0)" }
+            ?? recipe.scratch.map { "training a \($0.layers)-layer Transformer from scratch" }
+            ?? recipe.recurrent.map { "training a \($0.layers)-layer \($0.bidirectional ? "Bi" : "")LSTM twin from scratch" } ?? ""
+        note("\(what), "
              + "loss \(recipe.loss.name), \(pairs.count) pairs, \(trainer.totalSteps) steps of \(recipe.batchSize), \(Threading.threadCount) threads → \(folder.url.path)")
         var epochLosses: [Float] = []
         let seconds = try trainer.fit(progress: progress) { epoch, loss in
@@ -75,7 +88,7 @@ public enum TextTrainingRun {
     /// Re-measures a text run's model on its recipe's dev and test files (or `files` when given).
     public static func evaluate(run folder: URL, files: [String]? = nil) throws -> [TextPairsEvaluation] {
         let recipe = try TextRecipe.load(folder.appendingPathComponent("config.json"))
-        let model = try SentenceTransformer(folder: folder.appendingPathComponent("model"))
+        let model = try TextModelFolder.load(folder.appendingPathComponent("model"))
         let chosen = files ?? [recipe.dev, recipe.test].compactMap { $0 }
         guard !chosen.isEmpty else { throw RecipeError.unusable("\(folder.path): the recipe names no dev or test file to evaluate on") }
         return try chosen.map { try TextPairsEvaluation.measure(model, file: $0) }
