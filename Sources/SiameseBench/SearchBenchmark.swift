@@ -26,12 +26,13 @@ enum SearchBenchmark {
         return (rate, (TSNEBenchmark.cpuSeconds() - cpu0) / (Double(calls) * work) * 1e6)
     }
 
-    static func run(mnist directory: String, peers: String?, reps: Int, parts: Set<String> = allParts) throws {
+    static func run(mnist directory: String, peers: String?, reps: Int, basePoints: Int? = nil, parts: Set<String> = allParts) throws {
         let folder = URL(fileURLWithPath: directory)
         let train = try IDXFile(contentsOf: folder.appendingPathComponent("train-images.idx3-ubyte.gz"))
         let test = try IDXFile(contentsOf: folder.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
-        let d = 784, n = train.shape[0], q = 1000
-        let base = train.bytes.map(Float.init), queries = test.bytes[0..<(q * d)].map(Float.init)
+        // `--points N` keeps the first N training images (development runs; the peers' figures are for 60,000).
+        let d = 784, n = Swift.min(train.shape[0], Swift.max(100, basePoints ?? train.shape[0])), q = 1000
+        let base = train.bytes[0..<(n * d)].map(Float.init), queries = test.bytes[0..<(q * d)].map(Float.init)
         let baseTensor = Tensor(base, shape: [n, d]), queryTensor = Tensor(queries, shape: [q, d])
         let peer = AnnPeer(directory: peers)
         emit("load average at start: \(loadAverage()); CPU seconds so far: \(String(format: "%.1f", TSNEBenchmark.cpuSeconds()))")

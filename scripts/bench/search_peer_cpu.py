@@ -1,6 +1,7 @@
 """Development companion of `siamese-bench search --only …`: the peers' CPU time per query on MNIST-784 Euclidean
 (the protocol of ../shared/peers/ann.py), for comparisons on a contended machine where wall-clock rates mislead.
-Usage: python scripts/bench/search_peer_cpu.py [exact] [hnswlib] [faiss_hnsw]   (PEERS_MNIST_DIR = MNIST folder)
+Usage: python scripts/bench/search_peer_cpu.py [exact] [hnswlib] [faiss_hnsw]   (PEERS_MNIST_DIR = MNIST folder;
+POINTS = how many training images form the base set, default 60000)
 Prints one line per measurement: wall q/s, and CPU µs per query (user + system of this process)."""
 import gzip, os, struct, sys, time
 import numpy as np
@@ -43,7 +44,7 @@ def report(name, n, wall, cpus):
 
 threadpool_limits(THREADS)
 faiss.omp_set_num_threads(THREADS)
-xb = np.ascontiguousarray(images("train-images.idx3-ubyte.gz"))
+xb = np.ascontiguousarray(images("train-images.idx3-ubyte.gz")[:int(os.environ.get("POINTS", "60000"))])
 xq = np.ascontiguousarray(images("t10k-images.idx3-ubyte.gz")[:NQ])
 d = xb.shape[1]
 
