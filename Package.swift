@@ -86,7 +86,7 @@ let package = Package(
             ]
         ),
         .target(name: "SiameseOptimizers", dependencies: ["SiameseCore", "SiameseNN"]),
-        .target(name: "SiameseIndex", dependencies: ["SiameseCore", "CSiameseKernels"]),
+        .target(name: "SiameseIndex", dependencies: ["SiameseCore", "CSiameseKernels", .target(name: "CBLAS", condition: .when(platforms: [.linux]))]),
         // Issue 15: identities and their reference embeddings in a store (SQLite through GRDB), searched in memory.
         .target(
             name: "SiameseGallery",

@@ -15,17 +15,29 @@ enum SearchBenchmark {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     }
 
-    static func run(mnist directory: String, peers: String?, reps: Int) throws {
+    static let allParts: Set<String> = ["exact", "sequential", "hnsw", "latency"]
+
+    /// A rate with the CPU time (user + system, all threads) per unit of work: on a machine shared with other
+    /// processes the CPU time per query is the steadier figure.
+    static func measureWithCPU(work: Double, reps: Int, _ body: () -> Void) -> (rate: RateStats, cpuMicros: Double) {
+        var calls = 0
+        let cpu0 = TSNEBenchmark.cpuSeconds()
+        let rate = measure(work: work, reps: reps, target: 0.3) { calls += 1; body() }
+        return (rate, (TSNEBenchmark.cpuSeconds() - cpu0) / (Double(calls) * work) * 1e6)
+    }
+
+    static func run(mnist directory: String, peers: String?, reps: Int, basePoints: Int? = nil, parts: Set<String> = allParts) throws {
         let folder = URL(fileURLWithPath: directory)
         let train = try IDXFile(contentsOf: folder.appendingPathComponent("train-images.idx3-ubyte.gz"))
         let test = try IDXFile(contentsOf: folder.appendingPathComponent("t10k-images.idx3-ubyte.gz"))
-        let d = 784, n = train.shape[0], q = 1000
-        let base = train.bytes.map(Float.init), queries = test.bytes[0..<(q * d)].map(Float.init)
+        // `--points N` keeps the first N training images (development runs; the peers' figures are for 60,000).
+        let d = 784, n = Swift.min(train.shape[0], Swift.max(100, basePoints ?? train.shape[0])), q = 1000
+        let base = train.bytes[0..<(n * d)].map(Float.init), queries = test.bytes[0..<(q * d)].map(Float.init)
         let baseTensor = Tensor(base, shape: [n, d]), queryTensor = Tensor(queries, shape: [q, d])
         let peer = AnnPeer(directory: peers)
         emit("load average at start: \(loadAverage()); CPU seconds so far: \(String(format: "%.1f", TSNEBenchmark.cpuSeconds()))")
 
-        // Exact search, 2 threads (the engine's sgemm), against faiss IndexFlatL2.
+        // Exact search, 2 threads, against faiss IndexFlatL2.
         Threading.threadCount = 2
         var exact = ExactIndex(dimension: d, metric: .l2)
         try exact.add(baseTensor)
@@ -50,55 +62,77 @@ enum SearchBenchmark {
             for i in 0..<q { hits += result.ids[i].prefix(k).filter { trueDistance(i, $0) <= tenth[i] + 1e-3 }.count }
             return Double(hits) / Double(q * k)
         }
-        let exactRecall = recall(try exact.search(queryTensor, k: k))
-        let cpu0 = TSNEBenchmark.cpuSeconds()
-        let exactRate = measure(work: Double(q), reps: reps, target: 0.3) { _ = try? exact.search(queryTensor, k: k) }
         emit("")
-        emit("| index | build 60k (s) | ef | recall@10 | queries/s, 2 threads, batch 1000 | peer | ratio |")
+        emit("| index | build 60k (s) | ef | recall@10 | queries/s, 2 threads, batch 1000 (CPU µs/query) | peer | ratio |")
         emit("|---|---|---|---|---|---|---|")
-        emit("| ExactIndex (l2) vs faiss IndexFlatL2 | — | — | \(fmt(exactRecall, 4)) | \(fmt(exactRate.median, 0)) (\(fmt(exactRate.min, 0))–\(fmt(exactRate.max, 0))) | \(fmt(peer.exactRate, 0)) | \(ratio(exactRate.median, peer.exactRate)) |")
-        _ = cpu0
+        var exactRate: RateStats?
+        if parts.contains("exact") {
+            let exactRecall = recall(try exact.search(queryTensor, k: k))
+            let (rate, cpu) = measureWithCPU(work: Double(q), reps: reps) { _ = try? exact.search(queryTensor, k: k) }
+            exactRate = rate
+            emit("| ExactIndex (l2) vs faiss IndexFlatL2 | — | — | \(fmt(exactRecall, 4)) | \(fmt(rate.median, 0)) (\(fmt(rate.min, 0))–\(fmt(rate.max, 0))) (CPU \(fmt(cpu, 0)) µs) | \(fmt(peer.exactRate, 0)) | \(ratio(rate.median, peer.exactRate)) |")
+        }
 
         // HNSW: the sequential build (hnswlib's insertion order, 1 thread), then the batched parallel build
         // (2 threads, deterministic); searches run on the batched graph, recall is shown for both.
         let parameters = HNSWParameters(M: 16, efConstruction: 200, seed: 100)
-        var sequential = try HNSWIndex(dimension: d, metric: .l2, parameters: parameters)
-        var cpuStart = TSNEBenchmark.cpuSeconds(), start = DispatchTime.now().uptimeNanoseconds
-        try sequential.add(baseTensor)
-        let sequentialSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let sequentialCPU = TSNEBenchmark.cpuSeconds() - cpuStart
-        var sequentialRecalls: [String] = []
-        for ef in efs { sequentialRecalls.append(fmt(recall(try sequential.search(queryTensor, k: k, ef: ef, threads: 2)), 4)) }
-        emit("| HNSWIndex sequential build (1 thread) | \(fmt(sequentialSeconds, 1)) (CPU \(fmt(sequentialCPU, 1))) | \(efs.map(String.init).joined(separator: " / ")) | \(sequentialRecalls.joined(separator: " / ")) | | | |")
-        sequential = try HNSWIndex(dimension: d, metric: .l2, parameters: parameters)  // free it
+        var sequentialSeconds: Double?
+        if parts.contains("sequential") {
+            var sequential = try HNSWIndex(dimension: d, metric: .l2, parameters: parameters)
+            let cpuStart = TSNEBenchmark.cpuSeconds(), start = DispatchTime.now().uptimeNanoseconds
+            try sequential.add(baseTensor)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            sequentialSeconds = seconds
+            let sequentialCPU = TSNEBenchmark.cpuSeconds() - cpuStart
+            var sequentialRecalls: [String] = []
+            for ef in efs { sequentialRecalls.append(fmt(recall(try sequential.search(queryTensor, k: k, ef: ef, threads: 2)), 4)) }
+            emit("| HNSWIndex sequential build (1 thread) | \(fmt(seconds, 1)) (CPU \(fmt(sequentialCPU, 1))) | \(efs.map(String.init).joined(separator: " / ")) | \(sequentialRecalls.joined(separator: " / ")) | | | |")
+        }
+        guard parts.contains("hnsw") || parts.contains("latency") else {
+            emit("")
+            emit("load average at end: \(loadAverage()); CPU seconds of this process: \(fmt(TSNEBenchmark.cpuSeconds(), 1))")
+            return
+        }
         var hnsw = try HNSWIndex(dimension: d, metric: .l2, parameters: parameters)
-        cpuStart = TSNEBenchmark.cpuSeconds()
-        start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = TSNEBenchmark.cpuSeconds(), start = DispatchTime.now().uptimeNanoseconds
         try hnsw.add(baseTensor, threads: 2)
         let buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let buildCPU = TSNEBenchmark.cpuSeconds() - cpuStart
         var ours: [(ef: Int, recall: Double, rate: RateStats)] = []
         for ef in efs {
             let r = recall(try hnsw.search(queryTensor, k: k, ef: ef, threads: 2))
-            let rate = measure(work: Double(q), reps: reps, target: 0.3) { _ = try? hnsw.search(queryTensor, k: k, ef: ef, threads: 2) }
+            guard parts.contains("hnsw") else {
+                ours.append((ef, r, RateStats(median: 0, min: 0, max: 0, n: 0)))
+                continue
+            }
+            let (rate, cpu) = measureWithCPU(work: Double(q), reps: reps) { _ = try? hnsw.search(queryTensor, k: k, ef: ef, threads: 2) }
             ours.append((ef, r, rate))
             let peerText = peer.hnsw.map { lib, rows in
                 rows.first { $0.ef == ef }.map { "\(lib) \(fmt($0.rate, 0)) (r \(fmt($0.recall, 4)))" } ?? ""
             }.sorted().joined(separator: "; ")
-            emit("| HNSWIndex M=16 efC=200 | \(ef == efs[0] ? fmt(buildSeconds, 1) + " (CPU \(fmt(buildCPU, 1)), batched, 2 threads)" : "") | \(ef) | \(fmt(r, 4)) | \(fmt(rate.median, 0)) (\(fmt(rate.min, 0))–\(fmt(rate.max, 0))) | \(peerText) | |")
+            emit("| HNSWIndex M=16 efC=200 | \(ef == efs[0] ? fmt(buildSeconds, 1) + " (CPU \(fmt(buildCPU, 1)), batched, 2 threads)" : "") | \(ef) | \(fmt(r, 4)) | \(fmt(rate.median, 0)) (\(fmt(rate.min, 0))–\(fmt(rate.max, 0))) (CPU \(fmt(cpu, 1)) µs) | \(peerText) | |")
         }
         emit("")
         emit("| target | ours | peer (faster of faiss IndexHNSWFlat, hnswlib) | ratio | met |")
         emit("|---|---|---|---|---|")
-        emit("| exact queries/s, 2 threads | \(fmt(exactRate.median, 0)) | faiss IndexFlatL2 \(fmt(peer.exactRate, 0)) | \(ratio(exactRate.median, peer.exactRate)) | \(met(exactRate.median, peer.exactRate)) |")
-        for target in [0.95, 0.99] {
-            let mine = ours.first { $0.recall >= target }
-            let theirs = peer.bestRate(atRecall: target)
-            emit("| HNSW queries/s at recall ≥ \(target) | \(mine.map { "\(fmt($0.rate.median, 0)) (ef \($0.ef))" } ?? "not reached") | \(theirs.map { "\($0.lib) \(fmt($0.rate, 0)) (ef \($0.ef))" } ?? "—") | \(ratio(mine?.rate.median, theirs?.rate)) | \(met(mine?.rate.median, theirs?.rate)) |")
+        if let exactRate {
+            emit("| exact queries/s, 2 threads | \(fmt(exactRate.median, 0)) | faiss IndexFlatL2 \(fmt(peer.exactRate, 0)) | \(ratio(exactRate.median, peer.exactRate)) | \(met(exactRate.median, peer.exactRate)) |")
+        }
+        if parts.contains("hnsw") {
+            for target in [0.95, 0.99] {
+                let mine = ours.first { $0.recall >= target }
+                let theirs = peer.bestRate(atRecall: target)
+                emit("| HNSW queries/s at recall ≥ \(target) | \(mine.map { "\(fmt($0.rate.median, 0)) (ef \($0.ef))" } ?? "not reached") | \(theirs.map { "\($0.lib) \(fmt($0.rate, 0)) (ef \($0.ef))" } ?? "—") | \(ratio(mine?.rate.median, theirs?.rate)) | \(met(mine?.rate.median, theirs?.rate)) |")
+            }
         }
         let hnswlibBuild = peer.build["hnswlib"]
-        emit("| build 60k, seconds (lower is better) | \(fmt(buildSeconds, 1)) (batched, 2 threads; sequential \(fmt(sequentialSeconds, 1))) | hnswlib \(fmt(hnswlibBuild, 1)) (2 threads) | \(ratio(hnswlibBuild, buildSeconds)) speed | \(met(hnswlibBuild, buildSeconds)) |")
+        emit("| build 60k, seconds (lower is better) | \(fmt(buildSeconds, 1)) (CPU \(fmt(buildCPU, 1)); batched, 2 threads\(sequentialSeconds.map { "; sequential \(fmt($0, 1))" } ?? "")) | hnswlib \(fmt(hnswlibBuild, 1)) (2 threads) | \(ratio(hnswlibBuild, buildSeconds)) speed | \(met(hnswlibBuild, buildSeconds)) |")
 
+        guard parts.contains("latency") else {
+            emit("")
+            emit("load average at end: \(loadAverage()); CPU seconds of this process: \(fmt(TSNEBenchmark.cpuSeconds(), 1))")
+            return
+        }
         // Single-query latency, 1 thread, at the first ef reaching recall 0.95 (as ann.py).
         Threading.threadCount = 1
         let latencyEF = ours.first { $0.recall >= 0.95 }?.ef ?? efs.last!

@@ -11,7 +11,7 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench loader --data MNIST_DIR [--reps N]
        siamese-bench tsne [--peers DIR] [--points N]
        siamese-bench text [--peers DIR] [--model MINILM_DIR] [--reps N]
-       siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--reps N]
+       siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--only exact,sequential,hnsw,latency] [--points N] [--reps N]
        siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
        siamese-bench fewshot-train --recipe FILE --output RUN_DIR [--epochs N] [--steps N]   (timed image recipe, one-shot results)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
@@ -89,7 +89,8 @@ if command == "loader" {
             FileHandle.standardError.write(Data("siamese-bench search: --mnist MNIST_DIR (or PEERS_MNIST_DIR) is required\n".utf8))
             exit(2)
         }
-        try SearchBenchmark.run(mnist: mnistDir, peers: peersDir, reps: reps)
+        try SearchBenchmark.run(mnist: mnistDir, peers: peersDir, reps: reps, basePoints: pointCount,
+                                  parts: only.map { Set($0.split(separator: ",").map(String.init)) } ?? SearchBenchmark.allParts)
     } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)

@@ -1,5 +1,11 @@
+import CSiameseKernels
 import Dispatch
 import SiameseCore
+#if canImport(Accelerate)
+import Accelerate
+#else
+import CBLAS
+#endif
 
 /// An exact (brute-force) nearest-neighbour index over `count` vectors of dimension `dimension`.
 ///
@@ -8,10 +14,11 @@ import SiameseCore
 /// vectors; ids work as in `IndexIDMap` (your own, or consecutive ones from 0).
 ///
 /// Vectors are stored contiguously, row-major (normalised copies for cosine; squared norms are kept for L2).
-/// ``search(_:k:)`` computes scores a block at a time as matrix products (the engine's `BLAS.sgemm`, which
-/// splits large products over the engine's workers) and feeds each block straight into a bounded top-k heap per
-/// query, so it needs `O(block + q·k)` memory, never the `[q, n]` score matrix. A score block holds at most
-/// 4 Mi floats (16 MiB).
+/// ``search(_:k:)`` computes scores a block at a time as matrix products (L2 as `‖q‖² + ‖r‖² − 2 q·r`, clamped at
+/// 0, like faiss's `exhaustive_L2sq_blas`): each of the engine's `Threading.threadCount` workers runs one
+/// single-threaded BLAS `sgemm` per block of its queries (512 at most) against 512 references, and scans the block
+/// into a bounded top-k heap per query while it is still in cache (`sk_topk_scan`, AVX-512 or AVX2). A search
+/// needs `O(threads · block + q·k)` memory, never the `[q, n]` score matrix (a block holds at most 4 Mi floats).
 ///
 /// ```swift
 /// var index = ExactIndex(dimension: 128, metric: .cosine)
@@ -151,52 +158,32 @@ public struct ExactIndex: Sendable {
 
         var queries = flat
         if metric == .cosine { IndexInput.normalizeRows(&queries, dimension: dimension) }
-        let queryNorms = metric == .l2 ? IndexInput.squaredNorms(queries, dimension: dimension) : []
-        let n = count, d = dimension, kept = Swift.min(k, n)
-        let plan = plan ?? .automatic(queries: q, references: n)
+        let l2 = metric == .l2
+        let queryNorms = l2 ? IndexInput.squaredNorms(queries, dimension: dimension) : []
+        let n = count, kept = Swift.min(k, n)
+        // Each worker calls the BLAS on its own block; when OpenBLAS threads itself instead (the engine's
+        // SIAMESEKIT_BLAS_THREADS=openblas), one worker leaves the threading to it.
+        let threads = BLAS.engineThreads ? Swift.max(1, Threading.threadCount) : 1
+        let plan = plan ?? .automatic(queries: q, references: n, threads: threads)
         let blockRows = Swift.min(plan.queryBlock, q), blockColumns = Swift.min(plan.referenceChunk, n)
+        let queryBlocks = (q + blockRows - 1) / blockRows, referenceBlocks = (n + blockColumns - 1) / blockColumns
+        let statistics = SearchStatistics(scoreBufferElements: blockRows * blockColumns, blocks: queryBlocks * referenceBlocks)
 
-        var statistics = SearchStatistics(scoreBufferElements: blockRows * blockColumns)
-        var scores: [[Float]] = [], ids: [[Int]] = []
-        scores.reserveCapacity(q)
-        ids.reserveCapacity(q)
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * blockColumns)
-        defer { buffer.deallocate() }
-        let heaps = BoundedTopK(rows: blockRows, k: kept)
-        let metric = metric
-
+        var scores = [[Float]](repeating: [], count: q), ids = [[Int]](repeating: [], count: q)
         queries.withUnsafeBufferPointer { qp in
-            vectors.withUnsafeBufferPointer { rp in
-                squaredNorms.withUnsafeBufferPointer { rn in
-                    rowIDs.withUnsafeBufferPointer { rowID in
-                        for q0 in stride(from: 0, to: q, by: blockRows) {
-                            let m = Swift.min(blockRows, q - q0)
-                            heaps.reset()
-                            for r0 in stride(from: 0, to: n, by: blockColumns) {
-                                let c = Swift.min(blockColumns, n - r0)
-                                // Scores (or −2 q·r for L2) of queries q0..<q0+m against references r0..<r0+c.
-                                BLAS.sgemm(transA: false, transB: true, m: m, n: c, k: d,
-                                           alpha: metric == .l2 ? -2 : 1, a: qp.baseAddress! + q0 * d, lda: d,
-                                           b: rp.baseAddress! + r0 * d, ldb: d, c: buffer, ldc: c)
-                                statistics.blocks += 1
-                                // The scan into the heaps, split by query rows over the engine's threads (each
-                                // row's heap is touched by one thread only).
-                                let scan = ScanBlock(buffer: buffer, heaps: heaps, norms: rn.baseAddress, ids: rowID.baseAddress!,
-                                                     queryNorms: queryNorms, q0: q0, r0: r0, columns: c, l2: metric == .l2)
-                                let parts = Swift.min(Threading.threadCount, m, Swift.max(1, m * c / (1 << 16)))
-                                if parts <= 1 {
-                                    scan.run(rows: 0..<m)
-                                } else {
-                                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                                        scan.run(rows: (m * part / parts)..<(m * (part + 1) / parts))
-                                    }
+            queryNorms.withUnsafeBufferPointer { qn in
+                vectors.withUnsafeBufferPointer { rp in
+                    squaredNorms.withUnsafeBufferPointer { rn in
+                        rowIDs.withUnsafeBufferPointer { rowID in
+                            scores.withUnsafeMutableBufferPointer { sp in
+                                ids.withUnsafeMutableBufferPointer { ip in
+                                    let scan = ExactScan(
+                                        queries: qp.baseAddress!, queryNorms: qn.baseAddress, references: rp.baseAddress!,
+                                        referenceNorms: l2 ? rn.baseAddress : nil, rowIDs: rowID.baseAddress!,
+                                        scores: sp.baseAddress!, ids: ip.baseAddress!, q: q, n: n, d: dimension, k: kept,
+                                        blockRows: blockRows, blockColumns: blockColumns, l2: l2)
+                                    scan.run(threads: threads, queryBlocks: queryBlocks, referenceBlocks: referenceBlocks)
                                 }
-                            }
-                            for i in 0..<m {
-                                let best = heaps.sorted(row: i)
-                                // Negating back gives +0 for a clamped distance of −0.
-                                scores.append(metric == .l2 ? best.keys.map { 0 - $0 } : best.keys)
-                                ids.append(best.ids)
                             }
                         }
                     }
@@ -207,31 +194,90 @@ public struct ExactIndex: Sendable {
     }
 }
 
-/// One score block and the heaps it feeds, shared read-only between the threads of a scan; each thread offers
-/// to the heaps of its own rows only.
-private struct ScanBlock: @unchecked Sendable {
-    let buffer: UnsafeMutablePointer<Float>
-    let heaps: BoundedTopK
-    let norms: UnsafePointer<Float>?
-    let ids: UnsafePointer<Int>
-    let queryNorms: [Float]
-    let q0: Int, r0: Int, columns: Int
+/// The blocks of one exact search and the buffers they read and write, shared between its worker threads: each
+/// worker owns its score buffer and heaps, and writes only the result rows of its own queries.
+///
+/// A block is `C = α · Q_block · R_blockᵀ` (one single-threaded `sgemm`, α = −2 for L2 and −1 for the
+/// similarities, so that smaller is better), scanned at once into the heaps while it is in cache. With at least
+/// as many query blocks as threads, each worker takes a contiguous run of query blocks and all references;
+/// otherwise (a few queries) each worker takes a contiguous run of reference blocks for every query, and the
+/// workers' heaps are merged. The kept set is the same either way: (distance, id) is a total order, and every
+/// distance is computed by the same operations whatever the split.
+private struct ExactScan: @unchecked Sendable {
+    let queries: UnsafePointer<Float>
+    let queryNorms: UnsafePointer<Float>?
+    let references: UnsafePointer<Float>
+    let referenceNorms: UnsafePointer<Float>?
+    let rowIDs: UnsafePointer<Int>
+    let scores: UnsafeMutablePointer<[Float]>
+    let ids: UnsafeMutablePointer<[Int]>
+    let q: Int, n: Int, d: Int, k: Int
+    let blockRows: Int, blockColumns: Int
     let l2: Bool
 
-    func run(rows: Range<Int>) {
-        let c = columns
-        for i in rows {
-            let row = buffer + i * c
-            if l2, let rn = norms {
-                let qn = queryNorms[q0 + i]
-                for j in 0..<c {
-                    // Key = −‖q − r‖², so larger is better for every metric.
-                    let distance = Swift.max(0, qn + rn[r0 + j] + row[j])
-                    heaps.offer(row: i, key: -distance, id: ids[r0 + j])
+    func run(threads: Int, queryBlocks: Int, referenceBlocks: Int) {
+        if queryBlocks >= threads || referenceBlocks == 1 {
+            let workers = Swift.min(threads, queryBlocks)
+            let body: @Sendable (Int) -> Void = { w in
+                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * blockColumns)
+                defer { buffer.deallocate() }
+                let heaps = BoundedTopK(rows: blockRows, k: k)
+                for b in (queryBlocks * w / workers)..<(queryBlocks * (w + 1) / workers) {
+                    let q0 = b * blockRows, m = Swift.min(blockRows, q - q0)
+                    heaps.reset()
+                    scanReferences(q0: q0, m: m, blocks: 0..<referenceBlocks, buffer: buffer, heaps: heaps)
+                    store(q0: q0, m: m, heaps: heaps)
                 }
-            } else {
-                for j in 0..<c { heaps.offer(row: i, key: row[j], id: ids[r0 + j]) }
             }
+            if workers <= 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+            return
+        }
+        let workers = Swift.min(threads, referenceBlocks)
+        let buffers = WorkerBuffers(count: workers, capacity: blockRows * blockColumns)
+        defer { buffers.deallocate() }
+        let heaps = (0..<workers).map { _ in BoundedTopK(rows: blockRows, k: k) }
+        for b in 0..<queryBlocks {
+            let q0 = b * blockRows, m = Swift.min(blockRows, q - q0)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                heaps[w].reset()
+                scanReferences(q0: q0, m: m, blocks: (referenceBlocks * w / workers)..<(referenceBlocks * (w + 1) / workers),
+                               buffer: buffers.pointers[w], heaps: heaps[w])
+            }
+            for w in 1..<workers {
+                for i in 0..<m { heaps[0].merge(row: i, from: heaps[w]) }
+            }
+            store(q0: q0, m: m, heaps: heaps[0])
         }
     }
+
+    /// Queries `q0..<q0+m` against the reference blocks `blocks`, into `heaps` (rows 0..<m).
+    private func scanReferences(q0: Int, m: Int, blocks: Range<Int>, buffer: UnsafeMutablePointer<Float>, heaps: BoundedTopK) {
+        for block in blocks {
+            let r0 = block * blockColumns, c = Swift.min(blockColumns, n - r0)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(c), Int32(d), l2 ? -2 : -1,
+                        queries + q0 * d, Int32(d), references + r0 * d, Int32(d), 0, buffer, Int32(c))
+            heaps.scan(buffer, rows: m, columns: c, stride: c, rowNorms: l2 ? queryNorms! + q0 : nil,
+                       columnNorms: referenceNorms.map { $0 + r0 }, columnIDs: rowIDs + r0)
+        }
+    }
+
+    /// Writes the results of queries `q0..<q0+m` (scores: the distance for L2, the similarity otherwise).
+    private func store(q0: Int, m: Int, heaps: BoundedTopK) {
+        for i in 0..<m {
+            let best = heaps.drainSortedDistances(row: i)
+            scores[q0 + i] = l2 ? best.distances : best.distances.map { -$0 }
+            ids[q0 + i] = best.ids
+        }
+    }
+}
+
+/// One score buffer per worker of a reference-split search (each worker touches only its own).
+private struct WorkerBuffers: @unchecked Sendable {
+    let pointers: [UnsafeMutablePointer<Float>]
+
+    init(count: Int, capacity: Int) {
+        pointers = (0..<count).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: capacity) }
+    }
+
+    func deallocate() { for p in pointers { p.deallocate() } }
 }

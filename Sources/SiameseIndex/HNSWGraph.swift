@@ -199,6 +199,7 @@ final class HNSWGraph: @unchecked Sendable {
     /// in `scratch.top`. With `skipDeleted`, deleted nodes are walked through but never kept.
     func searchLayer(_ q: UnsafePointer<Float>, entry: Int32, level: Int, ef: Int, scratch s: HNSWScratch, skipDeleted: Bool) {
         s.beginVisit(nodes: count)
+        s.reserveFresh(Swift.max(maxM0, M))
         let top = s.top, candidates = s.candidates
         top.clear()
         candidates.clear()
@@ -215,6 +216,7 @@ final class HNSWGraph: @unchecked Sendable {
         }
         candidates.push(HNSWKey.make(d0, entry))
         visited[Int(entry)] = tag
+        let fresh = s.fresh, found = s.distances
         while candidates.count > 0 {
             let best = candidates.peek
             if HNSWKey.distance(best) > bound && (top.count >= ef || !skipDeleted) { break }
@@ -222,21 +224,45 @@ final class HNSWGraph: @unchecked Sendable {
             let list = links(HNSWKey.node(best), level: level)
             let n = Int(list[0])
             if n == 0 { continue }
-            sk_prefetch(vectors + Int(list[1]) * d)
+            // The neighbours not seen yet, in list order (marked now: a list holds no repeats), their vectors
+            // requested from memory at once; then their distances four at a time, taken in list order, so the
+            // heaps see exactly the sequence hnswlib's one-by-one loop gives.
+            var m = 0
             for j in 1...n {
                 let neighbour = list[j]
-                if j < n { sk_prefetch(vectors + Int(list[j + 1]) * d) }
                 if visited[Int(neighbour)] == tag { continue }
                 visited[Int(neighbour)] = tag
-                let dist = distanceTo(neighbour)
-                if top.count < ef || dist < bound {
-                    candidates.push(HNSWKey.make(dist, neighbour))
-                    if !(skipDeleted && deleted[Int(neighbour)]) {
-                        top.push(~HNSWKey.make(dist, neighbour))
-                        if top.count > ef { top.pop() }
-                        bound = HNSWKey.distance(~top.peek)
+                sk_prefetch(vectors + Int(neighbour) * d)
+                fresh[m] = neighbour
+                m += 1
+            }
+            var j = 0
+            while j < m {
+                let batch = Swift.min(4, m - j)
+                if batch == 4 {
+                    let v0 = vectors + Int(fresh[j]) * d, v1 = vectors + Int(fresh[j + 1]) * d
+                    let v2 = vectors + Int(fresh[j + 2]) * d, v3 = vectors + Int(fresh[j + 3]) * d
+                    if l2 {
+                        sk_l2sq_f32_x4(q, v0, v1, v2, v3, d, found)
+                    } else {
+                        sk_dot_f32_x4(q, v0, v1, v2, v3, d, found)
+                        for r in 0..<4 { found[r] = -found[r] }
+                    }
+                } else {
+                    for r in 0..<batch { found[r] = distanceTo(fresh[j + r]) }
+                }
+                for r in 0..<batch {
+                    let neighbour = fresh[j + r], dist = found[r]
+                    if top.count < ef || dist < bound {
+                        candidates.push(HNSWKey.make(dist, neighbour))
+                        if !(skipDeleted && deleted[Int(neighbour)]) {
+                            top.push(~HNSWKey.make(dist, neighbour))
+                            if top.count > ef { top.pop() }
+                            bound = HNSWKey.distance(~top.peek)
+                        }
                     }
                 }
+                j += batch
             }
         }
     }
@@ -509,9 +535,29 @@ final class HNSWScratch: @unchecked Sendable {
     private(set) var tag: UInt16 = 0
     let candidates = HNSWHeap()
     let top = HNSWHeap()
+    /// The unvisited neighbours of the node being expanded, and their distances four at a time.
+    private(set) var fresh: UnsafeMutablePointer<Int32>
+    private var freshCapacity = 0
+    let distances = UnsafeMutablePointer<Float>.allocate(capacity: 4)
 
-    init() { visited = .allocate(capacity: 1) }
-    deinit { visited.deallocate() }
+    init() {
+        visited = .allocate(capacity: 1)
+        fresh = .allocate(capacity: 1)
+    }
+
+    deinit {
+        visited.deallocate()
+        fresh.deallocate()
+        distances.deallocate()
+    }
+
+    /// Room for a neighbour list of `slots` entries in ``fresh``.
+    func reserveFresh(_ slots: Int) {
+        guard slots > freshCapacity else { return }
+        fresh.deallocate()
+        freshCapacity = slots
+        fresh = .allocate(capacity: slots)
+    }
 
     /// Starts a new search over `nodes` nodes: a fresh tag, clearing the marks when the tag wraps.
     func beginVisit(nodes: Int) {

@@ -171,13 +171,15 @@ import Testing
             #expect(plan.blockElements <= SearchPlan.scoreBlockLimit)
             #expect(plan.queryBlock <= max(q, 1) && plan.referenceChunk <= max(n, 1))
         }
-        #expect(SearchPlan.automatic(queries: 2_000, references: 50_000) == SearchPlan(queryBlock: 1_024, referenceChunk: 4_096))
+        #expect(SearchPlan.automatic(queries: 2_000, references: 50_000) == SearchPlan(queryBlock: 512, referenceChunk: 512))
+        #expect(SearchPlan.automatic(queries: 1_000, references: 60_000, threads: 2) == SearchPlan(queryBlock: 500, referenceChunk: 512))
+        #expect(SearchPlan.automatic(queries: 3, references: 60_000, threads: 2) == SearchPlan(queryBlock: 2, referenceChunk: 512))
         let small = SearchPlan.automatic(queries: 500, references: 500, limit: 1_000)
         #expect(small.blockElements <= 1_000)
         var index = ExactIndex(dimension: 4, metric: .cosine)
         try index.add(Tensor(BruteForce.random(rows: 9_000, dimension: 4, seed: 41)))
         let (_, statistics) = try index.search(Tensor(BruteForce.random(rows: 1_500, dimension: 4, seed: 42)), k: 3, plan: nil)
         #expect(statistics.scoreBufferElements <= SearchPlan.scoreBlockLimit)
-        #expect(statistics.blocks == 2 * 3)                         // 1,500 = 1,024 + 476 queries; 9,000 = 2·4,096 + 808
+        #expect(statistics.blocks == 3 * 18)                        // 1,500 = 2·512 + 476 queries; 9,000 = 17·512 + 296
     }
 }

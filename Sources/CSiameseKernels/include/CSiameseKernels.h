@@ -93,6 +93,32 @@ float sk_l2sq_f32(const float *a, const float *b, long n);
 /// a · b over n floats, in the widest vector instructions this CPU has.
 float sk_dot_f32(const float *a, const float *b, long n);
 
+/// Bounded top-k heaps for the exact search: per query row, a max-heap of at most `k` (distance, id) pairs in
+/// `keys[row·k …]` and `ids[row·k …]` with `counts[row]` entries; the root is the worst kept (the larger distance,
+/// ties the larger id). Smaller distances are better.
+
+/// Offers one candidate to a heap (NaN ranks after everything).
+void sk_topk_offer(float d, long id, long k, float *keys, long *ids, long *count);
+
+/// Offers every column of a `rows × cols` score block (row stride `ldc`) to the heaps of its rows, column j
+/// having the id `colIDs[j]`. With `colNorms`, the value is the clamped squared L2 distance
+/// `max(0, (rowNorms[i] + colNorms[j]) + s)` of a block `s = −2 q·x`; without, the value is `s` itself (the caller
+/// passes `−q·x` for similarities). The heaps persist across calls, so a search scans its blocks one by one.
+void sk_topk_scan(const float *scores, long rows, long cols, long ldc, const float *rowNorms, const float *colNorms,
+                  const long *colIDs, long k, float *keys, long *ids, long *counts);
+
+/// Sorts one heap of `count` entries in place, best first (ascending distance, ties by the smaller id).
+void sk_topk_sort(long k, float *keys, long *ids, long count);
+
+/// The distances ‖q − v_r‖² from one query to four vectors (out[0…3]), each bit-identical to `sk_l2sq_f32`; the four
+/// reads interleave, so a graph search waits for memory once per four vectors instead of once per vector.
+void sk_l2sq_f32_x4(const float *q, const float *v0, const float *v1, const float *v2, const float *v3, long n,
+                    float *out);
+
+/// The products q · v_r with four vectors at once, each bit-identical to `sk_dot_f32`.
+void sk_dot_f32_x4(const float *q, const float *v0, const float *v1, const float *v2, const float *v3, long n,
+                   float *out);
+
 /// A hint to fetch the cache line holding `p` (nothing where the compiler has no prefetch builtin).
 static inline void sk_prefetch(const void *p) {
 #if defined(__GNUC__) || defined(__clang__)
