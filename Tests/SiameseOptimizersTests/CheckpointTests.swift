@@ -103,4 +103,25 @@ enum Support {
             try Checkpoint.load(from: folder, into: CheckpointTests.makeModel(seed: 9))
         }
     }
+
+    @Test func nanOptimizerStateIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-nan-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = CheckpointTests.makeModel(seed: 10)
+        let optimizer = Adam(model.trainableParameters(), learningRate: 0.01)
+        _ = CheckpointTests.train(model, optimizer, WarmupCosineSchedule(base: 0.01, warmupSteps: 1, totalSteps: 4), steps: 0..<2)
+        try Checkpoint.save(model: model, optimizer: optimizer, to: folder)
+        let file = folder.appendingPathComponent("optimizer.safetensors")
+        let saved = try Safetensors.read(file)
+        var tensors = saved.tensors.mapValues { $0.tensor() }
+        let name = tensors.keys.sorted()[0]
+        var values = tensors[name]!.scalars
+        values[values.count - 1] = .nan
+        tensors[name] = Tensor(values, shape: tensors[name]!.shape)
+        try Safetensors.write(floats: tensors, metadata: saved.metadata, to: file)
+        let fresh = CheckpointTests.makeModel(seed: 10)
+        #expect(throws: SafetensorsError.nonFiniteValue(path: file.path, tensor: name, index: values.count - 1)) {
+            try Checkpoint.load(from: folder, into: fresh, optimizer: Adam(fresh.trainableParameters(), learningRate: 0.01))
+        }
+    }
 }

@@ -71,6 +71,9 @@ public enum Checkpoint {
     }
 
     /// Loads a checkpoint into `model` (and `optimizer`, when given) and returns its description.
+    ///
+    /// - Throws: ``Error``, or ``SafetensorsError`` naming the file and tensor (a damaged file, a shape that does not
+    ///   fit, NaN or infinite weights or optimizer state).
     @discardableResult
     public static func load(from directory: URL, into model: Module, optimizer: (any Optimizer)? = nil) throws -> Info {
         let info = try readInfo(from: directory)
@@ -83,6 +86,12 @@ public enum Checkpoint {
             }
             let url = directory.appendingPathComponent("optimizer.safetensors")
             let file = try Safetensors.read(url)
+            // Moment estimates holding NaN or infinity would turn every weight into NaN at the first step.
+            for (name, entry) in file.tensors.sorted(by: { $0.key < $1.key }) {
+                if let index = entry.floats().firstIndex(where: { !$0.isFinite }) {
+                    throw SafetensorsError.nonFiniteValue(path: url.path, tensor: name, index: index)
+                }
+            }
             try optimizer.loadState(file.tensors.mapValues { $0.tensor() }, stepCount: info.stepCount)
         }
         return info
