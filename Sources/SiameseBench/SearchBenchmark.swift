@@ -36,6 +36,9 @@ enum SearchBenchmark {
         let baseTensor = Tensor(base, shape: [n, d]), queryTensor = Tensor(queries, shape: [q, d])
         let peer = AnnPeer(directory: peers)
         emit("load average at start: \(loadAverage()); CPU seconds so far: \(String(format: "%.1f", TSNEBenchmark.cpuSeconds()))")
+        if n != train.shape[0] {
+            emit("base set: the first \(n) training images (--points), not the peers' 60,000: the ratios below do not apply")
+        }
 
         // Exact search, 2 threads, against faiss IndexFlatL2.
         Threading.threadCount = 2

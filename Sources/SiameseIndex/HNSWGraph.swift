@@ -232,7 +232,11 @@ final class HNSWGraph: @unchecked Sendable {
                 let neighbour = list[j]
                 if visited[Int(neighbour)] == tag { continue }
                 visited[Int(neighbour)] = tag
-                sk_prefetch(vectors + Int(neighbour) * d)
+                let v = vectors + Int(neighbour) * d
+                sk_prefetch(v)
+                sk_prefetch(v + 16)
+                sk_prefetch(v + 32)
+                sk_prefetch(v + 48)
                 fresh[m] = neighbour
                 m += 1
             }
