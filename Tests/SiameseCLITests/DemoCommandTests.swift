@@ -144,6 +144,8 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("report.html").path))
         let metrics = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
         #expect((metrics?["testROCAUC"] as? Double ?? 0) > 0.8)
+        let retrieval = try #require(metrics?["retrieval"] as? [String: Double])
+        #expect(retrieval["queries"] == 2000 && (retrieval["precisionAt1"] ?? 0) > 0.3, "\(retrieval)")
         let noRun = try runSiamese(["evaluate", "--run", dir.path])
         #expect(noRun.status != 0 && noRun.stderr.contains("not a run folder"))
 
