@@ -45,6 +45,12 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(file) missing")
         }
         #expect(r.stderr.contains("pairs/s"))
+        // Retrieval among the 2,000 test digits, in metrics.json and in the report's table.
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("metrics.json"))) as? [String: Any]
+        let retrieval = try #require(saved?["retrieval"] as? [String: Double])
+        #expect(retrieval["queries"] == 2000 && (retrieval["precisionAt1"] ?? 0) > 0.3, "\(retrieval)")
+        let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("meanAveragePrecisionAtR"))
         // The report is written at the end, announced on standard error (standard output stays JSON).
         #expect(r.stderr.contains("report: \(dir.appendingPathComponent("report.html").path)"))
         let report = try runSiamese(["report", "--run", dir.path, "--output", dir.appendingPathComponent("again.html").path,
@@ -138,6 +144,8 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("report.html").path))
         let metrics = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
         #expect((metrics?["testROCAUC"] as? Double ?? 0) > 0.8)
+        let retrieval = try #require(metrics?["retrieval"] as? [String: Double])
+        #expect(retrieval["queries"] == 2000 && (retrieval["precisionAt1"] ?? 0) > 0.3, "\(retrieval)")
         let noRun = try runSiamese(["evaluate", "--run", dir.path])
         #expect(noRun.status != 0 && noRun.stderr.contains("not a run folder"))
 

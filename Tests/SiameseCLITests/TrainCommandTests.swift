@@ -62,6 +62,9 @@ import SiameseTestSupport
         let remeasured = try Self.json(again.stdout)
         #expect(remeasured["validationROCAUC"] as? Double == metrics["validationROCAUC"] as? Double)
         #expect(remeasured["validationOneShot"] as? Double == metrics["validationOneShot"] as? Double)
+        let retrieval = try #require(metrics["retrieval"] as? [String: Double])
+        #expect(remeasured["retrieval"] as? [String: Double] == retrieval)
+        #expect(retrieval["meanAveragePrecisionAtR"] != nil && retrieval["nmi"] != nil)
 
         // compare uses the run's calibrated threshold.
         try CompareAndEmbedTests.digit(0, to: dir.appendingPathComponent("a.pgm"))

@@ -27,12 +27,20 @@ import SiameseTestSupport
         }
     }
 
-    @Test func emptyClustersAreSplit() throws {
-        // Four distinct points, two of them repeated, into three clusters: duplicates can leave a centroid empty.
-        let rows: [Float] = [0, 0, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10, 10, 10, 5, 5]
-        let result = try KMeans(clusters: 3, iterations: 5).fit(Tensor(rows, shape: [9, 2]))
-        #expect(Set(result.assignments).count == 3)
-        #expect(result.centroids.allSatisfy { $0.isFinite })
+    @Test func emptyClustersAreSplitAsFaissDoes() throws {
+        // Duplicated points: initial centroids coincide and clusters go empty, so faiss's split_clusters runs.
+        let root = try Fixtures.json("accuracy_calculator_reference.json") as! [String: Any]
+        let cases = root["kmeans"] as! [[String: Any]]
+        #expect(cases.count == 3)
+        for c in cases {
+            let name = c["name"] as! String
+            #expect((c["splits"] as! Int) > 0, "\(name): the case exercises splitting")
+            let result = try KMeans(clusters: c["clusters"] as! Int).fit(AccuracyCalculatorTests.tensor(c["points"]))
+            #expect(result.assignments == c["assignments"] as! [Int], "\(name)")
+            let centroids = (c["centroids"] as! [[Double]]).flatMap { $0 }
+            let worst = zip(result.centroids, centroids).map { abs(Double($0) - $1) }.max() ?? .infinity
+            #expect(worst <= 1e-5, "\(name): centroids differ by \(worst)")
+        }
     }
 
     @Test func badInputsAreTypedErrors() {

@@ -52,6 +52,14 @@ func imageFolder(classes: Int, perClass: Int, seed: UInt64 = 3) throws -> URL {
         #expect(notes.contains { $0.contains("classes per batch") && $0.contains("batchSize 16") }, "\(notes)")
         #expect(notes.contains { $0.contains("2-way") }, "\(notes)")
         #expect(report.trainingClasses == 4 && report.validationClasses == 2 && report.evaluation.oneShotWays == 2)
+        // Retrieval among the 12 held-out images (2 classes of 6): k = 5, every metric in [0, 1].
+        let retrieval = try #require(report.evaluation.retrieval)
+        #expect(retrieval["k"] == 5 && retrieval["queries"] == 12)
+        for key in ["precisionAt1", "rPrecision", "meanAveragePrecisionAtR", "meanAveragePrecision", "meanReciprocalRank", "nmi", "ami"] {
+            let v = try #require(retrieval[key], "\(key)")
+            #expect(v >= -1 && v <= 1, "\(key) = \(v)")
+        }
+        #expect(report.evaluation.text.contains("MAP@R"))
         let config = try JSONDecoder().decode(TrainingRecipe.self, from: Data(contentsOf: run.appendingPathComponent("config.json")))
         #expect(config.batchSize == 16 && config.ways == 2)
         // The run's model folder loads on its own and decides with the calibrated threshold.

@@ -131,6 +131,21 @@ for c in cases:
     _, got = index.search(q, len(r))
     assert (got == knn_stable(q, r, len(r), False)).all(), c["name"]
 
+# faiss k-means where initial centroids coincide (duplicated points), so faiss splits clusters that go empty.
+kmeans_cases = []
+for name, pts, k in [
+    ("duplicates_3", [[1, 1]] * 4 + [[10, 10]] * 4 + [[5, 5]], 3),
+    ("duplicates_4", [[1, 2]] * 6 + [[-3, 4]] * 5 + [[7, -1]] * 2 + [[2, 2]], 4),
+    ("duplicates_5", [[0.5, 1, 2]] * 10 + [[3, 1, 0]] * 7 + [[1, 1, 1]] * 3 + [[4, 4, 4]], 5),
+]:
+    x = np.array(pts, dtype=np.float32)
+    km = faiss.Kmeans(x.shape[1], k, niter=20)
+    km.train(x)
+    _, assign = km.index.search(x, 1)
+    kmeans_cases.append({"name": name, "points": f32list(x), "clusters": k,
+                         "splits": int(sum(s["nsplit"] for s in km.iteration_stats)),
+                         "assignments": [int(v) for v in assign[:, 0]], "centroids": f32list(km.centroids)})
+
 # scikit-learn's NMI / AMI of given labellings.
 mi_cases = []
 for name, a, b in [
@@ -150,5 +165,5 @@ out.write_text(json.dumps({
     "pytorch_metric_learning": pytorch_metric_learning.__version__, "torch": torch.__version__,
     "faiss": faiss.__version__, "sklearn": sklearn.__version__, "numpy": np.__version__,
     "knn": "FaissKNN (IndexFlatL2), embeddings not normalised; kmeans: FaissKMeans(niter=20)",
-    "cases": cases, "mutual_information": mi_cases}))
+    "cases": cases, "kmeans": kmeans_cases, "mutual_information": mi_cases}))
 print(out, len(cases), "cases")

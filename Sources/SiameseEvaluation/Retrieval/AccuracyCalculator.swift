@@ -159,7 +159,7 @@ public struct AccuracyCalculator: Sendable {
     static func classMeans(_ values: [Double], labels: [Int]) -> [Int: Double] {
         var sum: [Int: Double] = [:], count: [Int: Int] = [:]
         for (v, l) in zip(values, labels) { sum[l, default: 0] += v; count[l, default: 0] += 1 }
-        return sum.mapValues { $0 } .reduce(into: [:]) { $0[$1.key] = $1.value / Double(count[$1.key]!) }
+        return Dictionary(uniqueKeysWithValues: sum.map { ($0.key, $0.value / Double(count[$0.key]!)) })
     }
 
     // MARK: Search
