@@ -15,7 +15,8 @@ public protocol MetricLoss {
 }
 
 extension MetricLoss {
-    /// The reduced loss: each term reduced separately, then summed.
+    /// The reduced loss: each term reduced separately (with its name, see ``MultipleReducers``), then summed;
+    /// ``ReductionKind/alreadyReduced`` terms are added as they are.
     ///
     /// - Parameters:
     ///   - embeddings: `[n, d]`.
@@ -27,8 +28,13 @@ extension MetricLoss {
         let parts = terms(embeddings: embeddings, labels: labels, tuples: tuples)
         let keys = parts.keys.sorted()
         guard let first = keys.first else { return embeddings.sum() * 0 }
-        var total = reducer.reduce(parts[first]!)
-        for key in keys.dropFirst() { total = total + reducer.reduce(parts[key]!) }
+        func reduced(_ key: String) -> Tensor {
+            var term = parts[key]!
+            term.batchSize = labels.count
+            return term.kind == .alreadyReduced ? term.losses.sum() : reducer.reduce(term, named: key)
+        }
+        var total = reduced(first)
+        for key in keys.dropFirst() { total = total + reduced(key) }
         return total
     }
 }

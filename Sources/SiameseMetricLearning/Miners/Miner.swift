@@ -15,3 +15,7 @@ extension BatchHardMiner: Miner {}
 extension MultiSimilarityMiner: Miner {}
 extension PairMarginMiner: Miner {}
 extension TripletMarginMiner: Miner {}
+extension BatchEasyHardMiner: Miner {}
+extension HDCMiner: Miner {}
+extension AngularMiner: Miner {}
+extension UniformHistogramMiner: Miner {}
