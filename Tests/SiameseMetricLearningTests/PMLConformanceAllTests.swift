@@ -207,6 +207,22 @@ func expectClose(gradient actual: [Float]?, _ expected: [[Double]], _ what: Stri
         expectClose(gradient: x.grad?.scalars, c.grad!, "\(name) gradient")
     }
 
+    @Test(arguments: PMLAllFixture.names("memory"))
+    func crossBatchMemoryCase(_ name: String) throws {
+        let c = PMLAllFixture.named(name)
+        let made = try Losses.registry.make(c.loss!, context: RegistryContext(embeddingSize: 8))
+        let memory = try #require(made as? CrossBatchMemory)
+        let stream = fixture.inputs.C
+        for (step, expected) in try #require(c.steps).enumerated() {
+            let x = Tensor.fromRows(stream.batches[step]).requiringGrad()
+            let labels = stream.labels[step]
+            let value = expected.enqueue_mask.map { memory(x, labels: labels, enqueueMask: $0) } ?? memory(x, labels: labels)
+            value.backward()
+            expectClose(value: Double(value.item), expected.value, tolerance: c.loss_tolerance ?? 1e-5, "\(name) step \(step) loss")
+            expectClose(gradient: x.grad?.scalars, expected.grad, "\(name) step \(step) gradient")
+        }
+    }
+
     @Test(arguments: PMLAllFixture.names("distance"))
     func distanceCase(_ name: String) throws {
         let c = PMLAllFixture.named(name)

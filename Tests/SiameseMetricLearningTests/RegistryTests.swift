@@ -44,8 +44,7 @@ import Yams
     @Test func everyLossBuildsWithDefaultsAndIsFinite() throws {
         let e = Self.embeddings()
         for name in Losses.registry.names {
-            let spec = name == "regularized" ? ComponentSpec(name: name, parameters: ["loss": "contrastive", "embeddingRegularizer": "lp"])
-                : ComponentSpec(name: name)
+            let spec = Self.wrapperSpecs[name] ?? ComponentSpec(name: name)
             let loss = try GlobalGenerator.withSeed(1) { try Losses.registry.make(spec, context: Self.context) }
             let value = loss(e, labels: Self.labels).item
             #expect(value.isFinite, "\(name): \(value)")
@@ -124,6 +123,12 @@ import Yams
 
     // MARK: Defaults follow the Swift initialisers; coverage
 
+    /// Losses that wrap another one, with the one they wrap.
+    static let wrapperSpecs: [String: ComponentSpec] = [
+        "regularized": ComponentSpec(name: "regularized", parameters: ["loss": "contrastive", "embeddingRegularizer": "lp"]),
+        "cross-batch-memory": ComponentSpec(name: "cross-batch-memory", parameters: ["loss": "contrastive", "memorySize": 64]),
+    ]
+
     /// Each built-in loss type with its Swift defaults, by registry name; losses with weights under the same seed.
     static let lossDefaults: [String: @Sendable () -> any MetricLoss] = [
         "angular": { AngularLoss() }, "circle": { CircleLoss() }, "contrastive": { ContrastiveLoss() },
@@ -136,8 +141,8 @@ import Yams
     ]
 
     @Test func registryDefaultsBehaveAsTheSwiftDefaults() throws {
-        // `regularized` wraps another loss and has no defaults of its own.
-        #expect(Losses.registry.names.filter { $0 != "regularized" } == Self.lossDefaults.keys.sorted())
+        // `regularized` and `cross-batch-memory` wrap another loss and have no defaults of their own.
+        #expect(Losses.registry.names.filter { Self.wrapperSpecs[$0] == nil } == Self.lossDefaults.keys.sorted())
         for (name, make) in Self.lossDefaults {
             #expect(try Self.value(ComponentSpec(name: name)) == Self.value(make), "\(name)")
         }
@@ -174,8 +179,7 @@ import Yams
     static func builtTypes<C>(_ registry: ComponentRegistry<C>) throws -> Set<String> {
         Set(try registry.names.map { name in
             // Components that wrap another one need it named.
-            let spec = name == "regularized" ? ComponentSpec(name: name, parameters: ["loss": "contrastive", "embeddingRegularizer": "lp"])
-                : ComponentSpec(name: name)
+            let spec = wrapperSpecs[name] ?? ComponentSpec(name: name)
             let component = try GlobalGenerator.withSeed(1) { try registry.make(spec, context: context) }
             return String(describing: type(of: component as Any))
         })
@@ -185,7 +189,7 @@ import Yams
         let losses = try Self.conformers(of: "MetricLoss", in: "Sources/SiameseMetricLearning")
         #expect(losses == ["AngularLoss", "ArcFaceLoss", "CircleLoss", "ContrastiveLoss", "LiftedStructureLoss", "MarginLoss",
                            "MultiSimilarityLoss", "NPairsLoss", "NTXentLoss", "ProxyAnchorLoss", "ProxyNCALoss", "QuadrupletLoss",
-                           "SupConLoss", "TripletMarginLoss", "RegularizedLoss"])
+                           "SupConLoss", "TripletMarginLoss", "RegularizedLoss", "CrossBatchMemory"])
         #expect(losses.subtracting(try Self.builtTypes(Losses.registry)).isEmpty)
         let miners = try Self.conformers(of: "Miner", in: "Sources/SiameseMetricLearning")
         #expect(miners == ["BatchHardMiner", "DistanceWeightedMiner", "MultiSimilarityMiner", "PairMarginMiner", "TripletMarginMiner",

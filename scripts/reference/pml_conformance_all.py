@@ -435,6 +435,43 @@ loss_case("ProxyNCA_RegularFaceRegularizer", "losses.ProxyNCALoss(num_classes=C,
           {"name": "proxy-nca", "weightRegularizer": "regular-face"})
 
 # ---- NEW3 ----
+# CrossBatchMemory: three batches of 12 through a memory of 24 (it wraps on the third), loss and gradient per step.
+def cbm_case(name, pml_loss, pml_miner, ours_loss, ours_miner, memory=24, masks=None, tol=1e-5):
+    env = dict(losses=losses, miners=miners, distances=distances, reducers=reducers)
+    inner = eval(pml_loss, env)
+    miner_fn = eval(pml_miner, env) if pml_miner else None
+    cbm = losses.CrossBatchMemory(inner, embedding_size=8, memory_size=memory, miner=miner_fn).to(torch.float64)
+    steps = []
+    for b, (e32, lab) in enumerate(zip(C_EMB, C_LAB)):
+        e = f64(e32).requires_grad_(True)
+        mask = None if masks is None else torch.tensor(masks[b])
+        loss = cbm(e, lab, enqueue_mask=mask)
+        loss.backward()
+        step = {"value": float(loss), "grad": tolist(e.grad)}
+        if mask is not None:
+            step["enqueue_mask"] = masks[b]
+        steps.append(step)
+    spec = {"name": "cross-batch-memory", "loss": ours_loss, "memorySize": memory}
+    if ours_miner:
+        spec["miner"] = ours_miner
+    add({"name": name, "kind": "memory", "pml": f"CrossBatchMemory({pml_loss}, embedding_size=8, memory_size={memory}, miner={pml_miner})",
+         "loss": spec, "memory_size": memory, "steps": steps, "loss_tolerance": tol})
+
+
+cbm_case("CrossBatchMemory_Contrastive", "losses.ContrastiveLoss()", None, "contrastive", None)
+cbm_case("CrossBatchMemory_Contrastive_MultiSimilarityMiner", "losses.ContrastiveLoss()", "miners.MultiSimilarityMiner()",
+         "contrastive", "multi-similarity")
+cbm_case("CrossBatchMemory_TripletMargin_semihard", "losses.TripletMarginLoss(margin=0.2)",
+         "miners.TripletMarginMiner(margin=0.2, type_of_triplets='semihard')", {"name": "triplet-margin", "margin": 0.2},
+         {"name": "triplet-margin", "margin": 0.2, "kind": "semihard"})
+cbm_case("CrossBatchMemory_TripletMargin_BatchHard_memory30", "losses.TripletMarginLoss(margin=0.1)", "miners.BatchHardMiner()",
+         {"name": "triplet-margin", "margin": 0.1}, "batch-hard", memory=30)
+cbm_case("CrossBatchMemory_NTXent", "losses.NTXentLoss(temperature=0.2)", None, {"name": "nt-xent", "temperature": 0.2}, None)
+cbm_case("CrossBatchMemory_MultiSimilarity", "losses.MultiSimilarityLoss()", None, "multi-similarity", None)
+cbm_case("CrossBatchMemory_SupCon", "losses.SupConLoss()", None, "sup-con", None)
+cbm_case("CrossBatchMemory_Contrastive_enqueue_mask", "losses.ContrastiveLoss()", None, "contrastive", None,
+         masks=[[i % 3 == 0 for i in range(12)], [i % 2 == 0 for i in range(12)], [i < 5 for i in range(12)]])
+
 
 out = {
     "library": "pytorch-metric-learning", "version": pytorch_metric_learning.__version__, "torch": torch.__version__,

@@ -11,7 +11,7 @@ import SiameseCore
 ///   and `k` random negatives from ``GlobalGenerator`` (PML's `get_random_triplet_indices`).
 ///
 /// Defaults: margin 0.05, all triplets, ``LpDistance``, ``AvgNonZeroReducer``.
-public struct TripletMarginLoss: MetricLoss {
+public struct TripletMarginLoss: MetricLoss, ReferenceMetricLoss {
     public let margin: Float
     public let softMargin: Bool
     public let smoothLoss: Bool
@@ -26,10 +26,12 @@ public struct TripletMarginLoss: MetricLoss {
         self.tripletsPerAnchor = tripletsPerAnchor; self.distance = distance; self.reducer = reducer
     }
 
-    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let (a, p, n) = (tuples ?? .triplets(labels, perAnchor: tripletsPerAnchor)).asTriplets
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet?) -> [String: LossTerm] {
+        let all: MinedTuples = reference.map { MinedTuples.allTriplets(labels, reference: $0.labels) }
+            ?? .triplets(labels, perAnchor: tripletsPerAnchor)
+        let (a, p, n) = (tuples ?? all).asTriplets
         guard !a.isEmpty else { return [:] }
-        let mat = distance.matrix(embeddings)
+        let mat = distance.matrix(embeddings, reference?.embeddings)
         let violation = distance.margin(mat.entries(rows: a, cols: p), mat.entries(rows: a, cols: n))
         let losses = softMargin ? violation.softplus() : smoothLoss ? (violation + margin).softplus() : (violation + margin).relu()
         return ["loss": LossTerm(losses: losses, kind: .triplet, anchors: a)]

@@ -140,12 +140,25 @@ public enum MinedTuples: Sendable, Equatable {
     }
 
     /// The `[n, n]` positive and negative masks (1 where a pair is present).
-    func pairMasks(count n: Int) -> (positive: Tensor, negative: Tensor) {
+    func pairMasks(count n: Int) -> (positive: Tensor, negative: Tensor) { pairMasks(rows: n, cols: n) }
+
+    /// The `[rows, cols]` positive and negative masks (1 where a pair is present).
+    func pairMasks(rows: Int, cols: Int) -> (positive: Tensor, negative: Tensor) {
         let (a1, p, a2, neg) = asPairs
-        var pos = [Float](repeating: 0, count: n * n), negative = [Float](repeating: 0, count: n * n)
-        for (i, j) in zip(a1, p) { pos[i * n + j] = 1 }
-        for (i, j) in zip(a2, neg) { negative[i * n + j] = 1 }
-        return (Tensor(pos, shape: [n, n]), Tensor(negative, shape: [n, n]))
+        var pos = [Float](repeating: 0, count: rows * cols), negative = [Float](repeating: 0, count: rows * cols)
+        for (i, j) in zip(a1, p) { pos[i * cols + j] = 1 }
+        for (i, j) in zip(a2, neg) { negative[i * cols + j] = 1 }
+        return (Tensor(pos, shape: [rows, cols]), Tensor(negative, shape: [rows, cols]))
+    }
+
+    /// The masks of all positive and negative pairs between the batch and `reference` labels (no diagonal to
+    /// remove), or ``allPairMasks(_:)`` without a reference.
+    static func allPairMasks(_ labels: [Int], reference: [Int]?) -> (positive: Tensor, negative: Tensor) {
+        guard let reference else { return allPairMasks(labels) }
+        var pos = [Float](repeating: 0, count: labels.count * reference.count)
+        for (i, l) in labels.enumerated() { for (j, r) in reference.enumerated() where l == r { pos[i * reference.count + j] = 1 } }
+        let positive = Tensor(pos, shape: [labels.count, reference.count])
+        return (positive, 1 - positive)
     }
 }
 

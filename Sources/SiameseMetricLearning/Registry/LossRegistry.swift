@@ -28,6 +28,22 @@ public enum Losses {
             return RegularizedLoss(try registry.make(inner, context: c), embeddingRegularizer: try Regularizers.registry.make(regularizer, context: c),
                                    weight: try r.float("weight", default: 1))
         }
+        registry.register("cross-batch-memory", summary: "PML CrossBatchMemory: a queue of past embeddings the batch is compared with; loss (required: contrastive, triplet-margin, multi-similarity, nt-xent, sup-con), memorySize 1024, miner (optional); needs embeddingSize") { r, c in
+            guard let lossSpec = try r.optionalSpec("loss") else { throw r.invalidValue("loss", "the loss to wrap is required") }
+            guard let inner = try registry.make(lossSpec, context: c) as? any ReferenceMetricLoss else {
+                throw r.invalidValue("loss", "'\(lossSpec.name)' cannot compare a batch with a memory")
+            }
+            let size = try r.int("memorySize", default: 1024)
+            try r.check(size > 0, "memorySize", "memorySize is \(size); it must be > 0")
+            var miner: (any ReferenceMiner)?
+            if let minerSpec = try r.optionalSpec("miner") {
+                guard let m = try Miners.registry.make(minerSpec, context: c) as? any ReferenceMiner else {
+                    throw r.invalidValue("miner", "'\(minerSpec.name)' cannot mine against a memory")
+                }
+                miner = m
+            }
+            return CrossBatchMemory(loss: inner, embeddingSize: try c.require(.embeddingSize, for: r), memorySize: size, miner: miner)
+        }
         return registry
     }()
 
