@@ -223,6 +223,19 @@ func expectClose(gradient actual: [Float]?, _ expected: [[Double]], _ what: Stri
         }
     }
 
+    @Test(arguments: PMLAllFixture.names("weighted"))
+    func distanceWeightedCase(_ name: String) throws {
+        let c = PMLAllFixture.named(name)
+        let (embeddings, labels) = fixture.batch(c.batch)
+        let miner = try #require(try Miners.registry.make(c.miner!) as? DistanceWeightedMiner)
+        expectClose(gradient: miner.weights(embeddings, labels: labels).flatMap { $0 }, c.weights!, "\(name) sampling weights")
+        let (a, _, n) = GlobalGenerator.withSeed(4) { miner(embeddings, labels: labels) }.asTriplets
+        var counts: [String: Int] = [:]
+        for anchor in a { counts[String(anchor), default: 0] += 1 }
+        #expect(counts == c.anchor_counts, "\(name): triplets per anchor")
+        #expect(zip(a, n).allSatisfy { labels[$0] != labels[$1] })
+    }
+
     @Test(arguments: PMLAllFixture.names("distance"))
     func distanceCase(_ name: String) throws {
         let c = PMLAllFixture.named(name)

@@ -473,6 +473,38 @@ cbm_case("CrossBatchMemory_Contrastive_enqueue_mask", "losses.ContrastiveLoss()"
          masks=[[i % 3 == 0 for i in range(12)], [i % 2 == 0 for i in range(12)], [i < 5 for i in range(12)]])
 
 
+def distance_weighted_case(name, pml, ours, batch="A"):
+    """DistanceWeightedMiner draws at random: record its sampling weights (PML's mine() up to the draw) and how
+    many triplets each anchor gets; the test compares its own weights and counts."""
+    emb32, lab = BATCHES[batch]
+    m = eval(pml, dict(miners=miners))
+    emb = f64(emb32)
+    d = float(emb.size(1))
+    mat = torch.clamp(m.distance(emb), min=m.cutoff)
+    log_weights = (2.0 - d) * torch.log(mat) - ((d - 3) / 2) * torch.log(1.0 - 0.25 * (mat ** 2.0))
+    inf_or_nan = torch.isinf(log_weights) | torch.isnan(log_weights)
+    mask = torch.ones_like(log_weights)
+    mask[lab.unsqueeze(1) == lab.unsqueeze(0)] = 0
+    log_weights = log_weights * mask
+    weights = torch.exp(log_weights - torch.max(log_weights[~inf_or_nan]))
+    weights = weights * mask * (mat < m.nonzero_loss_cutoff).to(weights.dtype)
+    weights[inf_or_nan] = 0
+    weights = weights / torch.sum(weights, dim=1, keepdim=True)
+    weights = torch.nan_to_num(weights, nan=0.0)
+    torch.manual_seed(5)
+    a, p, n = m(emb, lab)
+    assert all(weights[i, j] > 0 for i, j in zip(a.tolist(), n.tolist()))
+    counts = {}
+    for i in a.tolist():
+        counts[str(i)] = counts.get(str(i), 0) + 1
+    add({"name": name, "kind": "weighted", "batch": batch, "pml_miner": pml, "miner": ours, "weights": tolist(weights),
+         "anchor_counts": counts})
+
+
+distance_weighted_case("DistanceWeightedMiner_defaults", "miners.DistanceWeightedMiner()", "distance-weighted")
+distance_weighted_case("DistanceWeightedMiner_cutoff0.7_nonzero1.2_batchB", "miners.DistanceWeightedMiner(cutoff=0.7, nonzero_loss_cutoff=1.2)",
+                       {"name": "distance-weighted", "cutoff": 0.7, "nonzeroLossCutoff": 1.2}, batch="B")
+
 out = {
     "library": "pytorch-metric-learning", "version": pytorch_metric_learning.__version__, "torch": torch.__version__,
     "generator": "scripts/reference/pml_conformance_all.py",
