@@ -29,7 +29,7 @@ import Testing
 
     @Test func liftedStructure() {
         // Points 0, 1 (class 0) and 3 (class 1), margin 1: J = log(e^(1−3) + e^(1−2)) + 1, loss = J²/2.
-        let loss = LiftedStructureLoss(margin: 1)(Tensor([[0], [1], [3]]), labels: [0, 0, 1])
+        let loss = LiftedStructureLoss(negMargin: 1, distance: LpDistance(normalizeEmbeddings: false))(Tensor([[0], [1], [3]]), labels: [0, 0, 1])
         #expect(Swift.abs(loss.item - 0.0490664424) < 1e-6)
     }
 

@@ -23,6 +23,8 @@ enum LossCheck {
         #expect(GradientCheck.worstError(x, epsilon: 1e-3) { TripletMarginLoss(softMargin: true)($0, labels: labels) } <= 1)
         #expect(GradientCheck.worstError(x, epsilon: 1e-3) { QuadrupletLoss()($0, labels: labels) } <= 1)
         #expect(GradientCheck.worstError(x, epsilon: 1e-3) { MarginLoss()($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { MarginLoss(form: .pairs)($0, labels: labels) } <= 1)
+        #expect(GradientCheck.worstError(x, epsilon: 1e-3) { TripletMarginLoss(margin: 0.1, smoothLoss: true)($0, labels: labels) } <= 1)
         #expect(GradientCheck.worstError(x, epsilon: 1e-3) { LiftedStructureLoss()($0, labels: labels) } <= 1)
         // General p: the p-th root of a zero distance (the diagonal) must not make the gradient NaN.
         #expect(GradientCheck.worstError(x, epsilon: 1e-3) { ContrastiveLoss(distance: LpDistance(p: 3, normalizeEmbeddings: false))($0, labels: labels) } <= 1)
@@ -72,9 +74,12 @@ enum LossCheck {
     @Test func marginLossByHand() {
         // Unnormalised L2: positive pair at distance 1.5, negative at 1.0; α 0.2, β 1.2.
         let x = Tensor([[0, 0], [1.5, 0], [0, 1]])
-        let loss = MarginLoss(distance: LpDistance(normalizeEmbeddings: false))(x, labels: [0, 0, 1])
+        let pairs = MarginLoss(form: .pairs, distance: LpDistance(normalizeEmbeddings: false))(x, labels: [0, 0, 1])
         // pos: [0.2 + 1.5 − 1.2]₊ = 0.5 (both orders); neg: [0.2 + 1.2 − d]₊ for d = 1 (0.4, twice) and d = √3.25 (0).
-        #expect(Swift.abs(loss.item - (0.5 + 0.4)) < 1e-5)
+        #expect(Swift.abs(pairs.item - (0.5 + 0.4)) < 1e-5)
+        // PML's triplet form: triplets (0, 1, 2) and (1, 0, 2) give 0.5 + 0.4 and 0.5 + 0; three non-zero terms.
+        let triplets = MarginLoss(distance: LpDistance(normalizeEmbeddings: false))(x, labels: [0, 0, 1])
+        #expect(Swift.abs(triplets.item - 1.4 / 3) < 1e-5)
     }
 
     @Test func tripletLossAtKnownAngles() {

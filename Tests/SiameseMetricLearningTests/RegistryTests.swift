@@ -44,7 +44,8 @@ import Yams
     @Test func everyLossBuildsWithDefaultsAndIsFinite() throws {
         let e = Self.embeddings()
         for name in Losses.registry.names {
-            let loss = try GlobalGenerator.withSeed(1) { try Losses.registry.make(ComponentSpec(name: name), context: Self.context) }
+            let spec = Self.wrapperSpecs[name] ?? ComponentSpec(name: name)
+            let loss = try GlobalGenerator.withSeed(1) { try Losses.registry.make(spec, context: Self.context) }
             let value = loss(e, labels: Self.labels).item
             #expect(value.isFinite, "\(name): \(value)")
             let mined = loss(e, labels: Self.labels, tuples: TripletMarginMiner(margin: 0.5)(e, labels: Self.labels)).item
@@ -122,6 +123,12 @@ import Yams
 
     // MARK: Defaults follow the Swift initialisers; coverage
 
+    /// Losses that wrap another one, with the one they wrap.
+    static let wrapperSpecs: [String: ComponentSpec] = [
+        "regularized": ComponentSpec(name: "regularized", parameters: ["loss": "contrastive", "embeddingRegularizer": "lp"]),
+        "cross-batch-memory": ComponentSpec(name: "cross-batch-memory", parameters: ["loss": "contrastive", "memorySize": 64]),
+    ]
+
     /// Each built-in loss type with its Swift defaults, by registry name; losses with weights under the same seed.
     static let lossDefaults: [String: @Sendable () -> any MetricLoss] = [
         "angular": { AngularLoss() }, "circle": { CircleLoss() }, "contrastive": { ContrastiveLoss() },
@@ -143,7 +150,8 @@ import Yams
     ]
 
     @Test func registryDefaultsBehaveAsTheSwiftDefaults() throws {
-        #expect(Losses.registry.names == Self.lossDefaults.keys.sorted())
+        // `regularized` and `cross-batch-memory` wrap another loss and have no defaults of their own.
+        #expect(Losses.registry.names.filter { Self.wrapperSpecs[$0] == nil } == Self.lossDefaults.keys.sorted())
         for (name, make) in Self.lossDefaults {
             #expect(try Self.value(ComponentSpec(name: name)) == Self.value(make), "\(name)")
         }
@@ -151,6 +159,7 @@ import Yams
         let miners: [String: any Miner] = [
             "batch-hard": BatchHardMiner(), "multi-similarity": MultiSimilarityMiner(), "pair-margin": PairMarginMiner(),
             "triplet-margin": TripletMarginMiner(), "distance-weighted": DistanceWeightedMiner(),
+            "batch-easy-hard": BatchEasyHardMiner(), "hdc": HDCMiner(), "angular": AngularMiner(), "uniform-histogram": UniformHistogramMiner(),
         ]
         #expect(Miners.registry.names == miners.keys.sorted())
         for (name, miner) in miners {
@@ -178,7 +187,9 @@ import Yams
     /// The type names a registry's components have, every name built with defaults.
     static func builtTypes<C>(_ registry: ComponentRegistry<C>) throws -> Set<String> {
         Set(try registry.names.map { name in
-            let component = try GlobalGenerator.withSeed(1) { try registry.make(ComponentSpec(name: name), context: context) }
+            // Components that wrap another one need it named.
+            let spec = wrapperSpecs[name] ?? ComponentSpec(name: name)
+            let component = try GlobalGenerator.withSeed(1) { try registry.make(spec, context: context) }
             return String(describing: type(of: component as Any))
         })
     }
@@ -187,7 +198,7 @@ import Yams
         let losses = try Self.conformers(of: "MetricLoss", in: "Sources/SiameseMetricLearning")
         #expect(losses == ["AngularLoss", "ArcFaceLoss", "CircleLoss", "ContrastiveLoss", "LiftedStructureLoss", "MarginLoss",
                            "MultiSimilarityLoss", "NPairsLoss", "NTXentLoss", "ProxyAnchorLoss", "ProxyNCALoss", "QuadrupletLoss",
-                           "SupConLoss", "TripletMarginLoss",
+                           "SupConLoss", "TripletMarginLoss", "RegularizedLoss", "CrossBatchMemory",
                            // PML breadth (issue 13); SphereFaceLoss conforms through LargeMarginSoftmaxLoss.
                            "GeneralizedLiftedStructureLoss", "FastAPLoss", "SoftTripleLoss", "NormalizedSoftmaxLoss",
                            "LargeMarginSoftmaxLoss", "SubCenterArcFaceLoss", "TupletMarginLoss", "IntraPairVarianceLoss",
@@ -195,11 +206,12 @@ import Yams
                            "ThresholdConsistentMarginLoss", "MultipleLosses"])
         #expect(losses.subtracting(try Self.builtTypes(Losses.registry)).isEmpty)
         let miners = try Self.conformers(of: "Miner", in: "Sources/SiameseMetricLearning")
-        #expect(miners == ["BatchHardMiner", "DistanceWeightedMiner", "MultiSimilarityMiner", "PairMarginMiner", "TripletMarginMiner"])
+        #expect(miners == ["BatchHardMiner", "DistanceWeightedMiner", "MultiSimilarityMiner", "PairMarginMiner", "TripletMarginMiner",
+                           "BatchEasyHardMiner", "HDCMiner", "AngularMiner", "UniformHistogramMiner"])
         #expect(miners.subtracting(try Self.builtTypes(Miners.registry)).isEmpty)
         let reducers = try Self.conformers(of: "Reducer", in: "Sources/SiameseMetricLearning")
         let reducerTypes = try Self.builtTypes(Reducers.registry)
-        #expect(reducers.count == 6)
+        #expect(reducers.count == 7)
         #expect(reducers.subtracting(reducerTypes).isEmpty)
         let pairLosses = try Self.conformers(of: "PairLoss", in: "Sources/SiameseMetricLearning")
         #expect(pairLosses == ["PairContrastiveLoss", "OnlineContrastiveLoss", "CosineSimilarityRegressionLoss", "MultipleNegativesRankingLoss", "CoSENTLoss"])
@@ -244,7 +256,10 @@ import Yams
             (ComponentSpec(name: "n-pairs", parameters: ["distance": ["name": "dot-product-similarity", "normalizeEmbeddings": false]]),
              { NPairsLoss(distance: DotProductSimilarity(normalizeEmbeddings: false)) }),
             (ComponentSpec(name: "margin", parameters: ["margin": 0.1, "beta": 1, "reducer": "mean"]), { MarginLoss(margin: 0.1, beta: 1, reducer: MeanReducer()) }),
-            (ComponentSpec(name: "lifted-structure", parameters: ["margin": 0.5, "distance": "lp-distance"]), { LiftedStructureLoss(margin: 0.5, distance: LpDistance()) }),
+            (ComponentSpec(name: "lifted-structure", parameters: ["margin": 0.5, "distance": "lp-distance"]), { LiftedStructureLoss(negMargin: 0.5, distance: LpDistance()) }),
+            (ComponentSpec(name: "lifted-structure", parameters: ["negMargin": 0.8, "posMargin": 0.1]), { LiftedStructureLoss(negMargin: 0.8, posMargin: 0.1) }),
+            (ComponentSpec(name: "margin", parameters: ["form": "pairs"]), { MarginLoss(form: .pairs) }),
+            (ComponentSpec(name: "triplet-margin", parameters: ["margin": 0.1, "smoothLoss": true]), { TripletMarginLoss(margin: 0.1, smoothLoss: true) }),
             (ComponentSpec(name: "angular", parameters: ["alphaDegrees": 45, "reducer": "sum"]), { AngularLoss(alphaDegrees: 45, reducer: SumReducer()) }),
             (ComponentSpec(name: "arc-face", parameters: ["marginKind": "cosine", "margin": 0.3, "scale": 30]),
              { ArcFaceLoss(numClasses: 4, embeddingSize: 8, margin: .cosine(0.3), scale: 30) }),
@@ -324,7 +339,7 @@ import Yams
         #expect(unknown?.description.hasPrefix("unknown loss 'triplet'; known loss names: angular, arc-face,") == true)
 
         let typo = Self.registryError { _ = try Losses.registry.make(ComponentSpec(name: "triplet-margin", parameters: ["margn": 0.2])) }
-        #expect(typo?.description == "loss 'triplet-margin' has no parameter 'margn' (it reads: distance, margin, reducer, softMargin)")
+        #expect(typo?.description == "loss 'triplet-margin' has no parameter 'margn' (it reads: distance, margin, reducer, smoothLoss, softMargin, tripletsPerAnchor)")
 
         let text = Self.registryError { _ = try Losses.registry.make(ComponentSpec(name: "triplet-margin", parameters: ["margin": "high"])) }
         #expect(text == .wrongType(kind: "loss", name: "triplet-margin", parameter: "margin", expected: "a number"))

@@ -9,6 +9,9 @@ public protocol Distance: Sendable {
     var isInverted: Bool { get }
     /// Whether embeddings are L2-normalised before comparing.
     var normalizeEmbeddings: Bool { get }
+    /// The embeddings as compared: L2-normalised if ``normalizeEmbeddings`` (``LpDistance`` normalises by its own
+    /// p-norm, as PML's `F.normalize(p=self.p)`), else unchanged.
+    func prepare(_ embeddings: Tensor) -> Tensor
     /// The `[n, m]` matrix between the rows of (already normalised) `query` and `reference`.
     func computeMatrix(_ query: Tensor, _ reference: Tensor) -> Tensor
     /// The distance between aligned rows of (already normalised) `a` and `b`, shape `[n]`.

@@ -40,6 +40,15 @@ public struct LpDistance: Distance {
     /// paths (p = 1, p = 2, cosine, dot product) never allocate more than the `[n, m]` result plus `O((n + m)·d)`.
     public static let chunkElements = 1 << 22
 
+    /// Normalises by the p-norm (PML: `F.normalize(x, p=self.p)`), so `p = 1` divides by the L1 norm.
+    public func prepare(_ embeddings: Tensor) -> Tensor {
+        guard normalizeEmbeddings else { return embeddings }
+        if p == 2 { return embeddings.l2Normalized(axis: -1) }
+        let norms = p == 1 ? embeddings.abs().sum(axis: -1, keepDims: true)
+                           : embeddings.abs().pow(p).sum(axis: -1, keepDims: true).pow(1 / p)
+        return embeddings / norms.clamped(min: 1e-12)
+    }
+
     public func computePairwise(_ a: Tensor, _ b: Tensor) -> Tensor {
         let diff = a - b
         let base: Tensor

@@ -22,12 +22,16 @@ public final class ArcFaceLoss: Module, MetricLoss {
     public let scale: Float
     public let distance: any Distance = CosineSimilarity()
     public let reducer: any Reducer
+    /// PML's `weight_regularizer` on the class weights (one row per class), added times ``weightRegWeight``.
+    public let weightRegularizer: (any Regularizer)?
+    public let weightRegWeight: Float
 
     public init(numClasses: Int, embeddingSize: Int, margin: Margin = .angular(28.6 * Float.pi / 180), scale: Float = 64,
-                reducer: any Reducer = MeanReducer()) {
+                reducer: any Reducer = MeanReducer(), weightRegularizer: (any Regularizer)? = nil, weightRegWeight: Float = 1) {
         // PML initialises W with normal(0, 1) … then normalises it in the forward pass.
         weight = Parameter(Initializer.normal([embeddingSize, numClasses]))
         self.margin = margin; self.scale = scale; self.reducer = reducer
+        self.weightRegularizer = weightRegularizer; self.weightRegWeight = weightRegWeight
         super.init()
     }
 
@@ -58,6 +62,10 @@ public final class ArcFaceLoss: Module, MetricLoss {
         }
         let logits = (cosine + mask * (modified - target)) * scale
         let losses = -(logits.logSoftmax(axis: 1) * mask).sum(axis: 1)
-        return ["loss": LossTerm(losses: losses, kind: .element)]
+        var out = ["loss": LossTerm(losses: losses, kind: .element)]
+        if let weightRegularizer {
+            out["weight_reg_loss"] = LossTerm(losses: (weightRegularizer(weight.value.transposed()) * weightRegWeight).reshaped([1]), kind: .alreadyReduced)
+        }
+        return out
     }
 }

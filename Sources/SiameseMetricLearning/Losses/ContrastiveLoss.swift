@@ -7,7 +7,7 @@ import SiameseCore
 ///
 /// Defaults: `posMargin` 0, `negMargin` 1, ``LpDistance`` (L2 on normalised embeddings), ``AvgNonZeroReducer``.
 /// For the squared Hadsell et al. form over explicit pairs, see ``PairContrastiveLoss``.
-public struct ContrastiveLoss: MetricLoss {
+public struct ContrastiveLoss: MetricLoss, ReferenceMetricLoss {
     public let posMargin: Float, negMargin: Float
     public let distance: any Distance
     public let reducer: any Reducer
@@ -17,11 +17,11 @@ public struct ContrastiveLoss: MetricLoss {
         self.posMargin = posMargin; self.negMargin = negMargin; self.distance = distance; self.reducer = reducer
     }
 
-    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let mat = distance.matrix(embeddings)
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet?) -> [String: LossTerm] {
+        let mat = distance.matrix(embeddings, reference?.embeddings)
         guard let tuples else {
             // All pairs: work on the whole matrix with masks instead of gathering a million entries.
-            let (posMask, negMask) = MinedTuples.allPairMasks(labels)
+            let (posMask, negMask) = MinedTuples.allPairMasks(labels, reference: reference?.labels)
             if reducer is AvgNonZeroReducer {
                 // The default reduction, fused: one pass per pair set instead of a dozen.
                 let s: Float = distance.isInverted ? -1 : 1

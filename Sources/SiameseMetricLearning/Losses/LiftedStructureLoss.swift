@@ -1,34 +1,39 @@
 import SiameseCore
 
-/// Lifted structured loss (Song et al. 2016). Per positive pair `(i, j)` with distances `D`:
-/// `J = log( Σ_{k∈N(i)} exp(m − D_ik) + Σ_{l∈N(j)} exp(m − D_jl) ) + D_ij`, loss `½ · mean([J]₊²)`.
+/// Lifted structured loss (Song et al. 2016) in PML's form (`LiftedStructureLoss`). Per positive pair `(i, j)`,
+/// with `N` the negative pairs whose anchor is `i` or `j`:
+/// `J = log Σ_{(k, l) ∈ N} exp(negMargin − D_kl) + (D_ij − posMargin)`, loss `[J]₊² / 2`
+/// (margins flip for a similarity), reduced over positive pairs. Without a miner every ordered positive pair
+/// counts, so each unordered pair appears twice with the same value.
 ///
-/// Defaults: margin 1, ``LpDistance`` (unnormalised L2, as in the paper). Each unordered pair counts once.
+/// Defaults: `negMargin` 1, `posMargin` 0, ``LpDistance`` (L2 on normalised embeddings, as PML),
+/// ``MeanReducer``. SiameseKit's earlier default, the paper's unnormalised distance, is
+/// `LiftedStructureLoss(distance: LpDistance(normalizeEmbeddings: false))`.
 public struct LiftedStructureLoss: MetricLoss {
-    public let margin: Float
+    public let negMargin: Float, posMargin: Float
     public let distance: any Distance
-    public let reducer: any Reducer = MeanReducer()
+    public let reducer: any Reducer
 
-    public init(margin: Float = 1, distance: any Distance = LpDistance(normalizeEmbeddings: false)) {
-        self.margin = margin; self.distance = distance
+    public init(negMargin: Float = 1, posMargin: Float = 0, distance: any Distance = LpDistance(),
+                reducer: any Reducer = MeanReducer()) {
+        self.negMargin = negMargin; self.posMargin = posMargin; self.distance = distance; self.reducer = reducer
     }
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
         let (a1, p, a2, n) = (tuples ?? .allPairs(labels)).asPairs
-        let pairs = zip(a1, p).filter { $0.0 < $0.1 }
-        guard !pairs.isEmpty else { return [:] }
+        guard !a1.isEmpty, !a2.isEmpty else { return [:] }
         let count = labels.count
         let mat = distance.matrix(embeddings)
+        // negatives[k, l] = 1 for a negative pair (k, l): rows i and j of it hold the negatives of positive pair (i, j).
         var negMask = [Float](repeating: 0, count: count * count)
-        for (i, k) in zip(a2, n) { negMask[i * count + k] = 1; negMask[k * count + i] = 1 }
+        for (k, l) in zip(a2, n) { negMask[k * count + l] = 1 }
         let negatives = Tensor(negMask, shape: [count, count])
-        let scores = (margin - mat)
-        // Rows i and j of the negative scores, side by side, for every positive pair.
-        let rowsI = scores.indexSelect(axis: 0, pairs.map(\.0)), rowsJ = scores.indexSelect(axis: 0, pairs.map(\.1))
-        let maskI = negatives.indexSelect(axis: 0, pairs.map(\.0)), maskJ = negatives.indexSelect(axis: 0, pairs.map(\.1))
+        let scores = distance.margin(Tensor(scalar: negMargin), mat)
+        let rowsI = scores.indexSelect(axis: 0, a1), rowsJ = scores.indexSelect(axis: 0, p)
+        let maskI = negatives.indexSelect(axis: 0, a1), maskJ = negatives.indexSelect(axis: 0, p)
         let lse = Tensor.concatenate([rowsI, rowsJ], axis: 1)
             .maskedLogSumExp(keep: Tensor.concatenate([maskI, maskJ], axis: 1), addOne: false, axis: 1).reshaped([-1])
-        let j = lse + mat.entries(rows: pairs.map(\.0), cols: pairs.map(\.1))
-        return ["loss": LossTerm(losses: j.relu().square() * 0.5, kind: .positivePair)]
+        let j = lse + distance.margin(mat.entries(rows: a1, cols: p), Tensor(scalar: posMargin))
+        return ["loss": LossTerm(losses: j.relu().square() * 0.5, kind: .positivePair, anchors: a1)]
     }
 }

@@ -1,23 +1,50 @@
 import SiameseCore
 
-/// Margin loss (Wu et al. 2017): per pair `[α + y·(d − β)]₊` with `y = +1` for a positive and `−1` for a
-/// negative pair; the boundary β is fixed here. Defaults: α 0.2, β 1.2, ``LpDistance``, ``AvgNonZeroReducer``.
+/// Margin loss (Wu et al. 2017) in PML's form (`MarginLoss`): over triplets `(a, p, n)`, with a fixed boundary β,
+/// `[α + d(a,p) − β]₊ + [α + β − d(a,n)]₊` per triplet (signs flip for a similarity), summed and divided by the
+/// number of non-zero pair terms (PML's `DivisorReducer`).
+///
+/// `form: .pairs` keeps SiameseKit's earlier pair form: every positive pair gives `[α + d − β]₊`, every negative
+/// pair `[α + β − d]₊`, and each set is reduced on its own (``AvgNonZeroReducer`` by default; the two are added).
+/// Its values differ from PML's.
+///
+/// Defaults: α (`margin`) 0.2, β 1.2, triplets (all, or `tripletsPerAnchor` random ones per anchor; see
+/// ``TripletMarginLoss``), ``LpDistance``, ``DivisorReducer`` (triplets) / ``AvgNonZeroReducer`` (pairs).
+/// PML's learned β (`learn_beta`, `nu`) is not supported.
 public struct MarginLoss: MetricLoss {
+    /// Triplets with one divisor (PML) or the two pair sets reduced apart (SiameseKit's earlier form).
+    public enum Form: String, Sendable { case triplets, pairs }
+
     public let margin: Float, beta: Float
+    public let form: Form
+    public let tripletsPerAnchor: Int?
     public let distance: any Distance
     public let reducer: any Reducer
 
-    public init(margin: Float = 0.2, beta: Float = 1.2, distance: any Distance = LpDistance(),
-                reducer: any Reducer = AvgNonZeroReducer()) {
-        self.margin = margin; self.beta = beta; self.distance = distance; self.reducer = reducer
+    public init(margin: Float = 0.2, beta: Float = 1.2, form: Form = .triplets, tripletsPerAnchor: Int? = nil,
+                distance: any Distance = LpDistance(), reducer: (any Reducer)? = nil) {
+        self.margin = margin; self.beta = beta; self.form = form; self.tripletsPerAnchor = tripletsPerAnchor
+        self.distance = distance
+        self.reducer = reducer ?? (form == .triplets ? DivisorReducer() : AvgNonZeroReducer())
     }
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let (a1, p, a2, n) = (tuples ?? .allPairs(labels)).asPairs
         let mat = distance.matrix(embeddings)
         let b = Tensor(scalar: beta)
-        let pos = (distance.margin(mat.entries(rows: a1, cols: p), b) + margin).relu()
-        let neg = (distance.margin(b, mat.entries(rows: a2, cols: n)) + margin).relu()
-        return ["neg_loss": LossTerm(losses: neg, kind: .negativePair, anchors: a2), "pos_loss": LossTerm(losses: pos, kind: .positivePair, anchors: a1)]
+        switch form {
+        case .pairs:
+            let (a1, p, a2, n) = (tuples ?? .allPairs(labels)).asPairs
+            let pos = (distance.margin(mat.entries(rows: a1, cols: p), b) + margin).relu()
+            let neg = (distance.margin(b, mat.entries(rows: a2, cols: n)) + margin).relu()
+            return ["neg_loss": LossTerm(losses: neg, kind: .negativePair, anchors: a2),
+                    "pos_loss": LossTerm(losses: pos, kind: .positivePair, anchors: a1)]
+        case .triplets:
+            let (a, p, n) = (tuples ?? .triplets(labels, perAnchor: tripletsPerAnchor)).asTriplets
+            guard !a.isEmpty else { return [:] }
+            let pos = (distance.margin(mat.entries(rows: a, cols: p), b) + margin).relu()
+            let neg = (distance.margin(b, mat.entries(rows: a, cols: n)) + margin).relu()
+            let nonZero = (pos.detached().gt(0).sum() + neg.detached().gt(0).sum()).item
+            return ["margin_loss": LossTerm(losses: pos + neg, kind: .triplet, anchors: a, divisor: nonZero)]
+        }
     }
 }

@@ -15,7 +15,8 @@ public protocol MetricLoss {
 }
 
 extension MetricLoss {
-    /// The reduced loss: each term reduced separately, then summed.
+    /// The reduced loss: each term reduced separately (with its name, see ``MultipleReducers``), then summed;
+    /// ``ReductionKind/alreadyReduced`` terms are added as they are.
     ///
     /// - Parameters:
     ///   - embeddings: `[n, d]`.
@@ -24,11 +25,40 @@ extension MetricLoss {
     public func callAsFunction(_ embeddings: Tensor, labels: [Int], tuples: MinedTuples? = nil) -> Tensor {
         precondition(embeddings.rank == 2 && embeddings.shape[0] == labels.count,
                      "\(Self.self): embeddings \(embeddings.shape) do not match \(labels.count) labels")
-        let parts = terms(embeddings: embeddings, labels: labels, tuples: tuples)
+        return reduce(terms(embeddings: embeddings, labels: labels, tuples: tuples), batchSize: labels.count, embeddings: embeddings)
+    }
+
+    /// Each term reduced by ``reducer`` (by name), `alreadyReduced` terms as they are, all summed; 0 (connected to
+    /// `embeddings`) for none.
+    func reduce(_ parts: [String: LossTerm], batchSize: Int, embeddings: Tensor) -> Tensor {
         let keys = parts.keys.sorted()
         guard let first = keys.first else { return embeddings.sum() * 0 }
-        var total = reducer.reduce(parts[first]!)
-        for key in keys.dropFirst() { total = total + reducer.reduce(parts[key]!) }
+        func reduced(_ key: String) -> Tensor {
+            var term = parts[key]!
+            term.batchSize = batchSize
+            return term.kind == .alreadyReduced ? term.losses.sum() : reducer.reduce(term, named: key)
+        }
+        var total = reduced(first)
+        for key in keys.dropFirst() { total = total + reduced(key) }
         return total
+    }
+}
+
+/// A ``MetricLoss`` that can compare the batch with reference embeddings (PML's `ref_emb`, `ref_labels`), as
+/// ``CrossBatchMemory`` needs: anchors index the batch, positives and negatives the reference, and gradients flow
+/// through the batch only when the reference is detached.
+public protocol ReferenceMetricLoss: MetricLoss {
+    /// The unreduced terms against `reference` (the batch itself when `nil`).
+    func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet?) -> [String: LossTerm]
+}
+
+extension ReferenceMetricLoss {
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
+        terms(embeddings: embeddings, labels: labels, tuples: tuples, reference: nil)
+    }
+
+    /// The reduced loss of the batch against `reference`.
+    public func callAsFunction(_ embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet) -> Tensor {
+        reduce(terms(embeddings: embeddings, labels: labels, tuples: tuples, reference: reference), batchSize: labels.count, embeddings: embeddings)
     }
 }

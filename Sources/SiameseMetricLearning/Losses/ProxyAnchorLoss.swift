@@ -5,17 +5,23 @@ import SiameseNN
 ///
 /// With cosine similarity `s(x, p)`:
 /// `1/|P⁺| Σ_{p∈P⁺} log(1 + Σ_{x∈X_p⁺} exp(−α(s − δ))) + 1/|P| Σ_p log(1 + Σ_{x∈X_p⁻} exp(α(s + δ)))`,
-/// where `P⁺` are the proxies with a positive in the batch. Defaults: δ (margin) 0.1, α 32.
+/// where `P⁺` are the proxies with a positive in the batch. Defaults: δ (margin) 0.1, α 32, ``DivisorReducer``
+/// (terms `pos_loss` and `neg_loss`, divided by `|P⁺|` and `|P|`).
 public final class ProxyAnchorLoss: Module, MetricLoss {
     public let proxies: Parameter
     public let margin: Float, alpha: Float
     public let distance: any Distance = CosineSimilarity()
-    public let reducer: any Reducer = DivisorReducer()
+    public let reducer: any Reducer
+    /// PML's `weight_regularizer` on the proxies, added times ``weightRegWeight``.
+    public let weightRegularizer: (any Regularizer)?
+    public let weightRegWeight: Float
 
-    public init(numClasses: Int, embeddingSize: Int, margin: Float = 0.1, alpha: Float = 32) {
+    public init(numClasses: Int, embeddingSize: Int, margin: Float = 0.1, alpha: Float = 32, reducer: any Reducer = DivisorReducer(),
+                weightRegularizer: (any Regularizer)? = nil, weightRegWeight: Float = 1) {
         // Kaiming-normal (fan-out) as PML: std = √(2 / numClasses).
         proxies = Parameter(Initializer.normal([numClasses, embeddingSize], std: (2 / Float(numClasses)).squareRoot()))
-        self.margin = margin; self.alpha = alpha
+        self.margin = margin; self.alpha = alpha; self.reducer = reducer
+        self.weightRegularizer = weightRegularizer; self.weightRegWeight = weightRegWeight
         super.init()
     }
 
@@ -29,7 +35,11 @@ public final class ProxyAnchorLoss: Module, MetricLoss {
         let proxiesWithPositives = Float(Set(labels).count)
         let posTerm = ((margin - cos) * alpha).maskedLogSumExp(keep: pos, addOne: true, axis: 0).reshaped([-1])
         let negTerm = ((cos + margin) * alpha).maskedLogSumExp(keep: 1 - pos, addOne: true, axis: 0).reshaped([-1])
-        return ["neg_loss": LossTerm(losses: negTerm, kind: .element, divisor: Float(classes)),
-                "pos_loss": LossTerm(losses: posTerm, kind: .element, divisor: proxiesWithPositives)]
+        var out = ["neg_loss": LossTerm(losses: negTerm, kind: .element, divisor: Float(classes)),
+                   "pos_loss": LossTerm(losses: posTerm, kind: .element, divisor: proxiesWithPositives)]
+        if let weightRegularizer {
+            out["weight_reg_loss"] = LossTerm(losses: (weightRegularizer(proxies.value) * weightRegWeight).reshaped([1]), kind: .alreadyReduced)
+        }
+        return out
     }
 }

@@ -4,7 +4,7 @@ import SiameseCore
 /// `−1/|P(i)| · Σ_{p∈P(i)} log( exp(s_ip/τ) / Σ_{j≠i} exp(s_ij/τ) )`.
 ///
 /// Defaults: τ 0.1, ``CosineSimilarity``, ``AvgNonZeroReducer``.
-public struct SupConLoss: MetricLoss {
+public struct SupConLoss: MetricLoss, ReferenceMetricLoss {
     public let temperature: Float
     public let distance: any Distance
     public let reducer: any Reducer
@@ -13,10 +13,11 @@ public struct SupConLoss: MetricLoss {
         self.temperature = temperature; self.distance = distance; self.reducer = reducer
     }
 
-    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let (posMask, negMask) = tuples?.pairMasks(count: labels.count) ?? MinedTuples.allPairMasks(labels)
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet?) -> [String: LossTerm] {
+        let cols = reference?.labels.count ?? labels.count
+        let (posMask, negMask) = tuples?.pairMasks(rows: labels.count, cols: cols) ?? MinedTuples.allPairMasks(labels, reference: reference?.labels)
         guard posMask.sum().item > 0, negMask.sum().item > 0 else { return [:] }
-        var mat = distance.matrix(embeddings)
+        var mat = distance.matrix(embeddings, reference?.embeddings)
         if !distance.isInverted { mat = -mat }
         mat = mat * (1 / temperature)
         mat = mat - mat.max(axis: 1, keepDims: true).detached()

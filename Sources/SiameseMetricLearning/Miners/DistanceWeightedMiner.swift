@@ -5,10 +5,13 @@ import Glibc
 import Darwin
 #endif
 
-/// Distance-weighted sampling (Wu et al. 2017): for every positive pair, one negative drawn with probability
-/// proportional to `1 / q(d)`, where `q(d) ∝ d^(n−2) · (1 − d²/4)^((n−3)/2)` is the density of distances between
-/// random points on the unit sphere in `n` dimensions; distances are clipped below at `cutoff` and negatives
-/// farther than `nonzeroLossCutoff` get no weight. Uses L2 on normalised embeddings; seeded.
+/// Distance-weighted sampling (Wu et al. 2017), as PML's `DistanceWeightedMiner`: negatives are drawn with
+/// probability proportional to `1 / q(d)`, where `q(d) ∝ d^(n−2) · (1 − d²/4)^((n−3)/2)` is the density of distances
+/// between random points on the unit sphere in `n` dimensions; distances are clipped below at `cutoff` and
+/// negatives at `nonzeroLossCutoff` or farther get no weight. For every class with at least two samples, each
+/// anchor gets as many triplets as its class has samples, each with a positive drawn uniformly among the other
+/// samples of its class and a negative drawn by the weights (anchors whose negatives all weigh 0 get none).
+/// Uses L2 on normalised embeddings; seeded.
 public struct DistanceWeightedMiner: Sendable {
     public let cutoff: Float, nonzeroLossCutoff: Float
 
@@ -16,31 +19,47 @@ public struct DistanceWeightedMiner: Sendable {
         self.cutoff = cutoff; self.nonzeroLossCutoff = nonzeroLossCutoff
     }
 
-    public func callAsFunction(_ embeddings: Tensor, labels: [Int], generator: inout SeededGenerator) -> MinedTuples {
+    /// The sampling probabilities `[n][n]`: row `i` over the negatives of `i` (0 elsewhere), summing to 1, or all 0
+    /// when no negative has weight.
+    public func weights(_ embeddings: Tensor, labels: [Int]) -> [[Float]] {
         let dimension = Float(embeddings.shape[1])
         let mat = withNoGrad { LpDistance().matrix(embeddings.detached()) }.scalars
         let n = labels.count
-        var a: [Int] = [], p: [Int] = [], neg: [Int] = []
-        for i in 0..<n {
+        return (0..<n).map { i in
             let negatives = (0..<n).filter { labels[$0] != labels[i] }
-            guard !negatives.isEmpty else { continue }
-            // log of 1/q(d), normalised by its maximum for stability.
+            var row = [Float](repeating: 0, count: n)
+            // log of 1/q(d), normalised by the row's maximum for stability (PML's global maximum cancels out).
             let logWeights = negatives.map { j -> Float in
                 let d = Swift.max(mat[i * n + j], cutoff)
-                let logQ = (dimension - 2) * logf(d) + (dimension - 3) / 2 * logf(Swift.max(1 - d * d / 4, 1e-8))
-                return mat[i * n + j] < nonzeroLossCutoff ? -logQ : -.infinity
+                let logQ = (dimension - 2) * logf(d) + (dimension - 3) / 2 * logf(Swift.max(1 - d * d / 4, 1e-30))
+                return d < nonzeroLossCutoff ? -logQ : -.infinity
             }
-            let top = logWeights.max()!
-            let weights = logWeights.map { top.isFinite ? expf($0 - top) : 1 }
-            let total = weights.reduce(0, +)
-            for j in 0..<n where j != i && labels[j] == labels[i] {
-                var r = generator.nextUniform() * total
-                var chosen = negatives.last!
-                for (k, w) in zip(negatives, weights) {
-                    r -= w
-                    if r < 0 { chosen = k; break }
+            guard let top = logWeights.max(), top.isFinite else { return row }
+            let w = logWeights.map { expf($0 - top) }
+            let total = w.reduce(0, +)
+            for (j, v) in zip(negatives, w) { row[j] = v / total }
+            return row
+        }
+    }
+
+    public func callAsFunction(_ embeddings: Tensor, labels: [Int], generator: inout SeededGenerator) -> MinedTuples {
+        let w = weights(embeddings, labels: labels)
+        var a: [Int] = [], p: [Int] = [], neg: [Int] = []
+        for label in Set(labels).sorted() {
+            let members = labels.indices.filter { labels[$0] == label }
+            guard members.count >= 2 else { continue }
+            for anchor in members where w[anchor].contains(where: { $0 > 0 }) {
+                let candidates = members.filter { $0 != anchor }
+                for _ in 0..<members.count {
+                    let positive = candidates[generator.nextInt(below: candidates.count)]
+                    var r = generator.nextUniform()
+                    var chosen = w[anchor].lastIndex(where: { $0 > 0 })!
+                    for (j, v) in w[anchor].enumerated() where v > 0 {
+                        r -= v
+                        if r < 0 { chosen = j; break }
+                    }
+                    a.append(anchor); p.append(positive); neg.append(chosen)
                 }
-                a.append(i); p.append(j); neg.append(chosen)
             }
         }
         return .triplets(a: a, p: p, n: neg)

@@ -1,5 +1,18 @@
 import SiameseCore
 
+/// Reference embeddings and labels a batch is compared with (PML's `ref_emb`, `ref_labels`), as
+/// ``CrossBatchMemory`` supplies them: anchors index the batch, positives and negatives the reference.
+public struct ReferenceSet: @unchecked Sendable {
+    public let embeddings: Tensor
+    public let labels: [Int]
+
+    public init(embeddings: Tensor, labels: [Int]) {
+        precondition(embeddings.rank == 2 && embeddings.shape[0] == labels.count,
+                     "ReferenceSet: embeddings \(embeddings.shape) do not match \(labels.count) labels")
+        self.embeddings = embeddings; self.labels = labels
+    }
+}
+
 /// Index tuples chosen by a miner (or all of them), which every loss accepts.
 ///
 /// Pairs are `(a1, p, a2, n)`: positive pairs `(a1[i], p[i])` and negative pairs `(a2[j], n[j])`.
@@ -11,6 +24,21 @@ public enum MinedTuples: Sendable, Equatable {
     /// Every ordered positive pair `(i, j)`, `i ≠ j`, and every ordered negative pair, in row-major order
     /// (PML's `get_all_pairs_indices`).
     public static func allPairs(_ labels: [Int]) -> MinedTuples {
+        allPairs(labels, reference: nil)
+    }
+
+    /// Every positive pair `(i, j)` (`labels[i] == reference[j]`) and negative pair between the batch (rows) and
+    /// the reference labels (columns); without a reference, the batch with itself minus `i == j`.
+    public static func allPairs(_ labels: [Int], reference: [Int]?) -> MinedTuples {
+        if let reference {
+            var a1 = [Int](), p = [Int](), a2 = [Int](), neg = [Int]()
+            for i in labels.indices {
+                for j in reference.indices {
+                    if reference[j] == labels[i] { a1.append(i); p.append(j) } else { a2.append(i); neg.append(j) }
+                }
+            }
+            return .pairs(a1: a1, p: p, a2: a2, n: neg)
+        }
         let n = labels.count
         var sizes: [Int: Int] = [:]
         for l in labels { sizes[l, default: 0] += 1 }
@@ -32,12 +60,47 @@ public enum MinedTuples: Sendable, Equatable {
     }
 
     /// Every triplet `(a, p, n)` in row-major order (PML's `get_all_triplets_indices`).
-    public static func allTriplets(_ labels: [Int]) -> MinedTuples {
+    public static func allTriplets(_ labels: [Int]) -> MinedTuples { allTriplets(labels, reference: nil) }
+
+    /// Every triplet with the anchor in the batch and the positive and negative in `reference` (the batch itself,
+    /// minus `p == a`, when `nil`).
+    public static func allTriplets(_ labels: [Int], reference: [Int]?) -> MinedTuples {
+        let others = reference ?? labels
+        let selfComparison = reference == nil
         var a: [Int] = [], p: [Int] = [], n: [Int] = []
         for i in labels.indices {
-            for j in labels.indices where j != i && labels[j] == labels[i] {
-                for k in labels.indices where labels[k] != labels[i] {
+            for j in others.indices where !(selfComparison && j == i) && others[j] == labels[i] {
+                for k in others.indices where others[k] != labels[i] {
                     a.append(i); p.append(j); n.append(k)
+                }
+            }
+        }
+        return .triplets(a: a, p: p, n: n)
+    }
+
+    /// Every triplet (`perAnchor` `nil`), or `perAnchor` random triplets per anchor (PML's
+    /// `triplets_per_anchor`): for each class with at least two samples and at least one sample of another class,
+    /// every anchor of the class gets `perAnchor` positives drawn uniformly (with replacement) among the other
+    /// samples of its class and as many negatives drawn uniformly among the other classes. Draws from
+    /// ``GlobalGenerator``. Classes are taken in ascending label order, as PML's `get_random_triplet_indices`.
+    public static func triplets(_ labels: [Int], perAnchor: Int?) -> MinedTuples {
+        guard let k = perAnchor else { return allTriplets(labels) }
+        return GlobalGenerator.with { generator in randomTriplets(labels, perAnchor: k, generator: &generator) }
+    }
+
+    /// ``triplets(_:perAnchor:)`` with an explicit generator.
+    public static func randomTriplets(_ labels: [Int], perAnchor k: Int, generator: inout SeededGenerator) -> MinedTuples {
+        var a: [Int] = [], p: [Int] = [], n: [Int] = []
+        for label in Set(labels).sorted() {
+            let members = labels.indices.filter { labels[$0] == label }
+            let others = labels.indices.filter { labels[$0] != label }
+            guard members.count >= 2, !others.isEmpty else { continue }
+            for anchor in members {
+                let candidates = members.filter { $0 != anchor }
+                for _ in 0..<k {
+                    a.append(anchor)
+                    p.append(candidates[generator.nextInt(below: candidates.count)])
+                    n.append(others[generator.nextInt(below: others.count)])
                 }
             }
         }
@@ -77,12 +140,25 @@ public enum MinedTuples: Sendable, Equatable {
     }
 
     /// The `[n, n]` positive and negative masks (1 where a pair is present).
-    func pairMasks(count n: Int) -> (positive: Tensor, negative: Tensor) {
+    func pairMasks(count n: Int) -> (positive: Tensor, negative: Tensor) { pairMasks(rows: n, cols: n) }
+
+    /// The `[rows, cols]` positive and negative masks (1 where a pair is present).
+    func pairMasks(rows: Int, cols: Int) -> (positive: Tensor, negative: Tensor) {
         let (a1, p, a2, neg) = asPairs
-        var pos = [Float](repeating: 0, count: n * n), negative = [Float](repeating: 0, count: n * n)
-        for (i, j) in zip(a1, p) { pos[i * n + j] = 1 }
-        for (i, j) in zip(a2, neg) { negative[i * n + j] = 1 }
-        return (Tensor(pos, shape: [n, n]), Tensor(negative, shape: [n, n]))
+        var pos = [Float](repeating: 0, count: rows * cols), negative = [Float](repeating: 0, count: rows * cols)
+        for (i, j) in zip(a1, p) { pos[i * cols + j] = 1 }
+        for (i, j) in zip(a2, neg) { negative[i * cols + j] = 1 }
+        return (Tensor(pos, shape: [rows, cols]), Tensor(negative, shape: [rows, cols]))
+    }
+
+    /// The masks of all positive and negative pairs between the batch and `reference` labels (no diagonal to
+    /// remove), or ``allPairMasks(_:)`` without a reference.
+    static func allPairMasks(_ labels: [Int], reference: [Int]?) -> (positive: Tensor, negative: Tensor) {
+        guard let reference else { return allPairMasks(labels) }
+        var pos = [Float](repeating: 0, count: labels.count * reference.count)
+        for (i, l) in labels.enumerated() { for (j, r) in reference.enumerated() where l == r { pos[i * reference.count + j] = 1 } }
+        let positive = Tensor(pos, shape: [labels.count, reference.count])
+        return (positive, 1 - positive)
     }
 }
 

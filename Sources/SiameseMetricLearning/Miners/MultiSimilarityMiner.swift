@@ -12,14 +12,19 @@ public struct MultiSimilarityMiner: Sendable {
     }
 
     public func callAsFunction(_ embeddings: Tensor, labels: [Int]) -> MinedTuples {
-        let mat = withNoGrad { distance.matrix(embeddings.detached()) }.scalars
-        let n = labels.count
+        mine(embeddings, labels: labels, reference: nil)
+    }
+
+    func mine(_ embeddings: Tensor, labels: [Int], reference: ReferenceSet?) -> MinedTuples {
+        let mat = withNoGrad { distance.matrix(embeddings.detached(), reference?.embeddings.detached()) }.scalars
+        let refLabels = reference?.labels ?? labels
+        let n = refLabels.count, selfComparison = reference == nil
         // Work in "similarity" terms: larger = closer.
         let sim: (Int, Int) -> Float = { distance.isInverted ? mat[$0 * n + $1] : -mat[$0 * n + $1] }
         var a1: [Int] = [], p: [Int] = [], a2: [Int] = [], neg: [Int] = []
-        for i in 0..<n {
-            let positives = (0..<n).filter { $0 != i && labels[$0] == labels[i] }
-            let negatives = (0..<n).filter { labels[$0] != labels[i] }
+        for i in labels.indices {
+            let positives = (0..<n).filter { !(selfComparison && $0 == i) && refLabels[$0] == labels[i] }
+            let negatives = (0..<n).filter { refLabels[$0] != labels[i] }
             guard !positives.isEmpty, !negatives.isEmpty else { continue }
             let hardestPositive = positives.map { sim(i, $0) }.min()!
             let hardestNegative = negatives.map { sim(i, $0) }.max()!

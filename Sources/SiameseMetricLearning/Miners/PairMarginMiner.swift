@@ -11,13 +11,18 @@ public struct PairMarginMiner: Sendable {
     }
 
     public func callAsFunction(_ embeddings: Tensor, labels: [Int]) -> MinedTuples {
-        let mat = withNoGrad { distance.matrix(embeddings.detached()) }.scalars
-        let n = labels.count
+        mine(embeddings, labels: labels, reference: nil)
+    }
+
+    func mine(_ embeddings: Tensor, labels: [Int], reference: ReferenceSet?) -> MinedTuples {
+        let mat = withNoGrad { distance.matrix(embeddings.detached(), reference?.embeddings.detached()) }.scalars
+        let refLabels = reference?.labels ?? labels
+        let n = refLabels.count, selfComparison = reference == nil
         var a1: [Int] = [], p: [Int] = [], a2: [Int] = [], neg: [Int] = []
-        for i in 0..<n {
-            for j in 0..<n where j != i {
+        for i in labels.indices {
+            for j in 0..<n where !(selfComparison && j == i) {
                 let d = mat[i * n + j]
-                if labels[i] == labels[j] {
+                if labels[i] == refLabels[j] {
                     if distance.isInverted ? d < posMargin : d > posMargin { a1.append(i); p.append(j) }
                 } else if distance.isInverted ? d > negMargin : d < negMargin {
                     a2.append(i); neg.append(j)

@@ -20,13 +20,18 @@ public struct TripletMarginMiner: Sendable {
     }
 
     public func callAsFunction(_ embeddings: Tensor, labels: [Int]) -> MinedTuples {
-        let mat = withNoGrad { distance.matrix(embeddings.detached()) }.scalars
-        let n = labels.count
+        mine(embeddings, labels: labels, reference: nil)
+    }
+
+    func mine(_ embeddings: Tensor, labels: [Int], reference: ReferenceSet?) -> MinedTuples {
+        let mat = withNoGrad { distance.matrix(embeddings.detached(), reference?.embeddings.detached()) }.scalars
+        let refLabels = reference?.labels ?? labels
+        let n = refLabels.count, selfComparison = reference == nil
         var a: [Int] = [], p: [Int] = [], neg: [Int] = []
-        for i in 0..<n {
-            for j in 0..<n where j != i && labels[j] == labels[i] {
+        for i in labels.indices {
+            for j in 0..<n where !(selfComparison && j == i) && refLabels[j] == labels[i] {
                 let ap = mat[i * n + j]
-                for k in 0..<n where labels[k] != labels[i] {
+                for k in 0..<n where refLabels[k] != labels[i] {
                     let an = mat[i * n + k]
                     let m = distance.isInverted ? ap - an : an - ap
                     let keep: Bool

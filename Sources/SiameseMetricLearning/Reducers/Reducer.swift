@@ -3,6 +3,8 @@ import SiameseCore
 /// What one entry of a loss term stands for.
 public enum ReductionKind: Sendable {
     case element, positivePair, negativePair, triplet
+    /// A scalar that is added as it is, whatever the reducer (PML's `already_reduced`: regularisation terms).
+    case alreadyReduced
 }
 
 /// One named part of a loss before reduction: per-item values, what they stand for, and an optional divisor.
@@ -16,6 +18,9 @@ public struct LossTerm {
     /// For a term laid out as a matrix over (anchor, other): 1 where an entry belongs to the term. Entries
     /// outside the mask are ignored by every reducer, and a row's anchor is its row index.
     public let mask: Tensor?
+    /// The number of embeddings in the batch, set by the loss before reducing; ``PerAnchorReducer`` averages
+    /// over all of them as PML does.
+    public var batchSize: Int?
 
     public init(losses: Tensor, kind: ReductionKind, anchors: [Int]? = nil, divisor: Float? = nil, mask: Tensor? = nil) {
         if let mask { precondition(mask.shape == losses.shape, "LossTerm: mask \(mask.shape) differs from losses \(losses.shape)") }
@@ -33,6 +38,13 @@ public struct LossTerm {
 /// separately and adds the results (PML's `MultipleReducers`).
 public protocol Reducer: Sendable {
     func reduce(_ term: LossTerm) -> Tensor
+    /// Reduces the term a loss names `name` (`pos_loss`, `neg_loss`, `loss`, ...); by default ``reduce(_:)``.
+    /// ``MultipleReducers`` picks its reducer by this name.
+    func reduce(_ term: LossTerm, named name: String) -> Tensor
+}
+
+extension Reducer {
+    public func reduce(_ term: LossTerm, named name: String) -> Tensor { reduce(term) }
 }
 
 /// The mean of all entries (0 for none).
@@ -83,30 +95,31 @@ public struct DivisorReducer: Reducer {
     }
 }
 
-/// Averages each anchor's entries first, then averages over anchors, so anchors with many pairs or
-/// triplets do not dominate. Terms without anchor information are simply averaged.
+/// Averages each anchor's entries first, then averages over every anchor of the batch, anchors without entries
+/// counting 0 (PML's `PerAnchorReducer` with its default mean). Pair terms only in PML; here triplet terms are
+/// reduced the same way by their anchors, and terms without anchor information are simply averaged.
 public struct PerAnchorReducer: Reducer {
     public init() {}
 
     public func reduce(_ term: LossTerm) -> Tensor {
         if let mask = term.mask, term.losses.rank == 2 {
-            // Rows are anchors: mean over each row's entries, then over rows that have any.
+            // Rows are anchors: mean over each row's entries, then over all rows.
             let perRow = mask.sum(axis: 1)
-            let rows = perRow.gt(0)
-            let count = rows.sum().item
-            guard count > 0 else { return term.losses.sum() * 0 }
+            let rows = term.batchSize ?? perRow.shape[0]
+            guard rows > 0 else { return term.losses.sum() * 0 }
             let rowMeans = (term.losses * mask).sum(axis: 1) / Tensor.maximum(perRow, Tensor(scalar: 1))
-            return (rowMeans * rows).sum() / count
+            return rowMeans.sum() / Float(rows)
         }
         guard let anchors = term.anchors, anchors.count == term.losses.count, !anchors.isEmpty else {
             return MeanReducer().reduce(term)
         }
         let ids = Array(Set(anchors)).sorted()
+        let rows = Swift.max(term.batchSize ?? ids.count, ids.count)
         let slot = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         var counts = [Float](repeating: 0, count: ids.count)
         for a in anchors { counts[slot[a]!] += 1 }
-        var weights = [Float](repeating: 0, count: ids.count * anchors.count)
-        for (k, a) in anchors.enumerated() { weights[slot[a]! * anchors.count + k] = 1 / counts[slot[a]!] }
-        return matmul(Tensor(weights, shape: [ids.count, anchors.count]), term.losses.reshaped([-1, 1])).mean()
+        var weights = [Float](repeating: 0, count: anchors.count)
+        for (k, a) in anchors.enumerated() { weights[k] = 1 / counts[slot[a]!] / Float(rows) }
+        return (Tensor(weights, shape: [anchors.count]) * term.losses.reshaped([-1])).sum()
     }
 }

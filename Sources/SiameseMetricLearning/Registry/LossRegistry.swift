@@ -6,7 +6,9 @@ import SiameseCore
 /// its parameters are its initialiser's labels with the initialiser's defaults. `distance` and `reducer`
 /// are nested specs (see ``Distances`` and ``Reducers``). Losses with learned weights (`arc-face`, `cos-face`,
 /// `proxy-anchor`, `proxy-nca`) take `numClasses` and `embeddingSize` from the ``RegistryContext`` and
-/// initialise their weights from ``GlobalGenerator``. `arcface`, `cosface` and `ntxent` are aliases.
+/// initialise their weights from ``GlobalGenerator``; they also take `weightRegularizer` (a regulariser spec, see
+/// ``Regularizers``) and `weightRegWeight` (1). `regularized` wraps any loss with an embedding regulariser.
+/// `arcface`, `cosface` and `ntxent` are aliases.
 ///
 /// ```yaml
 /// loss: {name: triplet-margin, margin: 0.2, distance: cosine-similarity, reducer: mean}
@@ -19,6 +21,30 @@ public enum Losses {
         registerSoftmaxLosses(registry)
         registerLearnedLosses(registry)
         registerPMLBreadthLosses(registry)
+        registry.register("regularized", summary: "a loss plus weight × an embedding regulariser (PML embedding_regularizer); loss (required), embeddingRegularizer (required), weight 1") { r, c in
+            guard let inner = try r.optionalSpec("loss") else { throw r.invalidValue("loss", "the loss to regularise is required") }
+            guard let regularizer = try r.optionalSpec("embeddingRegularizer") else {
+                throw r.invalidValue("embeddingRegularizer", "an embedding regulariser is required")
+            }
+            return RegularizedLoss(try registry.make(inner, context: c), embeddingRegularizer: try Regularizers.registry.make(regularizer, context: c),
+                                   weight: try r.float("weight", default: 1))
+        }
+        registry.register("cross-batch-memory", summary: "PML CrossBatchMemory: a queue of past embeddings the batch is compared with; loss (required: contrastive, triplet-margin, multi-similarity, nt-xent, sup-con), memorySize 1024, miner (optional); needs embeddingSize") { r, c in
+            guard let lossSpec = try r.optionalSpec("loss") else { throw r.invalidValue("loss", "the loss to wrap is required") }
+            guard let inner = try registry.make(lossSpec, context: c) as? any ReferenceMetricLoss else {
+                throw r.invalidValue("loss", "'\(lossSpec.name)' cannot compare a batch with a memory")
+            }
+            let size = try r.int("memorySize", default: 1024)
+            try r.check(size > 0, "memorySize", "memorySize is \(size); it must be > 0")
+            var miner: (any ReferenceMiner)?
+            if let minerSpec = try r.optionalSpec("miner") {
+                guard let m = try Miners.registry.make(minerSpec, context: c) as? any ReferenceMiner else {
+                    throw r.invalidValue("miner", "'\(minerSpec.name)' cannot mine against a memory")
+                }
+                miner = m
+            }
+            return CrossBatchMemory(loss: inner, embeddingSize: try c.require(.embeddingSize, for: r), memorySize: size, miner: miner)
+        }
         return registry
     }()
 
@@ -33,10 +59,12 @@ public enum Losses {
                             reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
         let triplet = TripletMarginLoss()
-        registry.register("triplet-margin", summary: "triplet margin loss; margin \(triplet.margin), softMargin \(triplet.softMargin), distance lp-distance, reducer avg-non-zero") { r, c in
+        registry.register("triplet-margin", summary: "triplet margin loss; margin \(triplet.margin), smoothLoss \(triplet.smoothLoss) (PML smooth_loss), softMargin \(triplet.softMargin) (softplus without margin), tripletsPerAnchor (all; or a count of random triplets per anchor), distance lp-distance, reducer avg-non-zero") { r, c in
             let d = TripletMarginLoss()
             return TripletMarginLoss(margin: try r.float("margin", default: d.margin),
+                              smoothLoss: try r.bool("smoothLoss", default: d.smoothLoss),
                               softMargin: try r.bool("softMargin", default: d.softMargin),
+                              tripletsPerAnchor: try tripletsPerAnchor(&r),
                               distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
                               reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
@@ -49,22 +77,31 @@ public enum Losses {
                            reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
         let margin = MarginLoss()
-        registry.register("margin", summary: "margin loss (Wu et al.); margin \(margin.margin), beta \(margin.beta), distance lp-distance, reducer avg-non-zero") { r, c in
+        registry.register("margin", summary: "margin loss (Wu et al.), PML form; margin \(margin.margin), beta \(margin.beta), form triplets|pairs (triplets: PML's, divisor reducer; pairs: each pair set reduced apart, avg-non-zero), tripletsPerAnchor (all), distance lp-distance") { r, c in
             let d = MarginLoss()
+            let form = try r.choice("form", default: d.form.rawValue, from: ["triplets", "pairs"])
+            let parsedForm = MarginLoss.Form(rawValue: form) ?? .triplets
+            var reducer: (any Reducer)?
+            if let spec = try r.optionalSpec("reducer") { reducer = try Reducers.registry.make(spec, context: c) }
             return MarginLoss(margin: try r.float("margin", default: d.margin), beta: try r.float("beta", default: d.beta),
+                       form: parsedForm, tripletsPerAnchor: try tripletsPerAnchor(&r),
                        distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
-                       reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+                       reducer: reducer)
         }
         let lifted = LiftedStructureLoss()
-        registry.register("lifted-structure", summary: "lifted structured loss; margin \(lifted.margin), distance lp-distance (normalizeEmbeddings false); reducer fixed (mean)") { r, c in
+        registry.register("lifted-structure", summary: "lifted structured loss, PML form; negMargin \(lifted.negMargin) (alias margin), posMargin \(lifted.posMargin), distance lp-distance, reducer mean") { r, c in
             let d = LiftedStructureLoss()
-            return LiftedStructureLoss(margin: try r.float("margin", default: d.margin),
-                                distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c))
+            let legacy = try r.optionalFloat("margin")
+            return LiftedStructureLoss(negMargin: try r.float("negMargin", default: legacy ?? d.negMargin),
+                                posMargin: try r.float("posMargin", default: d.posMargin),
+                                distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                                reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
         let angular = AngularLoss()
-        registry.register("angular", summary: "angular loss; alphaDegrees \(angular.alphaDegrees), reducer mean; distance fixed (dot product on normalised embeddings)") { r, c in
+        registry.register("angular", summary: "angular loss, PML form; alphaDegrees \(angular.alphaDegrees), normalizeNegatives \(angular.normalizeNegatives) (true: the paper's form), reducer mean") { r, c in
             let d = AngularLoss()
             return AngularLoss(alphaDegrees: try r.float("alphaDegrees", default: d.alphaDegrees),
+                        normalizeNegatives: try r.bool("normalizeNegatives", default: d.normalizeNegatives),
                         reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
         let circle = CircleLoss()
@@ -137,13 +174,18 @@ public enum Losses {
         }
         registry.register("proxy-anchor", summary: "Proxy-Anchor loss with learned proxies; margin \(anchorMargin), alpha \(anchorAlpha); needs numClasses, embeddingSize") { r, c in
             let margin = try r.float("margin", default: anchorMargin), alpha = try r.float("alpha", default: anchorAlpha)
+            let reducer = try r.component("reducer", from: Reducers.registry, default: DivisorReducer(), context: c)
+            let (regularizer, weight) = try weightRegularizer(&r, c)
             let (classes, size) = try sizes(r, c)
-            return ProxyAnchorLoss(numClasses: classes, embeddingSize: size, margin: margin, alpha: alpha)
+            return ProxyAnchorLoss(numClasses: classes, embeddingSize: size, margin: margin, alpha: alpha, reducer: reducer,
+                                   weightRegularizer: regularizer, weightRegWeight: weight)
         }
         registry.register("proxy-nca", summary: "Proxy-NCA loss with learned proxies; softmaxScale \(ncaScale); needs numClasses, embeddingSize") { r, c in
             let scale = try r.float("softmaxScale", default: ncaScale)
+            let (regularizer, weight) = try weightRegularizer(&r, c)
             let (classes, size) = try sizes(r, c)
-            return ProxyNCALoss(numClasses: classes, embeddingSize: size, softmaxScale: scale)
+            return ProxyNCALoss(numClasses: classes, embeddingSize: size, softmaxScale: scale,
+                                weightRegularizer: regularizer, weightRegWeight: weight)
         }
     }
 
@@ -151,13 +193,30 @@ public enum Losses {
                                 defaultScale: Float, defaultReducer: any Reducer) throws -> ArcFaceLoss {
         let scale = try positive(&r, "scale", default: defaultScale)
         let reducer = try r.component("reducer", from: Reducers.registry, default: defaultReducer, context: c)
+        let (regularizer, weight) = try weightRegularizer(&r, c)
         let (classes, size) = try sizes(r, c)
-        return ArcFaceLoss(numClasses: classes, embeddingSize: size, margin: margin, scale: scale, reducer: reducer)
+        return ArcFaceLoss(numClasses: classes, embeddingSize: size, margin: margin, scale: scale, reducer: reducer,
+                           weightRegularizer: regularizer, weightRegWeight: weight)
+    }
+
+    /// `weightRegularizer` (a regulariser spec, optional) and `weightRegWeight` (1).
+    private static func weightRegularizer(_ r: inout ParameterReader, _ c: RegistryContext) throws(RegistryError) -> ((any Regularizer)?, Float) {
+        let weight = try r.float("weightRegWeight", default: 1)
+        guard let spec = try r.optionalSpec("weightRegularizer") else { return (nil, weight) }
+        return (try Regularizers.registry.make(spec, context: c), weight)
     }
 
     /// `numClasses` and `embeddingSize` from the context.
     private static func sizes(_ r: ParameterReader, _ c: RegistryContext) throws(RegistryError) -> (Int, Int) {
         (try c.require(.numClasses, for: r), try c.require(.embeddingSize, for: r))
+    }
+
+    /// `tripletsPerAnchor`: absent or `"all"` for every triplet, else a count > 0.
+    static func tripletsPerAnchor(_ r: inout ParameterReader) throws(RegistryError) -> Int? {
+        if case .string("all")? = r.value("tripletsPerAnchor") { return nil }
+        guard let k = try r.optionalInt("tripletsPerAnchor") else { return nil }
+        try r.check(k > 0, "tripletsPerAnchor", "tripletsPerAnchor is \(k); it must be > 0 or \"all\"")
+        return k
     }
 
     /// A float parameter that must be > 0 (a temperature or scale).

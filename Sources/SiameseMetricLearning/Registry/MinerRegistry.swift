@@ -6,7 +6,11 @@ import SiameseCore
 /// `batch-hard` (`distance` lp-distance), `multi-similarity` (`epsilon` 0.1, `distance` cosine-similarity),
 /// `pair-margin` (`posMargin` 0.2, `negMargin` 0.8, `distance` lp-distance), `triplet-margin` (`margin` 0.2,
 /// `kind` all | hard | semihard | easy, `distance` lp-distance), `distance-weighted` (`cutoff` 0.5,
-/// `nonzeroLossCutoff` 1.4; draws from ``GlobalGenerator``).
+/// `nonzeroLossCutoff` 1.4; draws from ``GlobalGenerator``), `batch-easy-hard` (`positiveStrategy` easy,
+/// `negativeStrategy` semihard, each hard | semihard | easy | all; `allowedPositiveRange`, `allowedNegativeRange`
+/// optional `[low, high]`; `distance` lp-distance), `hdc` (`filterPercentage` 0.5, `distance` lp-distance),
+/// `angular` (`angleDegrees` 20), `uniform-histogram` (`numBins` 100, `positivesPerBin` 10, `negativesPerBin` 10,
+/// `distance` lp-distance; draws from ``GlobalGenerator``).
 public enum Miners {
     /// Every built-in miner by name.
     public static let registry: ComponentRegistry<any Miner> = {
@@ -42,6 +46,55 @@ public enum Miners {
             try reader.check(cutoff > 0, "cutoff", "cutoff is \(cutoff); it must be > 0")
             return DistanceWeightedMiner(cutoff: cutoff, nonzeroLossCutoff: nonzero)
         }
+        registerIssue13Miners(registry)
         return registry
     }()
+
+    /// BatchEasyHard, HDC, Angular and UniformHistogram (PML 2.9).
+    private static func registerIssue13Miners(_ registry: ComponentRegistry<any Miner>) {
+        let eh = BatchEasyHardMiner()
+        let strategies = BatchEasyHardMiner.Strategy.allCases.map(\.rawValue)
+        registry.register("batch-easy-hard", summary: "one positive and one negative per anchor by strategy; positiveStrategy \(eh.positiveStrategy.rawValue), negativeStrategy \(eh.negativeStrategy.rawValue) (\(strategies.joined(separator: "|"))), allowedPositiveRange, allowedNegativeRange ([low, high], optional), distance") { reader, context in
+            let pos = try reader.choice("positiveStrategy", default: eh.positiveStrategy.rawValue, from: strategies)
+            let neg = try reader.choice("negativeStrategy", default: eh.negativeStrategy.rawValue, from: strategies)
+            try reader.check(!(pos == "semihard" && neg == "semihard"), "negativeStrategy", "positiveStrategy and negativeStrategy cannot both be semihard")
+            try reader.check(!((pos == "all" && neg == "semihard") || (neg == "all" && pos == "semihard")), "negativeStrategy",
+                             "semihard cannot be combined with all")
+            let posRange = try range(&reader, "allowedPositiveRange"), negRange = try range(&reader, "allowedNegativeRange")
+            let distance = try reader.component("distance", from: Distances.registry, default: eh.distance, context: context)
+            return BatchEasyHardMiner(positiveStrategy: BatchEasyHardMiner.Strategy(rawValue: pos) ?? .easy,
+                                      negativeStrategy: BatchEasyHardMiner.Strategy(rawValue: neg) ?? .semihard,
+                                      allowedPositiveRange: posRange, allowedNegativeRange: negRange, distance: distance)
+        }
+        let hdc = HDCMiner()
+        registry.register("hdc", summary: "hard-aware cascaded mining: the hardest share of positive and negative pairs; filterPercentage \(hdc.filterPercentage), distance") { reader, context in
+            let f = try reader.float("filterPercentage", default: hdc.filterPercentage)
+            try reader.check(f > 0 && f <= 1, "filterPercentage", "filterPercentage is \(f); it must lie in (0, 1]")
+            return HDCMiner(filterPercentage: f, distance: try reader.component("distance", from: Distances.registry, default: hdc.distance, context: context))
+        }
+        let angular = AngularMiner()
+        registry.register("angular", summary: "triplets whose angle at the negative exceeds angleDegrees \(angular.angleDegrees)") { reader, _ in
+            AngularMiner(angleDegrees: try reader.float("angleDegrees", default: angular.angleDegrees))
+        }
+        let uh = UniformHistogramMiner()
+        registry.register("uniform-histogram", summary: "pairs drawn evenly over distance bins; numBins \(uh.numBins), positivesPerBin \(uh.positivesPerBin), negativesPerBin \(uh.negativesPerBin), distance") { reader, context in
+            let bins = try reader.int("numBins", default: uh.numBins)
+            let pos = try reader.int("positivesPerBin", default: uh.positivesPerBin), neg = try reader.int("negativesPerBin", default: uh.negativesPerBin)
+            try reader.check(bins > 0, "numBins", "numBins is \(bins); it must be > 0")
+            try reader.check(pos > 0, "positivesPerBin", "positivesPerBin is \(pos); it must be > 0")
+            try reader.check(neg > 0, "negativesPerBin", "negativesPerBin is \(neg); it must be > 0")
+            return UniformHistogramMiner(numBins: bins, positivesPerBin: pos, negativesPerBin: neg,
+                                         distance: try reader.component("distance", from: Distances.registry, default: uh.distance, context: context))
+        }
+    }
+
+    /// An optional `[low, high]` range with low ≤ high.
+    private static func range(_ reader: inout ParameterReader, _ key: String) throws(RegistryError) -> ClosedRange<Float>? {
+        guard let value = reader.value(key) else { return nil }
+        guard case let .array(items) = value, items.count == 2, case let .number(low) = items[0], case let .number(high) = items[1] else {
+            throw reader.wrongType(key, expected: "[low, high]")
+        }
+        try reader.check(low <= high, key, "\(key) is [\(low), \(high)]; low must not exceed high")
+        return Float(low)...Float(high)
+    }
 }
