@@ -19,6 +19,7 @@ import Testing
         let texts = ["w1 w2 w3", "", "w4 w5 w6 w7 w8 w9 w10 w11 w12 w13", "w2"]
         for pooling in Pooling.allCases {
             let text = try Self.smallModel(pooling: pooling, normalizes: pooling == .mean)
+            text.bert.eval()   // a fresh BertModel is in training mode, where the differentiable path applies dropout
             let model = try EmbeddingModel(text: text)
             let fast = try model.embed(texts: texts).scalars
             let staged = try model.forward(ModelFeatures(texts: texts)).scalars
