@@ -6,7 +6,7 @@ import SiameseCore
 ///     swift run -c release siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--threads 1,2] [--reps 5]
 let usage = """
 usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--threads 1,2] [--reps N]
-       siamese-bench losses [--peers DIR] [--reps N]
+       siamese-bench losses [--peers DIR] [--only earlier|breadth] [--reps N]
        siamese-bench tutorial [--peers DIR] [--only train|inference] [--reps N]
        siamese-bench loader --data MNIST_DIR [--reps N]
        siamese-bench tsne [--peers DIR] [--points N]
@@ -125,8 +125,8 @@ if command == "loader" {
 } else if command == "tutorial" {
     TutorialBenchmark.run(peers: peersDir, only: only, reps: reps)
 } else if command == "losses" {
-    LossBenchmark.run(peers: peersDir, reps: reps)
-    BreadthLossBenchmark.run(peers: peersDir, reps: reps)
+    if only != "breadth" { LossBenchmark.run(peers: peersDir, reps: reps) }
+    if only != "earlier" { BreadthLossBenchmark.run(peers: peersDir, reps: reps) }
 } else {
     EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, shape: shapeFilter,
                         reps: reps)

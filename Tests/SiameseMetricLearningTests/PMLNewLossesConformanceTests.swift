@@ -266,3 +266,14 @@ struct NewLossSubject {
         #expect(throws: RegistryError.self) { try Losses.registry.make(cosineFastAP, context: context) }
     }
 }
+
+extension PMLNewLossesGradientAndRegistryTests {
+    @Test func multipleLossesExposesLearnedWeights() {
+        let soft = GlobalGenerator.withSeed(3) { SoftTripleLoss(numClasses: 3, embeddingSize: 4) }
+        let both = MultipleLosses([.init("triplet", TripletMarginLoss()), .init("soft", soft, weight: 0.5)])
+        #expect(both.namedParameters().map(\.name) == ["soft.fc"])
+        let x = self.x.requiringGrad()
+        both(x, labels: labels).backward()
+        #expect(soft.fc.grad != nil)
+    }
+}

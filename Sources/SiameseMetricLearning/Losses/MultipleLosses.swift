@@ -1,11 +1,13 @@
 import SiameseCore
+import SiameseNN
 
 /// A weighted sum of metric losses, each optionally with its own miner (PML 2.9 `MultipleLosses`).
 ///
 /// `L = Σ_k w_k · loss_k(embeddings, labels, tuples_k)`, where `tuples_k` is the output of loss `k`'s miner
 /// (run without gradient) when it has one, else the tuples passed in (or all of them). Weights default to 1.
-/// As in PML, tuples passed in are an error when any sub-loss has its own miner.
-public struct MultipleLosses: MetricLoss {
+/// As in PML, tuples passed in are an error when any sub-loss has its own miner. Sub-losses with learned weights
+/// are its child modules (named by their entry names), so ``parameters()`` hands them all to the optimizer.
+public final class MultipleLosses: Module, MetricLoss {
     /// One summand.
     public struct Entry {
         public let name: String
@@ -27,10 +29,15 @@ public struct MultipleLosses: MetricLoss {
         precondition(!entries.isEmpty, "MultipleLosses: at least one loss is needed")
         precondition(Set(entries.map(\.name)).count == entries.count, "MultipleLosses: loss names must be distinct")
         self.entries = entries
+        super.init()
+    }
+
+    override public func children() -> [(String, Any)] {
+        entries.compactMap { e in (e.loss as? Module).map { (e.name, $0 as Any) } }
     }
 
     /// Unnamed losses (named by position), with optional weights.
-    public init(_ losses: [any MetricLoss], weights: [Float]? = nil) {
+    public convenience init(_ losses: [any MetricLoss], weights: [Float]? = nil) {
         precondition(weights == nil || weights!.count == losses.count, "MultipleLosses: one weight per loss")
         self.init(losses.enumerated().map { Entry(String($0.offset), $0.element, weight: weights?[$0.offset] ?? 1) })
     }
