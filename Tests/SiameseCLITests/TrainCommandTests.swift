@@ -225,7 +225,8 @@ import SiameseTestSupport
             #expect(r.status == 0, "\(file): \(r.stderr)")
             let resolved = try Self.json(r.stdout)
             if resolved["kind"] as? String == "text" {
-                #expect(resolved["train"] is String && (resolved["model"] is String || resolved["scratch"] is [String: Any]), "\(file)")
+                #expect(resolved["train"] is String && (resolved["model"] is String || resolved["scratch"] is [String: Any]
+                         || resolved["recurrent"] is [String: Any]), "\(file)")
             } else {
                 #expect(resolved["data"] is String && resolved["encoder"] is [String: Any], "\(file)")
             }

@@ -30,6 +30,7 @@ public enum TextTrainingRun {
                                               headCount: s.heads, intermediateSize: s.intermediate, maxPositions: s.maxLength,
                                               paddingID: tokenizer.paddingID)
         let bert = GlobalGenerator.withSeed(recipe.seed) { BertModel(configuration) }
+        bert.eval()   // as a loaded model: the trainer switches training mode (dropout) on for its steps only
         return SentenceTransformer(tokenizer: tokenizer, bert: bert, pooling: Pooling(rawValue: s.pooling) ?? .mean,
                                    normalizes: true, maxLength: s.maxLength)
     }
