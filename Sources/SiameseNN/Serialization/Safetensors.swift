@@ -50,10 +50,18 @@ public enum Safetensors {
             }
         }
 
-        /// The values converted to `Int` (floats are truncated).
+        /// The values converted to `Int` (floats are truncated toward zero and clamped to `Int`'s range; NaN gives 0).
         public func integers() -> [Int] {
-            if !dtype.isInteger { return floats().map { Int($0) } }
+            if !dtype.isInteger { return floats().map(Self.truncated) }
             return bytes.withUnsafeBytes { raw in (0..<Shape.count(shape)).map { integer(raw, $0) } }
+        }
+
+        /// `Int(value)` without its traps: a file may hold NaN, an infinity or a float beyond `Int`'s range.
+        static func truncated(_ value: Float) -> Int {
+            if value.isNaN { return 0 }
+            if value >= Float(Int.max) { return .max }
+            if value <= Float(Int.min) { return .min }
+            return Int(value)
         }
 
         private func integer(_ raw: UnsafeRawBufferPointer, _ i: Int) -> Int {
