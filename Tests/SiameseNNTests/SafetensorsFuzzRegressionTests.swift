@@ -26,4 +26,15 @@ import Testing
         let entry = try #require(try Safetensors.parse(data, path: "clamped").tensors["w"])
         #expect(entry.integers() == [Int.max, Int.min, 0, Int.max, -2, 3])
     }
+
+    /// shape-count-overflows*: a shape whose element count overflows `Int` trapped in `Shape.count` before the size check.
+    @Test func shapesWhoseSizeOverflowsAreRefused() throws {
+        for name in ["shape-count-overflows", "shape-count-overflows-square"] {
+            let data = try #require(try FuzzRegressions.inputs("safetensors").first { $0.name == name }).data
+            #expect(throws: SafetensorsError.self) { try Safetensors.parse(data, path: name) }
+            do { _ = try Safetensors.parse(data, path: name) } catch let error as SafetensorsError {
+                #expect(error.description.contains("too large"))
+            }
+        }
+    }
 }

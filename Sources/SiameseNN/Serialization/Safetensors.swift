@@ -146,7 +146,15 @@ public enum Safetensors {
             guard offsets[1] <= dataSize else {
                 throw SafetensorsError.offsetsOutOfRange(path: path, tensor: name, end: offsets[1], dataSize: dataSize)
             }
-            let expected = Shape.count(shape) * dtype.size
+            // The shape comes from the file: its element count may overflow (it cannot fit the data then).
+            var expected = dtype.size
+            for side in shape {
+                let product = expected.multipliedReportingOverflow(by: side)
+                guard !product.overflow else {
+                    throw SafetensorsError.invalidHeader(path: path, reason: "entry '\(name)' has shape \(shape), too large for any file")
+                }
+                expected = product.partialValue
+            }
             guard expected == offsets[1] - offsets[0] else {
                 throw SafetensorsError.dataSizeMismatch(path: path, tensor: name, expectedBytes: expected,
                                                         actualBytes: offsets[1] - offsets[0])
