@@ -57,13 +57,15 @@ $check run "$work/reference" >/dev/null || fail "the uninterrupted run's files"
 echo "fault-injection: an uninterrupted run takes ${full_ms} ms; killing within that"
 kills=0 resumes=0 completed=0 last_epochs=-1
 while [ "$kills" -lt "$training_kills" ]; do
+  # A resumed run has fewer epochs left, so its kill comes within the first half of a whole run's time.
   if [ -d "$run/last" ]; then
-    command=("$SIAMESE" train --resume "$run" --quiet --no-report --threads 1); resumes=$((resumes + 1))
+    command=("$SIAMESE" train --resume "$run" --quiet --no-report --threads 1); resumes=$((resumes + 1)); span=$((full_ms / 2))
   else
     rm -rf "$run"
-    command=("$SIAMESE" "${train[@]}" --output "$run"); last_epochs=-1
+    command=("$SIAMESE" "${train[@]}" --output "$run"); last_epochs=-1; span=$full_ms
   fi
-  kill_after "$(pause 50 "$full_ms")" "${command[@]}"
+  delay=$(pause 50 "$span")
+  kill_after "$delay" "${command[@]}"
   epochs=$($check run "$run") || fail "after a kill: $epochs"
   [ "$epochs" -ge "$last_epochs" ] || fail "last/ went back from epoch $last_epochs to $epochs"
   [ "$last_epochs" -lt 0 ] || [ -d "$run/last" ] || fail "last/ disappeared"
@@ -74,6 +76,7 @@ while [ "$kills" -lt "$training_kills" ]; do
     rm -rf "$run"
   else
     kills=$((kills + 1))
+    echo "fault-injection: training kill $kills after ${delay} s of ${command[1]} ${command[2]}: intact, last/ at epoch $epochs"
   fi
 done
 # The last interrupted run resumes to the end.
@@ -114,7 +117,10 @@ PY
     || fail "enroll printed something that is not a receipt"
   count=$($check gallery "$gallery" "$work/committed") || fail "after a kill: $count"
   "$SIAMESE" gallery list --gallery "$gallery" --model "$model" --json >/dev/null 2>"$work/out" || fail "the gallery does not open after a kill"
-  [ "$finished" = 1 ] || kills=$((kills + 1))
+  if [ "$finished" = 0 ]; then
+    kills=$((kills + 1))
+    echo "fault-injection: gallery kill $kills: intact, $count identities, every committed enroll present"
+  fi
 done
 echo "fault-injection: gallery: $kills kills survived ($count identities stored, every committed enroll present)"
 total=$((total + kills))
