@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Tests only: property-based tests (issue 18).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // OpenBLAS on Linux; on macOS the engine uses Accelerate instead (see Kernels/BLAS.swift).
@@ -119,10 +121,10 @@ let package = Package(
         ),
         // Shared by every test target: the gradient check, the vendored fixtures and the ../shared data sets.
         .target(name: "SiameseTestSupport", dependencies: ["SiameseCore"], path: "Tests/SiameseTestSupport", resources: [.copy("Fixtures")]),
-        .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore", "SiameseTestSupport"]),
-        .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore", "SiameseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI", "SiameseCore", "SiameseNN", "SiameseTestSupport"]),
-        .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData", "SiameseTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData", "SiameseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseTestSupport", "retrieval-probe"]),
         // Issue 13: one retrieval evaluation in its own process, so a test can read its peak memory.
         .executableTarget(name: "retrieval-probe", dependencies: ["SiameseCore", "SiameseEvaluation"], path: "Tests/RetrievalProbe"),
@@ -134,7 +136,7 @@ let package = Package(
                 "SiameseTestSupport",
             ]
         ),
-        .testTarget(name: "SiameseModelsTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseModelsTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "SiameseTrainingTests",
             dependencies: [
@@ -154,7 +156,7 @@ let package = Package(
             name: "SiameseGalleryTests",
             dependencies: [
                 "SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseModels", "SiameseIndex", "SiameseGallery", "SiameseTraining",
-                "SiameseCLI", "SiameseTestSupport",
+                "SiameseCLI", "SiameseTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

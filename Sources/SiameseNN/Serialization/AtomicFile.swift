@@ -25,7 +25,18 @@ public enum AtomicFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temp)
-            throw SafetensorsError.io(path: url.path, reason: "write failed (\(error.localizedDescription))")
+            throw SafetensorsError.io(path: url.path, reason: "write failed (\(systemReason(error)))")
         }
+    }
+
+    /// The operating system's words for a failed write ("File too large", "No space left on device"), which
+    /// Foundation's own description ("The operation could not be completed") hides in the underlying error.
+    static func systemReason(_ error: any Error) -> String {
+        var current: NSError? = error as NSError
+        while let e = current {
+            if e.domain == NSPOSIXErrorDomain, let text = strerror(Int32(e.code)) { return String(cString: text) }
+            current = e.userInfo[NSUnderlyingErrorKey] as? NSError
+        }
+        return error.localizedDescription
     }
 }

@@ -54,7 +54,7 @@ extension Module {
             guard entry.shape == b.value.shape else {
                 throw SafetensorsError.shapeMismatch(path: path, tensor: prefix + name, expected: b.value.shape, actual: entry.shape)
             }
-            b.value = b.isInteger ? entry.tensor() : try Self.finite(entry, path: path, tensor: prefix + name)
+            b.value = try Self.finite(entry, path: path, tensor: prefix + name)
             used.insert(prefix + name)
         }
         return file.tensors.keys.filter { !used.contains($0) }.sorted()

@@ -50,10 +50,18 @@ public enum Safetensors {
             }
         }
 
-        /// The values converted to `Int` (floats are truncated).
+        /// The values converted to `Int` (floats are truncated toward zero and clamped to `Int`'s range; NaN gives 0).
         public func integers() -> [Int] {
-            if !dtype.isInteger { return floats().map { Int($0) } }
+            if !dtype.isInteger { return floats().map(Self.truncated) }
             return bytes.withUnsafeBytes { raw in (0..<Shape.count(shape)).map { integer(raw, $0) } }
+        }
+
+        /// `Int(value)` without its traps: a file may hold NaN, an infinity or a float beyond `Int`'s range.
+        static func truncated(_ value: Float) -> Int {
+            if value.isNaN { return 0 }
+            if value >= Float(Int.max) { return .max }
+            if value <= Float(Int.min) { return .min }
+            return Int(value)
         }
 
         private func integer(_ raw: UnsafeRawBufferPointer, _ i: Int) -> Int {
@@ -138,7 +146,15 @@ public enum Safetensors {
             guard offsets[1] <= dataSize else {
                 throw SafetensorsError.offsetsOutOfRange(path: path, tensor: name, end: offsets[1], dataSize: dataSize)
             }
-            let expected = Shape.count(shape) * dtype.size
+            // The shape comes from the file: its element count may overflow (it cannot fit the data then).
+            var expected = dtype.size
+            for side in shape {
+                let product = expected.multipliedReportingOverflow(by: side)
+                guard !product.overflow else {
+                    throw SafetensorsError.invalidHeader(path: path, reason: "entry '\(name)' has shape \(shape), too large for any file")
+                }
+                expected = product.partialValue
+            }
             guard expected == offsets[1] - offsets[0] else {
                 throw SafetensorsError.dataSizeMismatch(path: path, tensor: name, expectedBytes: expected,
                                                         actualBytes: offsets[1] - offsets[0])
