@@ -102,7 +102,14 @@ func temporaryFolder(_ name: String = "run") -> URL {
     /// and a recipe naming it trains a step and validates on small synthetic data.
     @Test func everyRegisteredNameBuildsAndTrainsFromARecipe() throws {
         var recipes: [(String, TrainingRecipe)] = []
-        for name in Losses.registry.names { recipes.append(("loss \(name)", { var r = tinyRecipe(ComponentSpec(name: name)); r.objective = .labelled; return r }())) }
+        // Wrappers name the loss they wrap (and the regulariser they add): the one required parameter each has.
+        let wrapped: [String: [String: RecipeValue]] = [
+            "cross-batch-memory": ["loss": .object(["name": .string("contrastive")]), "memorySize": 16],
+            "regularized": ["loss": .object(["name": .string("contrastive")]), "embeddingRegularizer": .object(["name": .string("lp")])],
+        ]
+        for name in Losses.registry.names {
+            recipes.append(("loss \(name)", { var r = tinyRecipe(ComponentSpec(name: name, parameters: wrapped[name] ?? [:])); r.objective = .labelled; return r }()))
+        }
         for name in PairLosses.registry.names { recipes.append(("pair loss \(name)", tinyRecipe(ComponentSpec(name: name)))) }
         for name in Miners.registry.names { recipes.append(("miner \(name)", { var r = tinyRecipe("triplet-margin"); r.miner = ComponentSpec(name: name); return r }())) }
         for name in Reducers.registry.names {
