@@ -52,7 +52,9 @@ for batch in (256, 1024):
     ref0 = emb0 + 0.1 * torch.randn(batch, 128)
     labels = torch.arange(batch // 4).repeat_interleave(4)
     for name, mk_loss, mk_miner, kind in CASES:
-        if batch == 1024 and kind in ("triplets", "all_pairs"):
+        # TupletMarginLoss with a miner still pairs every mined negative with every mined positive: at 1024 PML
+        # needed more than the machine's 24 GB (killed by the kernel on 2026-12-03), so it runs at 256 only.
+        if batch == 1024 and (kind in ("triplets", "all_pairs") or name.startswith("TupletMarginLoss")):
             continue
         loss_fn = mk_loss(batch // 4)
         miner = mk_miner() if mk_miner else None
