@@ -438,15 +438,22 @@ loss_case("ProxyNCA_RegularFaceRegularizer", "losses.ProxyNCALoss(num_classes=C,
 # CrossBatchMemory: three batches of 12 through a memory of 24 (it wraps on the third), loss and gradient per step.
 def cbm_case(name, pml_loss, pml_miner, ours_loss, ours_miner, memory=24, masks=None, tol=1e-5):
     env = dict(losses=losses, miners=miners, distances=distances, reducers=reducers)
-    inner = eval(pml_loss, env)
-    miner_fn = eval(pml_miner, env) if pml_miner else None
-    cbm = losses.CrossBatchMemory(inner, embedding_size=8, memory_size=memory, miner=miner_fn).to(torch.float64)
+
+    def make(dtype):
+        inner = eval(pml_loss, env)
+        miner_fn = eval(pml_miner, env) if pml_miner else None
+        return losses.CrossBatchMemory(inner, embedding_size=8, memory_size=memory, miner=miner_fn).to(dtype)
+
+    cbm, cbm32 = make(torch.float64), make(torch.float32)
     steps = []
     for b, (e32, lab) in enumerate(zip(C_EMB, C_LAB)):
         e = f64(e32).requires_grad_(True)
         mask = None if masks is None else torch.tensor(masks[b])
         loss = cbm(e, lab, enqueue_mask=mask)
         loss.backward()
+        # The same stream in float32 must give the same loss: no mined tuple sits on a rounding boundary.
+        loss32 = float(cbm32(e32.clone(), lab, enqueue_mask=mask))
+        assert abs(loss32 - float(loss)) <= 1e-3 * max(abs(float(loss)), 1e-3), (name, b, loss32, float(loss))
         step = {"value": float(loss), "grad": tolist(e.grad)}
         if mask is not None:
             step["enqueue_mask"] = masks[b]
@@ -471,6 +478,37 @@ cbm_case("CrossBatchMemory_MultiSimilarity", "losses.MultiSimilarityLoss()", Non
 cbm_case("CrossBatchMemory_SupCon", "losses.SupConLoss()", None, "sup-con", None)
 cbm_case("CrossBatchMemory_Contrastive_enqueue_mask", "losses.ContrastiveLoss()", None, "contrastive", None,
          masks=[[i % 3 == 0 for i in range(12)], [i % 2 == 0 for i in range(12)], [i < 5 for i in range(12)]])
+# ... and every other loss of PML 2.9's CrossBatchMemory.supported_losses() that SiameseKit has, with and without miners.
+MASKS = [[i % 3 == 0 for i in range(12)], [i % 2 == 0 for i in range(12)], [i < 5 for i in range(12)]]
+cbm_case("CrossBatchMemory_Circle", "losses.CircleLoss()", None, "circle", None, tol=1e-4)
+cbm_case("CrossBatchMemory_Circle_m0.25_gamma32_MultiSimilarityMiner", "losses.CircleLoss(m=0.25, gamma=32)",
+         "miners.MultiSimilarityMiner()", {"name": "circle", "m": 0.25, "gamma": 32}, "multi-similarity", tol=1e-4)
+cbm_case("CrossBatchMemory_Margin", "losses.MarginLoss()", None, "margin", None)
+cbm_case("CrossBatchMemory_Margin_BatchHardMiner_memory30", "losses.MarginLoss(margin=0.1, beta=1.0)", "miners.BatchHardMiner()",
+         {"name": "margin", "margin": 0.1, "beta": 1.0}, "batch-hard", memory=30)
+cbm_case("CrossBatchMemory_LiftedStructure", "losses.LiftedStructureLoss()", None, "lifted-structure", None)
+cbm_case("CrossBatchMemory_LiftedStructure_PairMarginMiner", "losses.LiftedStructureLoss(neg_margin=0.8, pos_margin=0.1)",
+         "miners.PairMarginMiner(pos_margin=0.5, neg_margin=1.0)", {"name": "lifted-structure", "negMargin": 0.8, "posMargin": 0.1},
+         {"name": "pair-margin", "posMargin": 0.5, "negMargin": 1.0})
+cbm_case("CrossBatchMemory_LiftedStructure_enqueue_mask", "losses.LiftedStructureLoss()", None, "lifted-structure", None, masks=MASKS)
+cbm_case("CrossBatchMemory_GeneralizedLiftedStructure", "losses.GeneralizedLiftedStructureLoss()", None,
+         "generalized-lifted-structure", None)
+cbm_case("CrossBatchMemory_GeneralizedLiftedStructure_HDCMiner", "losses.GeneralizedLiftedStructureLoss(neg_margin=0.5)",
+         "miners.HDCMiner()", {"name": "generalized-lifted-structure", "negMargin": 0.5}, "hdc")
+cbm_case("CrossBatchMemory_Angular", "losses.AngularLoss()", None, "angular", None)
+cbm_case("CrossBatchMemory_Angular_alpha35_AngularMiner", "losses.AngularLoss(alpha=35)", "miners.AngularMiner()",
+         {"name": "angular", "alphaDegrees": 35}, "angular")
+cbm_case("CrossBatchMemory_IntraPairVariance", "losses.IntraPairVarianceLoss()", None, "intra-pair-variance", None)
+cbm_case("CrossBatchMemory_IntraPairVariance_enqueue_mask", "losses.IntraPairVarianceLoss(pos_eps=0.05, neg_eps=0.1)", None,
+         {"name": "intra-pair-variance", "posEps": 0.05, "negEps": 0.1}, None, masks=MASKS)
+cbm_case("CrossBatchMemory_TupletMargin", "losses.TupletMarginLoss()", None, "tuplet-margin", None, tol=1e-4)
+cbm_case("CrossBatchMemory_TupletMargin_BatchEasyHardMiner", "losses.TupletMarginLoss(margin=10, scale=16)",
+         "miners.BatchEasyHardMiner(pos_strategy='all', neg_strategy='hard')",
+         {"name": "tuplet-margin", "marginDegrees": 10, "scale": 16},
+         {"name": "batch-easy-hard", "positiveStrategy": "all", "negativeStrategy": "hard"}, tol=1e-4)
+cbm_case("CrossBatchMemory_MultiSimilarity_TripletMarginMiner", "losses.MultiSimilarityLoss()",
+         "miners.TripletMarginMiner(margin=0.3, type_of_triplets='all')", "multi-similarity",
+         {"name": "triplet-margin", "margin": 0.3, "kind": "all"})
 
 
 def distance_weighted_case(name, pml, ours, batch="A"):

@@ -12,8 +12,11 @@ import SiameseCore
 ///    tuples passed in are added to them;
 /// 4. the wrapped loss compares the batch (anchors, with gradients) with the reference (detached).
 ///
-/// Supported losses are those that take a reference: ``ContrastiveLoss``, ``TripletMarginLoss``,
-/// ``MultiSimilarityLoss``, ``NTXentLoss``, ``SupConLoss`` (``ReferenceMetricLoss``); miners: ``ReferenceMiner``.
+/// Supported losses are those that take a reference (``ReferenceMetricLoss``), the PML 2.9 `supported_losses()` that
+/// SiameseKit has: ``AngularLoss``, ``CircleLoss``, ``ContrastiveLoss``, ``GeneralizedLiftedStructureLoss``,
+/// ``IntraPairVarianceLoss``, ``LiftedStructureLoss``, ``MarginLoss``, ``MultiSimilarityLoss``, ``NTXentLoss``,
+/// ``SupConLoss``, ``TripletMarginLoss``, ``TupletMarginLoss`` (PML's `NCALoss` and
+/// `SignalToNoiseRatioContrastiveLoss` are not in SiameseKit); miners: every ``ReferenceMiner``.
 /// A class: the queue is state. ``reset()`` empties it. Default `memorySize` 1024.
 public final class CrossBatchMemory: MetricLoss, @unchecked Sendable {
     public let loss: any ReferenceMetricLoss

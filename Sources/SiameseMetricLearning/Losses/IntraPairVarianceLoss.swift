@@ -8,8 +8,8 @@ import SiameseCore
 /// results are added.
 ///
 /// Defaults as PML 2.9 `IntraPairVarianceLoss`: `posEps` 0.01, `negEps` 0.01, ``CosineSimilarity``,
-/// ``MeanReducer``.
-public struct IntraPairVarianceLoss: MetricLoss {
+/// ``MeanReducer``. Takes reference embeddings (``CrossBatchMemory``): the pairs join a batch row to a reference row.
+public struct IntraPairVarianceLoss: MetricLoss, ReferenceMetricLoss {
     public let posEps: Float, negEps: Float
     public let distance: any Distance
     public let reducer: any Reducer
@@ -19,10 +19,10 @@ public struct IntraPairVarianceLoss: MetricLoss {
         self.posEps = posEps; self.negEps = negEps; self.distance = distance; self.reducer = reducer
     }
 
-    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let (a1, p, a2, n) = (tuples ?? .allPairs(labels)).asPairs
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet?) -> [String: LossTerm] {
+        let (a1, p, a2, n) = (tuples ?? .allPairs(labels, reference: reference?.labels)).asPairs
         guard a1.count > 1 || a2.count > 1 else { return [:] }
-        let mat = distance.matrix(embeddings)
+        let mat = distance.matrix(embeddings, reference?.embeddings)
         var out: [String: LossTerm] = [:]
         if !a1.isEmpty {
             let pos = mat.entries(rows: a1, cols: p)

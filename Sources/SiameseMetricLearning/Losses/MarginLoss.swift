@@ -10,8 +10,9 @@ import SiameseCore
 ///
 /// Defaults: α (`margin`) 0.2, β 1.2, triplets (all, or `tripletsPerAnchor` random ones per anchor; see
 /// ``TripletMarginLoss``), ``LpDistance``, ``DivisorReducer`` (triplets) / ``AvgNonZeroReducer`` (pairs).
-/// PML's learned β (`learn_beta`, `nu`) is not supported.
-public struct MarginLoss: MetricLoss {
+/// PML's learned β (`learn_beta`, `nu`) is not supported. Takes reference embeddings (``CrossBatchMemory``): anchors
+/// are batch rows, positives and negatives reference rows.
+public struct MarginLoss: MetricLoss, ReferenceMetricLoss {
     /// Triplets with one divisor (PML) or the two pair sets reduced apart (SiameseKit's earlier form).
     public enum Form: String, Sendable { case triplets, pairs }
 
@@ -28,18 +29,18 @@ public struct MarginLoss: MetricLoss {
         self.reducer = reducer ?? (form == .triplets ? DivisorReducer() : AvgNonZeroReducer())
     }
 
-    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let mat = distance.matrix(embeddings)
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet?) -> [String: LossTerm] {
+        let mat = distance.matrix(embeddings, reference?.embeddings)
         let b = Tensor(scalar: beta)
         switch form {
         case .pairs:
-            let (a1, p, a2, n) = (tuples ?? .allPairs(labels)).asPairs
+            let (a1, p, a2, n) = (tuples ?? .allPairs(labels, reference: reference?.labels)).asPairs
             let pos = (distance.margin(mat.entries(rows: a1, cols: p), b) + margin).relu()
             let neg = (distance.margin(b, mat.entries(rows: a2, cols: n)) + margin).relu()
             return ["neg_loss": LossTerm(losses: neg, kind: .negativePair, anchors: a2),
                     "pos_loss": LossTerm(losses: pos, kind: .positivePair, anchors: a1)]
         case .triplets:
-            let (a, p, n) = (tuples ?? .triplets(labels, perAnchor: tripletsPerAnchor)).asTriplets
+            let (a, p, n) = (tuples ?? .triplets(labels, perAnchor: tripletsPerAnchor, reference: reference?.labels)).asTriplets
             guard !a.isEmpty else { return [:] }
             let pos = (distance.margin(mat.entries(rows: a, cols: p), b) + margin).relu()
             let neg = (distance.margin(b, mat.entries(rows: a, cols: n)) + margin).relu()

@@ -27,9 +27,7 @@ public struct TripletMarginLoss: MetricLoss, ReferenceMetricLoss {
     }
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet?) -> [String: LossTerm] {
-        let all: MinedTuples = reference.map { MinedTuples.allTriplets(labels, reference: $0.labels) }
-            ?? .triplets(labels, perAnchor: tripletsPerAnchor)
-        let (a, p, n) = (tuples ?? all).asTriplets
+        let (a, p, n) = (tuples ?? .triplets(labels, perAnchor: tripletsPerAnchor, reference: reference?.labels)).asTriplets
         guard !a.isEmpty else { return [:] }
         let mat = distance.matrix(embeddings, reference?.embeddings)
         let violation = distance.margin(mat.entries(rows: a, cols: p), mat.entries(rows: a, cols: n))

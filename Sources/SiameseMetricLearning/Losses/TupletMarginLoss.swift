@@ -12,8 +12,9 @@ import Darwin
 /// where `N(a)` are the anchor's negative pairs (all, or the mined ones), `m` the angular margin and `s` the scale.
 ///
 /// Defaults as PML 2.9 `TupletMarginLoss`: margin 5.73° (given in degrees), scale 64, ``CosineSimilarity`` (the
-/// only distance PML accepts), ``MeanReducer`` over positive pairs.
-public struct TupletMarginLoss: MetricLoss {
+/// only distance PML accepts), ``MeanReducer`` over positive pairs. Takes reference embeddings (``CrossBatchMemory``):
+/// the pairs join a batch row to a reference row.
+public struct TupletMarginLoss: MetricLoss, ReferenceMetricLoss {
     /// The angular margin in degrees.
     public let marginDegrees: Float
     public let scale: Float
@@ -24,13 +25,13 @@ public struct TupletMarginLoss: MetricLoss {
         self.marginDegrees = marginDegrees; self.scale = scale; self.reducer = reducer
     }
 
-    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let n = labels.count
-        let all = tuples ?? .allPairs(labels)
+    public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?, reference: ReferenceSet?) -> [String: LossTerm] {
+        let n = labels.count, cols = reference?.labels.count ?? n
+        let all = tuples ?? .allPairs(labels, reference: reference?.labels)
         let (a1, p, a2, _) = all.asPairs
         guard !a1.isEmpty, !a2.isEmpty else { return [:] }
-        let negMask = all.pairMasks(count: n).negative
-        let mat = distance.matrix(embeddings)
+        let negMask = all.pairMasks(rows: n, cols: cols).negative
+        let mat = distance.matrix(embeddings, reference?.embeddings)
         // cos(θ − m) = cos θ · cos m + sin θ · sin m, with sin θ = √(1 − cos²θ).
         let m = Double(marginDegrees) * Double.pi / 180
         let c = mat.entries(rows: a1, cols: p).clamped(min: -1 + 1e-7, max: 1 - 1e-7)

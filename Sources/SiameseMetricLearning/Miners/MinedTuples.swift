@@ -84,23 +84,39 @@ public enum MinedTuples: Sendable, Equatable {
     /// samples of its class and as many negatives drawn uniformly among the other classes. Draws from
     /// ``GlobalGenerator``. Classes are taken in ascending label order, as PML's `get_random_triplet_indices`.
     public static func triplets(_ labels: [Int], perAnchor: Int?) -> MinedTuples {
-        guard let k = perAnchor else { return allTriplets(labels) }
-        return GlobalGenerator.with { generator in randomTriplets(labels, perAnchor: k, generator: &generator) }
+        triplets(labels, perAnchor: perAnchor, reference: nil)
+    }
+
+    /// ``triplets(_:perAnchor:)`` between the batch (anchors) and `reference` labels (positives and negatives; the
+    /// batch itself when `nil`). With a reference an anchor's positives are every reference row of its class, the
+    /// anchor's own row included, and one is enough (PML's `get_random_triplet_indices` with `ref_labels`).
+    public static func triplets(_ labels: [Int], perAnchor: Int?, reference: [Int]?) -> MinedTuples {
+        guard let k = perAnchor else { return allTriplets(labels, reference: reference) }
+        return GlobalGenerator.with { generator in randomTriplets(labels, perAnchor: k, reference: reference, generator: &generator) }
     }
 
     /// ``triplets(_:perAnchor:)`` with an explicit generator.
     public static func randomTriplets(_ labels: [Int], perAnchor k: Int, generator: inout SeededGenerator) -> MinedTuples {
+        randomTriplets(labels, perAnchor: k, reference: nil, generator: &generator)
+    }
+
+    /// ``triplets(_:perAnchor:reference:)`` with an explicit generator.
+    public static func randomTriplets(_ labels: [Int], perAnchor k: Int, reference: [Int]?,
+                                      generator: inout SeededGenerator) -> MinedTuples {
+        let others = reference ?? labels
+        let selfComparison = reference == nil
         var a: [Int] = [], p: [Int] = [], n: [Int] = []
         for label in Set(labels).sorted() {
             let members = labels.indices.filter { labels[$0] == label }
-            let others = labels.indices.filter { labels[$0] != label }
-            guard members.count >= 2, !others.isEmpty else { continue }
+            let positives = others.indices.filter { others[$0] == label }
+            let negatives = others.indices.filter { others[$0] != label }
+            guard positives.count >= (selfComparison ? 2 : 1), !negatives.isEmpty else { continue }
             for anchor in members {
-                let candidates = members.filter { $0 != anchor }
+                let candidates = selfComparison ? positives.filter { $0 != anchor } : positives
                 for _ in 0..<k {
                     a.append(anchor)
                     p.append(candidates[generator.nextInt(below: candidates.count)])
-                    n.append(others[generator.nextInt(below: others.count)])
+                    n.append(negatives[generator.nextInt(below: negatives.count)])
                 }
             }
         }

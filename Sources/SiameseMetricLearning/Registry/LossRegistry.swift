@@ -29,7 +29,7 @@ public enum Losses {
             return RegularizedLoss(try registry.make(inner, context: c), embeddingRegularizer: try Regularizers.registry.make(regularizer, context: c),
                                    weight: try r.float("weight", default: 1))
         }
-        registry.register("cross-batch-memory", summary: "PML CrossBatchMemory: a queue of past embeddings the batch is compared with; loss (required: contrastive, triplet-margin, multi-similarity, nt-xent, sup-con), memorySize 1024, miner (optional); needs embeddingSize") { r, c in
+        registry.register("cross-batch-memory", summary: "PML CrossBatchMemory: a queue of past embeddings the batch is compared with; loss (required: angular, circle, contrastive, generalized-lifted-structure, intra-pair-variance, lifted-structure, margin, multi-similarity, nt-xent, sup-con, triplet-margin, tuplet-margin), memorySize 1024, miner (optional); needs embeddingSize") { r, c in
             guard let lossSpec = try r.optionalSpec("loss") else { throw r.invalidValue("loss", "the loss to wrap is required") }
             guard let inner = try registry.make(lossSpec, context: c) as? any ReferenceMetricLoss else {
                 throw r.invalidValue("loss", "'\(lossSpec.name)' cannot compare a batch with a memory")
