@@ -56,7 +56,7 @@ import Yams
     @Test func everyMinerBuildsWithDefaultsAndMinesValidTuples() throws {
         let e = Self.embeddings()
         for name in Miners.registry.names {
-            let miner = try Miners.registry.make(ComponentSpec(name: name), context: Self.context)
+            let miner = try Miners.registry.make(Self.minerSpecs[name] ?? ComponentSpec(name: name), context: Self.context)
             let tuples = GlobalGenerator.withSeed(2) { miner(e, labels: Self.labels) }
             #expect(Self.checkTuples(tuples, Self.labels), "\(name)")
         }
@@ -129,6 +129,11 @@ import Yams
         "cross-batch-memory": ComponentSpec(name: "cross-batch-memory", parameters: ["loss": "contrastive", "memorySize": 64]),
     ]
 
+    /// Miners with required parameters: the loss that scores subsets and the subset size.
+    static let minerSpecs: [String: ComponentSpec] = [
+        "maximum-loss": ComponentSpec(name: "maximum-loss", parameters: ["loss": "triplet-margin", "outputBatchSize": 8]),
+    ]
+
     /// Each built-in loss type with its Swift defaults, by registry name; losses with weights under the same seed.
     static let lossDefaults: [String: @Sendable () -> any MetricLoss] = [
         "angular": { AngularLoss() }, "circle": { CircleLoss() }, "contrastive": { ContrastiveLoss() },
@@ -147,6 +152,8 @@ import Yams
         "large-margin-softmax": { LargeMarginSoftmaxLoss(numClasses: 4, embeddingSize: 8) }, "sphere-face": { SphereFaceLoss(numClasses: 4, embeddingSize: 8) },
         "sub-center-arc-face": { SubCenterArcFaceLoss(numClasses: 4, embeddingSize: 8) }, "p2s-grad": { P2SGradLoss(embeddingSize: 8, numClasses: 4) },
         "multiple-losses": { MultipleLosses([ContrastiveLoss()]) },
+        // PML 1.7.3.
+        "centroid-triplet": { CentroidTripletLoss() },
     ]
 
     @Test func registryDefaultsBehaveAsTheSwiftDefaults() throws {
@@ -160,10 +167,11 @@ import Yams
             "batch-hard": BatchHardMiner(), "multi-similarity": MultiSimilarityMiner(), "pair-margin": PairMarginMiner(),
             "triplet-margin": TripletMarginMiner(), "distance-weighted": DistanceWeightedMiner(),
             "batch-easy-hard": BatchEasyHardMiner(), "hdc": HDCMiner(), "angular": AngularMiner(), "uniform-histogram": UniformHistogramMiner(),
+            "maximum-loss": MaximumLossMiner(loss: TripletMarginLoss(), outputBatchSize: 8),
         ]
         #expect(Miners.registry.names == miners.keys.sorted())
         for (name, miner) in miners {
-            let built = try Miners.registry.make(ComponentSpec(name: name))
+            let built = try Miners.registry.make(Self.minerSpecs[name] ?? ComponentSpec(name: name))
             #expect(GlobalGenerator.withSeed(9) { built(e, labels: Self.labels) } == GlobalGenerator.withSeed(9) { miner(e, labels: Self.labels) }, "\(name)")
         }
     }
@@ -203,11 +211,13 @@ import Yams
                            "GeneralizedLiftedStructureLoss", "FastAPLoss", "SoftTripleLoss", "NormalizedSoftmaxLoss",
                            "LargeMarginSoftmaxLoss", "SubCenterArcFaceLoss", "TupletMarginLoss", "IntraPairVarianceLoss",
                            "HistogramLoss", "DynamicSoftMarginLoss", "P2SGradLoss", "InstanceLoss",
-                           "ThresholdConsistentMarginLoss", "MultipleLosses"])
+                           "ThresholdConsistentMarginLoss", "MultipleLosses",
+                           // PML 1.7.3.
+                           "CentroidTripletLoss"])
         #expect(losses.subtracting(try Self.builtTypes(Losses.registry)).isEmpty)
         let miners = try Self.conformers(of: "Miner", in: "Sources/SiameseMetricLearning")
         #expect(miners == ["BatchHardMiner", "DistanceWeightedMiner", "MultiSimilarityMiner", "PairMarginMiner", "TripletMarginMiner",
-                           "BatchEasyHardMiner", "HDCMiner", "AngularMiner", "UniformHistogramMiner"])
+                           "BatchEasyHardMiner", "HDCMiner", "AngularMiner", "UniformHistogramMiner", "MaximumLossMiner"])
         #expect(miners.subtracting(try Self.builtTypes(Miners.registry)).isEmpty)
         let reducers = try Self.conformers(of: "Reducer", in: "Sources/SiameseMetricLearning")
         let reducerTypes = try Self.builtTypes(Reducers.registry)

@@ -111,7 +111,11 @@ func temporaryFolder(_ name: String = "run") -> URL {
             recipes.append(("loss \(name)", { var r = tinyRecipe(ComponentSpec(name: name, parameters: wrapped[name] ?? [:])); r.objective = .labelled; return r }()))
         }
         for name in PairLosses.registry.names { recipes.append(("pair loss \(name)", tinyRecipe(ComponentSpec(name: name)))) }
-        for name in Miners.registry.names { recipes.append(("miner \(name)", { var r = tinyRecipe("triplet-margin"); r.miner = ComponentSpec(name: name); return r }())) }
+        // maximum-loss names the loss that scores its subsets and the subset size (both required, as in PML 1.7.3).
+        let minerParameters: [String: [String: RecipeValue]] = ["maximum-loss": ["loss": .object(["name": .string("triplet-margin")]), "outputBatchSize": 4]]
+        for name in Miners.registry.names {
+            recipes.append(("miner \(name)", { var r = tinyRecipe("triplet-margin"); r.miner = ComponentSpec(name: name, parameters: minerParameters[name] ?? [:]); return r }()))
+        }
         for name in Reducers.registry.names {
             var r = tinyRecipe(ComponentSpec(name: "contrastive", parameters: ["reducer": .object(["name": .string(name)])]))
             r.objective = .labelled

@@ -49,6 +49,14 @@ extension Losses {
                                          distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
                                          reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
+        let centroid = CentroidTripletLoss()
+        registry.register("centroid-triplet", summary: "PML 1.7.3 centroid triplet loss (query vs its class prototype and the other class centroids); margin \(centroid.margin), swap \(centroid.swap), smoothLoss \(centroid.smoothLoss), distance lp-distance, reducer avg-non-zero; mined tuples ignored") { r, c in
+            let d = CentroidTripletLoss()
+            return CentroidTripletLoss(margin: try r.float("margin", default: d.margin), swap: try r.bool("swap", default: d.swap),
+                                       smoothLoss: try r.bool("smoothLoss", default: d.smoothLoss),
+                                       distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
+                                       reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
+        }
         let histogram = HistogramLoss()
         registry.register("histogram", summary: "histogram loss; numBins \(histogram.numBins), distance cosine-similarity; already reduced") { r, c in
             let d = HistogramLoss()

@@ -10,7 +10,8 @@ import SiameseCore
 /// `negativeStrategy` semihard, each hard | semihard | easy | all; `allowedPositiveRange`, `allowedNegativeRange`
 /// optional `[low, high]`; `distance` lp-distance), `hdc` (`filterPercentage` 0.5, `distance` lp-distance),
 /// `angular` (`angleDegrees` 20), `uniform-histogram` (`numBins` 100, `positivesPerBin` 10, `negativesPerBin` 10,
-/// `distance` lp-distance; draws from ``GlobalGenerator``).
+/// `distance` lp-distance; draws from ``GlobalGenerator``), `maximum-loss` (PML 1.7.3; `loss` and `outputBatchSize`
+/// required, `numTrials` 5, `miner` optional; draws from ``GlobalGenerator``).
 public enum Miners {
     /// Every built-in miner by name.
     public static let registry: ComponentRegistry<any Miner> = {
@@ -47,6 +48,15 @@ public enum Miners {
             return DistanceWeightedMiner(cutoff: cutoff, nonzeroLossCutoff: nonzero)
         }
         registerIssue13Miners(registry)
+        registry.register("maximum-loss", summary: "PML 1.7.3 MaximumLossMiner: of numTrials random subsets of outputBatchSize rows, the one with the largest loss, as its tuples; loss (required, a loss spec), outputBatchSize (required), numTrials 5, miner (optional, run on each subset); draws from GlobalGenerator") { reader, context in
+            guard let lossSpec = try reader.optionalSpec("loss") else { throw reader.invalidValue("loss", "the loss that scores each subset is required") }
+            guard let size = try reader.optionalInt("outputBatchSize") else { throw reader.invalidValue("outputBatchSize", "the subset size is required") }
+            try reader.check(size > 0, "outputBatchSize", "outputBatchSize is \(size); it must be > 0")
+            let trials = try reader.int("numTrials", default: 5)
+            try reader.check(trials > 0, "numTrials", "numTrials is \(trials); it must be > 0")
+            let inner = try reader.optionalSpec("miner").map { s throws(RegistryError) in try registry.make(s, context: context) }
+            return MaximumLossMiner(loss: try Losses.registry.make(lossSpec, context: context), outputBatchSize: size, miner: inner, numTrials: trials)
+        }
         return registry
     }()
 
