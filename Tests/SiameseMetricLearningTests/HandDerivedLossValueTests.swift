@@ -43,7 +43,7 @@ import Testing
         cosFace.weight.update(Tensor([[1, 0], [0, 1]]))
         #expect(Swift.abs(cosFace(Tensor([[1, 0]]), labels: [0]).item - 0.4200553357) < 1e-6)
         // ArcFace with the same setup: θ = 0, target cos(0 + m).
-        let arc = ArcFaceLoss(numClasses: 2, embeddingSize: 2, margin: .angular(0.5), scale: 1)
+        let arc = ArcFaceLoss(numClasses: 2, embeddingSize: 2, margin: .angular(radians: 0.5), scale: 1)
         arc.weight.update(Tensor([[1, 0], [0, 1]]))
         let target = Float(0.8775825619)  // cos 0.5
         let expected = -(target - (Tensor([target, 0]).logSumExp().item))

@@ -64,7 +64,6 @@ struct NewLossSubject {
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
     static func subject(_ c: PMLNewLossFixture.Case) -> NewLossSubject? {
-        let degrees = Float.pi / 180
         switch c.name {
         case "GeneralizedLiftedStructureLoss_defaults", "GeneralizedLiftedStructureLoss_pair_miner":
             return plain(GeneralizedLiftedStructureLoss())
@@ -102,7 +101,7 @@ struct NewLossSubject {
             let l = SubCenterArcFaceLoss(numClasses: 8, embeddingSize: 16)
             return loaded(l, c, ["W": l.weight], tolerance: 1e-4)
         case "SubCenterArcFaceLoss_k2_m20_s32":
-            let l = SubCenterArcFaceLoss(numClasses: 8, embeddingSize: 16, margin: 20 * degrees, scale: 32, subCenters: 2)
+            let l = SubCenterArcFaceLoss(numClasses: 8, embeddingSize: 16, margin: 20, scale: 32, subCenters: 2)
             return loaded(l, c, ["W": l.weight], tolerance: 1e-4)
         case "TupletMarginLoss_defaults", "TupletMarginLoss_pair_miner": return plain(TupletMarginLoss(), tolerance: 1e-4)
         case "TupletMarginLoss_m10_s32": return plain(TupletMarginLoss(marginDegrees: 10, scale: 32), tolerance: 1e-4)

@@ -196,7 +196,7 @@ import Yams
     static func builtTypes<C>(_ registry: ComponentRegistry<C>) throws -> Set<String> {
         Set(try registry.names.map { name in
             // Components that wrap another one need it named.
-            let spec = wrapperSpecs[name] ?? ComponentSpec(name: name)
+            let spec = wrapperSpecs[name] ?? minerSpecs[name] ?? ComponentSpec(name: name)
             let component = try GlobalGenerator.withSeed(1) { try registry.make(spec, context: context) }
             return String(describing: type(of: component as Any))
         })
@@ -273,8 +273,17 @@ import Yams
             (ComponentSpec(name: "angular", parameters: ["alphaDegrees": 45, "reducer": "sum"]), { AngularLoss(alphaDegrees: 45, reducer: SumReducer()) }),
             (ComponentSpec(name: "arc-face", parameters: ["marginKind": "cosine", "margin": 0.3, "scale": 30]),
              { ArcFaceLoss(numClasses: 4, embeddingSize: 8, margin: .cosine(0.3), scale: 30) }),
-            (ComponentSpec(name: "arc-face", parameters: ["margin": 0.2, "reducer": "sum"]),
-             { ArcFaceLoss(numClasses: 4, embeddingSize: 8, margin: .angular(0.2), reducer: SumReducer()) }),
+            // margin in degrees, as PML; marginRadians for radians.
+            (ComponentSpec(name: "arc-face", parameters: ["margin": 20, "reducer": "sum"]),
+             { ArcFaceLoss(numClasses: 4, embeddingSize: 8, margin: .angular(degrees: 20), reducer: SumReducer()) }),
+            (ComponentSpec(name: "arc-face", parameters: ["marginRadians": 0.2]),
+             { ArcFaceLoss(numClasses: 4, embeddingSize: 8, margin: .angular(radians: 0.2)) }),
+            (ComponentSpec(name: "sub-center-arc-face", parameters: ["margin": 20, "subCenters": 2]),
+             { SubCenterArcFaceLoss(numClasses: 4, embeddingSize: 8, margin: 20, subCenters: 2) }),
+            (ComponentSpec(name: "sub-center-arc-face", parameters: ["marginRadians": 0.2]),
+             { SubCenterArcFaceLoss(numClasses: 4, embeddingSize: 8, margin: Float(0.2 * 180 / Double.pi)) }),
+            (ComponentSpec(name: "tuplet-margin", parameters: ["margin": 10]), { TupletMarginLoss(marginDegrees: 10) }),
+            (ComponentSpec(name: "angular", parameters: ["alpha": 35]), { AngularLoss(alphaDegrees: 35) }),
             (ComponentSpec(name: "cos-face", parameters: ["margin": 0.2, "scale": 16]), { ArcFaceLoss.cosFace(numClasses: 4, embeddingSize: 8, margin: 0.2, scale: 16) }),
             (ComponentSpec(name: "proxy-anchor", parameters: ["margin": 0.2, "alpha": 16]), { ProxyAnchorLoss(numClasses: 4, embeddingSize: 8, margin: 0.2, alpha: 16) }),
             (ComponentSpec(name: "proxy-nca", parameters: ["softmaxScale": 3]), { ProxyNCALoss(numClasses: 4, embeddingSize: 8, softmaxScale: 3) }),

@@ -178,6 +178,7 @@ loss_case("LiftedStructure_MultiSimilarityMiner", "losses.LiftedStructureLoss()"
 # Angular
 loss_case("Angular_defaults", "losses.AngularLoss()", "angular")
 loss_case("Angular_alpha35", "losses.AngularLoss(alpha=35)", {"name": "angular", "alphaDegrees": 35})
+loss_case("Angular_alpha35_PML_name", "losses.AngularLoss(alpha=35)", {"name": "angular", "alpha": 35}, batch="B")
 loss_case("Angular_batchB", "losses.AngularLoss()", "angular", batch="B")
 loss_case("Angular_BatchHardMiner", "losses.AngularLoss()", "angular", "miners.BatchHardMiner()", "batch-hard")
 
@@ -215,7 +216,13 @@ loss_case("SupCon_batchB", "losses.SupConLoss()", "sup-con", batch="B")
 # Learned weights
 loss_case("ArcFace_defaults", "losses.ArcFaceLoss(num_classes=C, embedding_size=D)", "arc-face", tol=1e-4)
 loss_case("ArcFace_m20_s16", "losses.ArcFaceLoss(num_classes=C, embedding_size=D, margin=20, scale=16)",
-          {"name": "arc-face", "margin": float(np.radians(20)), "scale": 16}, tol=1e-4)
+          {"name": "arc-face", "margin": 20, "scale": 16}, tol=1e-4)
+loss_case("ArcFace_m20_s16_marginRadians", "losses.ArcFaceLoss(num_classes=C, embedding_size=D, margin=20, scale=16)",
+          {"name": "arc-face", "marginRadians": float(np.radians(20)), "scale": 16}, tol=1e-4)
+loss_case("SubCenterArcFace_m20_s32_k2", "losses.SubCenterArcFaceLoss(num_classes=C, embedding_size=D, margin=20, scale=32, sub_centers=2)",
+          {"name": "sub-center-arc-face", "margin": 20, "scale": 32, "subCenters": 2}, tol=1e-4)
+loss_case("TupletMargin_margin10_PML_name", "losses.TupletMarginLoss(margin=10, scale=32)",
+          {"name": "tuplet-margin", "margin": 10, "scale": 32}, tol=1e-4)
 loss_case("CosFace_defaults", "losses.CosFaceLoss(num_classes=C, embedding_size=D)", "cos-face", tol=1e-4)
 loss_case("CosFace_m0.2_s30", "losses.CosFaceLoss(num_classes=C, embedding_size=D, margin=0.2, scale=30)",
           {"name": "cos-face", "margin": 0.2, "scale": 30}, tol=1e-4)
@@ -325,6 +332,7 @@ miner_case("HDCMiner_0.25_cosine", "miners.HDCMiner(filter_percentage=0.25, dist
 miner_case("HDCMiner_batchB", "miners.HDCMiner()", "hdc", batch="B")
 miner_case("AngularMiner_defaults", "miners.AngularMiner()", "angular")
 miner_case("AngularMiner_35_batchB", "miners.AngularMiner(angle=35)", {"name": "angular", "angleDegrees": 35}, batch="B")
+miner_case("AngularMiner_30_PML_name", "miners.AngularMiner(angle=30)", {"name": "angular", "angle": 30})
 loss_case("TripletMargin_BatchEasyHardMiner", "losses.TripletMarginLoss(margin=0.2)", {"name": "triplet-margin", "margin": 0.2},
           "miners.BatchEasyHardMiner(pos_strategy='hard', neg_strategy='semihard')",
           {"name": "batch-easy-hard", "positiveStrategy": "hard", "negativeStrategy": "semihard"})

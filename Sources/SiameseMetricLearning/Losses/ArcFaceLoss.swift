@@ -11,11 +11,24 @@ import Darwin
 ///
 /// With `θ` the angle between an embedding and its class weight, the target logit is `scale · cos(θ + m)`
 /// (ArcFace) or `scale · (cos θ − m)` (CosFace); other logits are `scale · cos θ`; then cross-entropy.
-/// Defaults (ArcFace): margin 28.6° (0.4992 rad), scale 64, ``MeanReducer``. The weights are a ``Parameter``:
-/// pass ``parameters()`` to the optimizer along with the encoder's.
+/// Defaults as PML 2.9 `ArcFaceLoss`: margin 28.6° (given in degrees, as PML), scale 64, ``MeanReducer``. The
+/// weights are a ``Parameter``: pass ``parameters()`` to the optimizer along with the encoder's.
 public final class ArcFaceLoss: Module, MetricLoss {
-    /// Which margin is applied to the target class.
-    public enum Margin: Sendable { case angular(Float), cosine(Float) }
+    /// Which margin is applied to the target class: an angle in degrees (ArcFace, PML's unit; ``angular(radians:)``
+    /// converts) or a cosine offset (CosFace).
+    public enum Margin: Sendable, Equatable {
+        case angular(degrees: Float)
+        case cosine(Float)
+
+        /// An angular margin given in radians.
+        public static func angular(radians: Float) -> Margin { .angular(degrees: Float(Double(radians) * 180 / Double.pi)) }
+
+        /// The angular margin in radians (`nil` for a cosine margin).
+        public var radians: Float? {
+            if case let .angular(degrees) = self { return Float(Double(degrees) * Double.pi / 180) }
+            return nil
+        }
+    }
 
     public let weight: Parameter
     public let margin: Margin
@@ -26,7 +39,7 @@ public final class ArcFaceLoss: Module, MetricLoss {
     public let weightRegularizer: (any Regularizer)?
     public let weightRegWeight: Float
 
-    public init(numClasses: Int, embeddingSize: Int, margin: Margin = .angular(28.6 * Float.pi / 180), scale: Float = 64,
+    public init(numClasses: Int, embeddingSize: Int, margin: Margin = .angular(degrees: 28.6), scale: Float = 64,
                 reducer: any Reducer = MeanReducer(), weightRegularizer: (any Regularizer)? = nil, weightRegWeight: Float = 1) {
         // PML initialises W with normal(0, 1) … then normalises it in the forward pass.
         weight = Parameter(Initializer.normal([embeddingSize, numClasses]))
@@ -52,8 +65,9 @@ public final class ArcFaceLoss: Module, MetricLoss {
         let target = (cosine * mask).sum(axis: 1, keepDims: true)
         let modified: Tensor
         switch margin {
-        case let .angular(m):
+        case .angular:
             // cos(θ + m) = cos θ · cos m − sin θ · sin m, with θ from the clamped cosine.
+            let m = margin.radians!
             let c = target.clamped(min: -1 + 1e-7, max: 1 - 1e-7)
             let sine = (1 - c.square()).sqrt()
             modified = c * cosf(m) - sine * sinf(m)

@@ -13,17 +13,21 @@ import Darwin
 /// `scale · (cos θ − m · sin m)` beyond (keeping it decreasing); other logits are `scale · cos θ`; then
 /// cross-entropy, times the miner's sample weight (a miner only reweighs samples, as in PML).
 ///
-/// Defaults as PML 2.9 `SubCenterArcFaceLoss`: margin 28.6° (given here in radians, 0.4992, like ``ArcFaceLoss``),
-/// scale 64, 3 sub-centres, ``CosineSimilarity``, ``MeanReducer``. `W` is `[embeddingSize, numClasses · subCenters]`
+/// Defaults as PML 2.9 `SubCenterArcFaceLoss`: margin 28.6° (`margin` in degrees, as PML; ``marginRadians`` holds it in
+/// radians), scale 64, 3 sub-centres, ``CosineSimilarity``, ``MeanReducer``. `W` is `[embeddingSize, numClasses · subCenters]`
 /// (column `c · subCenters + k`) and starts standard normal. PML's `get_outliers` is not provided.
 public final class SubCenterArcFaceLoss: Module, MetricLoss {
     public let weight: Parameter
     public let numClasses: Int, subCenters: Int
-    public let margin: Float, scale: Float
+    /// The angular margin in degrees (PML's unit).
+    public let margin: Float
+    public let scale: Float
+    /// ``margin`` in radians.
+    public var marginRadians: Float { Float(Double(margin) * Double.pi / 180) }
     public let distance: any Distance = CosineSimilarity()
     public let reducer: any Reducer
 
-    public init(numClasses: Int, embeddingSize: Int, margin: Float = 28.6 * Float.pi / 180, scale: Float = 64,
+    public init(numClasses: Int, embeddingSize: Int, margin: Float = 28.6, scale: Float = 64,
                 subCenters: Int = 3, reducer: any Reducer = MeanReducer()) {
         precondition(subCenters >= 1 && numClasses >= 1, "SubCenterArcFaceLoss: numClasses and subCenters must be ≥ 1")
         weight = Parameter(Initializer.normal([embeddingSize, numClasses * subCenters]))
@@ -44,11 +48,12 @@ public final class SubCenterArcFaceLoss: Module, MetricLoss {
         let mask = ClassTargets.oneHot(labels, classes: numClasses)
         let cos = cosine(embeddings)
         let target = (cos * mask).sum(axis: 1)
+        let m = marginRadians
         let c = target.clamped(min: -1 + 1e-7, max: 1 - 1e-7)
-        let shifted = c * cosf(margin) - (1 - c.square()).sqrt() * sinf(margin)
-        let limit = Float.pi - margin
+        let shifted = c * cosf(m) - (1 - c.square()).sqrt() * sinf(m)
+        let limit = Float.pi - m
         let inRange = Tensor(target.scalars.map { acosf(Swift.min(Swift.max($0, -1), 1)) <= limit ? 1 : 0 }, shape: [labels.count])
-        let modified = Tensor.where(inRange, shifted, target - margin * sinf(margin))
+        let modified = Tensor.where(inRange, shifted, target - m * sinf(m))
         let logits = (cos + mask * (modified - target).unsqueezed(1)) * scale
         let weights = MinedTuples.sampleWeights(tuples, count: labels.count)
         return ["loss": LossTerm(losses: ClassTargets.crossEntropy(logits, oneHot: mask) * weights, kind: .element,

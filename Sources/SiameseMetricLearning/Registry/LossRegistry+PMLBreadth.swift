@@ -36,9 +36,10 @@ extension Losses {
                               reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
         let tuplet = TupletMarginLoss()
-        registry.register("tuplet-margin", summary: "tuplet margin loss; marginDegrees \(tuplet.marginDegrees), scale \(tuplet.scale), reducer mean; distance fixed (cosine similarity)") { r, c in
+        registry.register("tuplet-margin", summary: "tuplet margin loss; marginDegrees \(tuplet.marginDegrees) (alias margin, PML's name; degrees), scale \(tuplet.scale), reducer mean; distance fixed (cosine similarity)") { r, c in
             let d = TupletMarginLoss()
-            return TupletMarginLoss(marginDegrees: try r.float("marginDegrees", default: d.marginDegrees),
+            let margin = try r.optionalFloat("margin")   // PML's name for the same angle in degrees
+            return TupletMarginLoss(marginDegrees: try r.float("marginDegrees", default: margin ?? d.marginDegrees),
                                     scale: try positive(&r, "scale", default: d.scale),
                                     reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
@@ -128,8 +129,11 @@ extension Losses {
             }
         }
         let (subMargin, subScale, subCenters, subReducer) = (sub.margin, sub.scale, sub.subCenters, sub.reducer)
-        registry.register("sub-center-arc-face", summary: "sub-center ArcFace with learned class weights; margin \(subMargin) rad, scale \(subScale), subCenters \(subCenters), reducer mean; needs numClasses, embeddingSize") { r, c in
-            let margin = try r.float("margin", default: subMargin), scale = try positive(&r, "scale", default: subScale)
+        registry.register("sub-center-arc-face", summary: "PML sub-center ArcFace with learned class weights; margin \(subMargin) in degrees as PML (or marginRadians), scale \(subScale), subCenters \(subCenters), reducer mean; needs numClasses, embeddingSize") { r, c in
+            let degrees = try r.optionalFloat("margin"), radians = try r.optionalFloat("marginRadians")
+            try r.check(degrees == nil || radians == nil, "marginRadians", "give margin (degrees) or marginRadians, not both")
+            let margin = radians.map { Float(Double($0) * 180 / Double.pi) } ?? degrees ?? subMargin
+            let scale = try positive(&r, "scale", default: subScale)
             let centers = try atLeastOne(&r, "subCenters", default: subCenters)
             let reducer = try r.component("reducer", from: Reducers.registry, default: subReducer, context: c)
             let (classes, size) = try breadthSizes(r, c)

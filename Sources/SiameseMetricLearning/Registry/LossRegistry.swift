@@ -98,9 +98,10 @@ public enum Losses {
                                 reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
         let angular = AngularLoss()
-        registry.register("angular", summary: "angular loss, PML form; alphaDegrees \(angular.alphaDegrees), normalizeNegatives \(angular.normalizeNegatives) (true: the paper's form), reducer mean") { r, c in
+        registry.register("angular", summary: "angular loss, PML form; alphaDegrees \(angular.alphaDegrees) (alias alpha, PML's name; degrees), normalizeNegatives \(angular.normalizeNegatives) (true: the paper's form), reducer mean") { r, c in
             let d = AngularLoss()
-            return AngularLoss(alphaDegrees: try r.float("alphaDegrees", default: d.alphaDegrees),
+            let alpha = try r.optionalFloat("alpha")   // PML's name for the same angle in degrees
+            return AngularLoss(alphaDegrees: try r.float("alphaDegrees", default: alpha ?? d.alphaDegrees),
                         normalizeNegatives: try r.bool("normalizeNegatives", default: d.normalizeNegatives),
                         reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
@@ -159,10 +160,19 @@ public enum Losses {
         let kinds = ["angular", "cosine"]
         for name in ["arc-face", "arcface"] {
             let note = name == "arcface" ? " (alias of arc-face)" : ""
-            registry.register(name, summary: "ArcFace softmax with learned class weights; marginKind angular|cosine (angular), margin in radians (\(value(of: arcMargin)) angular, \(value(of: cosMargin)) cosine), scale \(arcScale), reducer mean; needs numClasses, embeddingSize\(note)") { r, c in
+            registry.register(name, summary: "PML ArcFace softmax with learned class weights; marginKind angular|cosine (angular), margin in degrees as PML (\(value(of: arcMargin))) for angular, a cosine offset (\(value(of: cosMargin))) for cosine; or marginRadians (angular only), scale \(arcScale), reducer mean; needs numClasses, embeddingSize\(note)") { r, c in
                 let kind = try r.choice("marginKind", default: "angular", from: kinds)
-                let margin = try r.float("margin", default: value(of: kind == "angular" ? arcMargin : cosMargin))
-                return try arcFace(&r, c, margin: kind == "angular" ? .angular(margin) : .cosine(margin), defaultScale: arcScale, defaultReducer: arcReducer)
+                let margin: ArcFaceLoss.Margin
+                if kind == "angular" {
+                    let degrees = try r.optionalFloat("margin"), radians = try r.optionalFloat("marginRadians")
+                    try r.check(degrees == nil || radians == nil, "marginRadians", "give margin (degrees) or marginRadians, not both")
+                    margin = radians.map { ArcFaceLoss.Margin.angular(radians: $0) } ?? .angular(degrees: degrees ?? value(of: arcMargin))
+                } else {
+                    let radians = try r.optionalFloat("marginRadians")
+                    try r.check(radians == nil, "marginRadians", "marginRadians needs marginKind angular")
+                    margin = .cosine(try r.float("margin", default: value(of: cosMargin)))
+                }
+                return try arcFace(&r, c, margin: margin, defaultScale: arcScale, defaultReducer: arcReducer)
             }
         }
         for name in ["cos-face", "cosface"] {
@@ -228,7 +238,8 @@ public enum Losses {
 
     private static func value(of margin: ArcFaceLoss.Margin) -> Float {
         switch margin {
-        case let .angular(m), let .cosine(m): return m
+        case let .angular(degrees): return degrees
+        case let .cosine(m): return m
         }
     }
 }

@@ -83,8 +83,9 @@ public enum Miners {
             return HDCMiner(filterPercentage: f, distance: try reader.component("distance", from: Distances.registry, default: hdc.distance, context: context))
         }
         let angular = AngularMiner()
-        registry.register("angular", summary: "triplets whose angle at the negative exceeds angleDegrees \(angular.angleDegrees)") { reader, _ in
-            AngularMiner(angleDegrees: try reader.float("angleDegrees", default: angular.angleDegrees))
+        registry.register("angular", summary: "triplets whose angle at the negative exceeds angleDegrees \(angular.angleDegrees) (alias angle, PML's name; degrees)") { reader, _ in
+            let angle = try reader.optionalFloat("angle")   // PML's name for the same angle in degrees
+            return AngularMiner(angleDegrees: try reader.float("angleDegrees", default: angle ?? angular.angleDegrees))
         }
         let uh = UniformHistogramMiner()
         registry.register("uniform-histogram", summary: "pairs drawn evenly over distance bins; numBins \(uh.numBins), positivesPerBin \(uh.positivesPerBin), negativesPerBin \(uh.negativesPerBin), distance") { reader, context in
