@@ -33,6 +33,9 @@ struct PMLAllFixture: Decodable, Sendable {
         let reference: [[Double]]?
         let reference_grad: [[Double]]?
         let input: [[Double]]?
+        /// DistanceWeightedMiner against a reference: the batch and reference labels (rows in `input`, `reference`).
+        let input_labels: [Int]?
+        let reference_labels: [Int]?
         /// CrossBatchMemory: per step, the loss value and the gradient of the batch.
         let memory_size: Int?
         let steps: [Step]?
@@ -226,14 +229,21 @@ func expectClose(gradient actual: [Float]?, _ expected: [[Double]], _ what: Stri
     @Test(arguments: PMLAllFixture.names("weighted"))
     func distanceWeightedCase(_ name: String) throws {
         let c = PMLAllFixture.named(name)
-        let (embeddings, labels) = fixture.batch(c.batch)
+        var (embeddings, labels) = fixture.batch(c.batch)
+        var reference: ReferenceSet?
+        if let input = c.input, let inputLabels = c.input_labels, let rows = c.reference, let referenceLabels = c.reference_labels {
+            (embeddings, labels) = (Tensor.fromRows(input), inputLabels)
+            reference = ReferenceSet(embeddings: Tensor.fromRows(rows), labels: referenceLabels)
+        }
         let miner = try #require(try Miners.registry.make(c.miner!) as? DistanceWeightedMiner)
-        expectClose(gradient: miner.weights(embeddings, labels: labels).flatMap { $0 }, c.weights!, "\(name) sampling weights")
-        let (a, _, n) = GlobalGenerator.withSeed(4) { miner(embeddings, labels: labels) }.asTriplets
+        expectClose(gradient: miner.weights(embeddings, labels: labels, reference: reference).flatMap { $0 }, c.weights!, "\(name) sampling weights")
+        let tuples = GlobalGenerator.withSeed(4) { reference.map { miner(embeddings, labels: labels, reference: $0) } ?? miner(embeddings, labels: labels) }
+        let (a, p, n) = tuples.asTriplets
         var counts: [String: Int] = [:]
         for anchor in a { counts[String(anchor), default: 0] += 1 }
         #expect(counts == c.anchor_counts, "\(name): triplets per anchor")
-        #expect(zip(a, n).allSatisfy { labels[$0] != labels[$1] })
+        let others = reference?.labels ?? labels
+        #expect(zip(a, n).allSatisfy { labels[$0] != others[$1] } && zip(a, p).allSatisfy { labels[$0] == others[$1] })
     }
 
     @Test(arguments: PMLAllFixture.names("distance"))

@@ -519,18 +519,24 @@ cbm_case("CrossBatchMemory_MultiSimilarity_TripletMarginMiner", "losses.MultiSim
          {"name": "triplet-margin", "margin": 0.3, "kind": "all"})
 
 
-def distance_weighted_case(name, pml, ours, batch="A"):
+def distance_weighted_case(name, pml, ours, batch="A", reference=False):
     """DistanceWeightedMiner draws at random: record its sampling weights (PML's mine() up to the draw) and how
-    many triplets each anchor gets; the test compares its own weights and counts."""
-    emb32, lab = BATCHES[batch]
+    many triplets each anchor gets; the test compares its own weights and counts. With `reference`, the batch is the
+    second memory batch (C[1]) and the reference the memory after it (C[0] then C[1]), as CrossBatchMemory passes them."""
     m = eval(pml, dict(miners=miners))
-    emb = f64(emb32)
+    if reference:
+        emb32, lab = C_EMB[1], C_LAB[1]
+        ref32, ref_lab = torch.cat([C_EMB[0], C_EMB[1]]), torch.cat([C_LAB[0], C_LAB[1]])
+    else:
+        emb32, lab = BATCHES[batch]
+        ref32, ref_lab = emb32, lab
+    emb, ref = f64(emb32), f64(ref32)
     d = float(emb.size(1))
-    mat = torch.clamp(m.distance(emb), min=m.cutoff)
+    mat = torch.clamp(m.distance(emb, ref), min=m.cutoff)
     log_weights = (2.0 - d) * torch.log(mat) - ((d - 3) / 2) * torch.log(1.0 - 0.25 * (mat ** 2.0))
     inf_or_nan = torch.isinf(log_weights) | torch.isnan(log_weights)
     mask = torch.ones_like(log_weights)
-    mask[lab.unsqueeze(1) == lab.unsqueeze(0)] = 0
+    mask[lab.unsqueeze(1) == ref_lab.unsqueeze(0)] = 0
     log_weights = log_weights * mask
     weights = torch.exp(log_weights - torch.max(log_weights[~inf_or_nan]))
     weights = weights * mask * (mat < m.nonzero_loss_cutoff).to(weights.dtype)
@@ -538,18 +544,24 @@ def distance_weighted_case(name, pml, ours, batch="A"):
     weights = weights / torch.sum(weights, dim=1, keepdim=True)
     weights = torch.nan_to_num(weights, nan=0.0)
     torch.manual_seed(5)
-    a, p, n = m(emb, lab)
+    a, p, n = m(emb, lab, ref, ref_lab) if reference else m(emb, lab)
     assert all(weights[i, j] > 0 for i, j in zip(a.tolist(), n.tolist()))
     counts = {}
     for i in a.tolist():
         counts[str(i)] = counts.get(str(i), 0) + 1
-    add({"name": name, "kind": "weighted", "batch": batch, "pml_miner": pml, "miner": ours, "weights": tolist(weights),
-         "anchor_counts": counts})
+    rec = {"name": name, "kind": "weighted", "batch": batch, "pml_miner": pml, "miner": ours, "weights": tolist(weights),
+           "anchor_counts": counts}
+    if reference:
+        rec.update({"batch": None, "input": tolist(emb32), "input_labels": lab.tolist(), "reference": tolist(ref32),
+                    "reference_labels": ref_lab.tolist()})
+    add(rec)
 
 
 distance_weighted_case("DistanceWeightedMiner_defaults", "miners.DistanceWeightedMiner()", "distance-weighted")
 distance_weighted_case("DistanceWeightedMiner_cutoff0.7_nonzero1.2_batchB", "miners.DistanceWeightedMiner(cutoff=0.7, nonzero_loss_cutoff=1.2)",
                        {"name": "distance-weighted", "cutoff": 0.7, "nonzeroLossCutoff": 1.2}, batch="B")
+distance_weighted_case("DistanceWeightedMiner_reference", "miners.DistanceWeightedMiner(cutoff=0.3, nonzero_loss_cutoff=1.6)",
+                       {"name": "distance-weighted", "cutoff": 0.3, "nonzeroLossCutoff": 1.6}, reference=True)
 
 out = {
     "library": "pytorch-metric-learning", "version": pytorch_metric_learning.__version__, "torch": torch.__version__,
