@@ -111,6 +111,7 @@ func temporaryFolder(_ name: String = "run") -> URL {
             recipes.append(("loss \(name)", { var r = tinyRecipe(ComponentSpec(name: name, parameters: wrapped[name] ?? [:])); r.objective = .labelled; return r }()))
         }
         for name in PairLosses.registry.names { recipes.append(("pair loss \(name)", tinyRecipe(ComponentSpec(name: name)))) }
+        for name in TwoViewLosses.registry.names { recipes.append(("two-view loss \(name)", tinyRecipe(ComponentSpec(name: name)))) }
         // maximum-loss names the loss that scores its subsets and the subset size (both required, as in PML 1.7.3).
         let minerParameters: [String: [String: RecipeValue]] = ["maximum-loss": ["loss": .object(["name": .string("triplet-margin")]), "outputBatchSize": 4]]
         for name in Miners.registry.names {

@@ -4,11 +4,13 @@ import SiameseMetricLearning
 
 extension TrainingRecipe {
     /// The objective: the recipe's own, or pairs for pair losses (and the short name `contrastive`, and `koch`),
-    /// episodes for the few-shot losses (`prototypical`, `matching`, `relation`), labelled batches otherwise.
+    /// episodes for the few-shot losses (`prototypical`, `matching`, `relation`), two views of each sample for the
+    /// two-view losses (`vicreg`, `self-supervised`), labelled batches otherwise.
     public var resolvedObjective: Objective {
         if let objective { return objective }
         if loss.name == "contrastive" || loss.name == "koch" || PairLosses.registry.contains(loss.name) { return .pairs }
         if EpisodicLosses.registry.contains(loss.name) { return .episodic }
+        if TwoViewLosses.registry.contains(loss.name) { return .twoViews }
         return .labelled
     }
 
@@ -60,6 +62,11 @@ extension TrainingRecipe {
                 }
                 let e = episodeShape
                 return .episodic(loss: try EpisodicLosses.registry.make(spec, context: context), ways: e.ways, shots: e.shots, queries: e.queries)
+            case .twoViews:
+                guard TwoViewLosses.registry.contains(loss.name) else {
+                    throw RecipeError.unusable("objective two-views trains with a two-view loss (\(TwoViewLosses.registry.names.joined(separator: ", "))); got '\(loss.name)'")
+                }
+                return .twoViews(loss: try TwoViewLosses.registry.make(loss, context: context))
             }
         } catch let error as RegistryError {
             throw RecipeError.unusable("\(error)")

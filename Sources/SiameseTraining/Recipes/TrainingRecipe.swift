@@ -24,6 +24,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         case labelled
         /// N-way K-shot episodes with the prototypical loss (class means, squared Euclidean distance).
         case episodic
+        /// Two augmented views of each sample of a batch, without labels, with a two-view loss (`vicreg`,
+        /// `self-supervised`; see `TwoViewLosses`).
+        case twoViews = "two-views"
     }
 
     public enum Optimizer: String, Codable, CaseIterable, Sendable { case adam, adamw }
@@ -49,7 +52,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var rotationClasses = false
     /// Random affine distortions (Koch et al.'s ranges, milder) of training images.
     public var augment = true
-    /// The loss, by name and parameters. Besides every name in `Losses.registry` and `PairLosses.registry`, three
+    /// The loss, by name and parameters. Besides every name in `Losses.registry`, `PairLosses.registry` and
+    /// `TwoViewLosses.registry` (these train on two views of each sample), three
     /// short names keep their earlier meaning: `multi-similarity` (with its miner), `triplet` (triplet margin with
     /// batch-hard mining) and `contrastive` (Hadsell et al.'s loss on twin pairs unless `objective: labelled` asks for
     /// PyTorch Metric Learning's `ContrastiveLoss`).

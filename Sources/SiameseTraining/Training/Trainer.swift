@@ -184,8 +184,13 @@ public final class Trainer {
             }
             let groups = drawn
             let pairs = objective.kind == .pairs
+            let twoViews = objective.kind == .twoViews
             return BatchLoader(count: steps, batchSize: 1, shuffle: false) { index -> TrainingBatch in
                 let members = groups[index[0]]
+                if twoViews {
+                    // Two views of the same items: the same images under independently drawn distortions.
+                    return TrainingBatch(x1: load(members, index[0]), x2: load(members, index[0] &+ 2_000_000), labels: members.map { labels[$0] })
+                }
                 guard pairs else { return TrainingBatch(x1: load(members, index[0]), labels: members.map { labels[$0] }) }
                 let first = stride(from: 0, to: members.count - 1, by: 2).map { members[$0] }
                 let second = stride(from: 1, to: members.count, by: 2).map { members[$0] }
@@ -212,6 +217,22 @@ public final class Trainer {
             return BatchLoader(count: steps, batchSize: 1, shuffle: false) { index -> TrainingBatch in
                 let members = groups[index[0]]
                 return TrainingBatch(x1: load(members, index[0]), labels: members.map { labels[$0] })
+            }
+        case .twoViews:
+            // Batches of distinct training images in a seeded order, each seen twice under independent distortions.
+            let size = Swift.min(recipe.batchSize, labels.count)
+            guard size >= 2 else { throw RecipeError.data("two views need batches of at least 2 training images; there are \(labels.count)") }
+            var order: [Int] = []
+            var groups: [[Int]] = []
+            for _ in 0..<steps {
+                if order.count < size { order = Array(0..<labels.count).shuffled(using: &g) }   // no item twice in a batch
+                groups.append(Array(order.prefix(size)))
+                order.removeFirst(size)
+            }
+            let drawn = groups
+            return BatchLoader(count: steps, batchSize: 1, shuffle: false) { index -> TrainingBatch in
+                let members = drawn[index[0]]
+                return TrainingBatch(x1: load(members, index[0]), x2: load(members, index[0] &+ 2_000_000), labels: members.map { labels[$0] })
             }
         case .episodic(_, let ways, let shots, let queries):
             let n = FewShotEvaluator.availableWays(labels: labels, ways: ways, shots: shots + queries - 1)

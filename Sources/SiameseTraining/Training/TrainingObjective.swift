@@ -4,8 +4,8 @@ import SiameseMetricLearning
 import SiameseNN
 
 /// What a training step optimises, as a value: twin pairs with a pair loss (or with Koch et al.'s learned head), labelled
-/// batches with a metric loss and an optional miner, or N-way K-shot episodes with an ``EpisodicLoss`` (prototypical,
-/// matching or relation networks).
+/// batches with a metric loss and an optional miner, N-way K-shot episodes with an ``EpisodicLoss`` (prototypical,
+/// matching or relation networks), or two augmented views of each sample with a ``TwoViewLoss``.
 ///
 /// ```swift
 /// let objective = TrainingObjective.labelled(loss: MultiSimilarityLoss(), miner: MultiSimilarityMiner())
@@ -21,6 +21,8 @@ public enum TrainingObjective {
     case learnedPairs(loss: KochPairLoss)
     /// Episodes of `ways` classes with `shots` support and `queries` query items each.
     case episodic(loss: any EpisodicLoss, ways: Int, shots: Int, queries: Int)
+    /// Two augmented views of each sample of a batch (labels unused) with a ``TwoViewLoss`` (VICReg, self-supervised).
+    case twoViews(loss: any TwoViewLoss)
 
     /// The kind, as recipes name it.
     public var kind: TrainingRecipe.Objective {
@@ -28,6 +30,7 @@ public enum TrainingObjective {
         case .pairs, .learnedPairs: return .pairs
         case .labelled: return .labelled
         case .episodic: return .episodic
+        case .twoViews: return .twoViews
         }
     }
 
@@ -37,6 +40,7 @@ public enum TrainingObjective {
         case .labelled(let loss, _): return loss as? Module
         case .episodic(let loss, _, _, _): return loss as? Module
         case .learnedPairs(let loss): return loss
+        case .twoViews(let loss): return loss as? Module
         case .pairs: return nil
         }
     }
@@ -47,12 +51,13 @@ public enum TrainingObjective {
         switch self {
         case .episodic(let loss, _, _, _): return loss
         case .learnedPairs(let loss): return loss
-        case .pairs, .labelled: return nil
+        case .pairs, .labelled, .twoViews: return nil
         }
     }
 
-    /// One batch's loss: `x1` holds the batch (the first branch for pairs), `x2` the second branch of pairs,
-    /// `labels` the items' classes (labelled, episodic) or the pairs' same flags.
+    /// One batch's loss: `x1` holds the batch (the first branch for pairs, the first view for two views), `x2` the
+    /// second branch of pairs or the second view, `labels` the items' classes (labelled, episodic) or the pairs' same
+    /// flags.
     func loss(network: SiameseNetwork<AnyEncoder>, batch: TrainingBatch) -> Tensor {
         switch self {
         case .pairs(let loss):
@@ -71,6 +76,9 @@ public enum TrainingObjective {
             return loss(support: e.narrowed(axis: 0, start: 0, length: supportCount), supportClasses: Array(batch.labels[..<supportCount]),
                         query: e.narrowed(axis: 0, start: supportCount, length: n - supportCount),
                         queryClasses: Array(batch.labels[supportCount...]))
+        case .twoViews(let loss):
+            let (e1, e2) = network(batch.x1, batch.x2!)
+            return loss(e1, reference: e2)
         }
     }
 }
