@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Loss, by name: multi-similarity, triplet, contrastive, any metric or pair loss of the library, or a few-shot one (prototypical, matching, relation, koch).",
                                discussion: "Parameters go in a recipe file: loss: {name: circle, m: 0.25}.")) var loss: String?
     @Option(help: "Miner for labelled batches (a miner name, or none).") var miner: String?
-    @Option(help: "pairs, labelled or episodic (default: from the loss).") var objective: TrainingRecipe.Objective?
+    @Option(help: "pairs, labelled, episodic or two-views (default: from the loss).") var objective: TrainingRecipe.Objective?
     @Option(help: "How the model compares embeddings: euclidean, cosine, … (default euclidean).") var distance: String?
     @Option(help: "Margin of the triplet and contrastive losses.") var margin: Float?
     @Option(help: "adam or adamw.") var optimizer: TrainingRecipe.Optimizer?
