@@ -15,10 +15,11 @@ with numpy's global generator: the cases record PML's draws (re-drawn under the 
 the Swift test checks the losses and the choice on the same subsets.
 
 CentroidTripletLoss: PML 1.7.3 groups queries by their position inside their class and slices its triplet indices
-with `chunk(len(one_labels))`, which keeps every other-class centroid only while a position holds at most four
-classes; the cases use balanced batches of two to four classes, where PML computes the loss of the paper (query vs
-its class prototype and every other class centroid). The script checks that formula against PML on every case and
-shows (printed, not stored) that PML departs from it with five classes.
+with `chunk(len(one_labels))`, which keeps, per query, only the last three other-class centroids (all of them up to
+four classes). On balanced batches that is the whole story: the script checks, on every case, that PML's value equals
+the formula written out below with the last three centroids (SiameseKit's default, `negatives: pml173`). The paper's
+loss over every other class (`negatives: all`) equals PML up to four classes; with more, its reference value is that
+formula over all centroids through PML 1.7.3's own distance and reducer (cases marked "reference": "formula").
 """
 import json
 import os
@@ -50,6 +51,7 @@ def batch(classes, per_class, dim):
 
 
 BATCHES = {"P4M3": batch(4, 3, 8), "P3M4": batch(3, 4, 8), "P2M5": batch(2, 5, 6), "A": batch(6, 5, 16)}
+BATCHES["P8M3"] = batch(8, 3, 8)
 ENV = dict(losses=losses, miners=miners, distances=distances, reducers=reducers)
 
 
@@ -71,9 +73,10 @@ def add(rec):
 
 
 # ---- CentroidTripletLoss ------------------------------------------------------------------------------------
-def paper_form(emb, lab, loss_fn):
+def paper_form(emb, lab, loss_fn, last_three=False):
     """The formula SiameseKit computes, written out: per query, its class prototype without it against every other
-    class centroid, through PML's own distance, margin and reducer."""
+    class centroid (or only the last three, in order of first appearance), through PML's own distance, margin and
+    reducer."""
     d, inner = loss_fn.distance, loss_fn.triplet_loss
     classes = list(dict.fromkeys(lab.tolist()))
     cent = torch.stack([emb[lab == c].mean(0) for c in classes])
@@ -81,9 +84,8 @@ def paper_form(emb, lab, loss_fn):
     for i in range(len(lab)):
         others = [j for j in range(len(lab)) if lab[j] == lab[i] and j != i]
         proto = emb[others].mean(0, keepdim=True)
-        for k, c in enumerate(classes):
-            if c == int(lab[i]):
-                continue
+        negatives = [k for k, c in enumerate(classes) if c != int(lab[i])]
+        for k in negatives[-3:] if last_three else negatives:
             ap = d(emb[i:i + 1], proto)[0, 0]
             an = d(emb[i:i + 1], cent[k:k + 1])[0, 0]
             if inner.swap:
@@ -97,16 +99,23 @@ def paper_form(emb, lab, loss_fn):
     return nz.mean() if len(nz) else values.sum() * 0
 
 
-def centroid_case(name, pml, ours, batch_name, tol=1e-5):
+def centroid_case(name, pml, ours, batch_name, tol=1e-5, every_class=False):
+    """PML's value and gradient; with `every_class` (more than four classes, `negatives: all`) the formula's over every
+    other class centroid through PML's distance and reducer, which PML itself does not compute."""
     emb32, lab = BATCHES[batch_name]
     loss_fn = eval(pml, ENV).to(torch.float64)
     emb = f64(emb32).requires_grad_(True)
     loss = loss_fn(emb, lab)
+    assert abs(float(paper_form(f64(emb32), lab, loss_fn, last_three=True)) - float(loss)) < 1e-12, name
+    if len(set(lab.tolist())) <= 4:
+        assert abs(float(paper_form(f64(emb32), lab, loss_fn)) - float(loss)) < 1e-12, name
+    rec = {"name": name, "kind": "loss", "batch": batch_name, "pml": pml, "loss": ours, "loss_tolerance": tol}
+    if every_class:
+        loss = paper_form(emb, lab, loss_fn)
+        rec["reference"] = "formula"
     loss.backward()
-    paper = paper_form(f64(emb32), lab, loss_fn)
-    assert abs(float(paper) - float(loss)) < 1e-12, (name, float(paper), float(loss))
-    add({"name": name, "kind": "loss", "batch": batch_name, "pml": pml, "loss": ours, "loss_tolerance": tol,
-         "value": float(loss), "grad": tolist(emb.grad)})
+    rec.update({"value": float(loss), "grad": tolist(emb.grad)})
+    add(rec)
 
 
 centroid_case("CentroidTriplet_defaults", "losses.CentroidTripletLoss()", "centroid-triplet", "P4M3")
@@ -123,10 +132,15 @@ centroid_case("CentroidTriplet_unnormalized_L2_mean_reducer",
               {"name": "centroid-triplet", "margin": 1.0, "distance": {"name": "lp-distance", "normalizeEmbeddings": False}, "reducer": "mean"},
               "P3M4")
 
-# Where PML 1.7.3 departs from the formula: five classes (printed for the record, not a case).
-e5, l5 = batch(5, 3, 8)
-ct = losses.CentroidTripletLoss().to(torch.float64)
-print("five classes: PML 1.7.3", float(ct(f64(e5), l5)), "vs the formula", float(paper_form(f64(e5), l5, ct)))
+# More than four classes: PML keeps the last three other-class centroids per query (the default, pml173) ...
+centroid_case("CentroidTriplet_defaults_P6M5", "losses.CentroidTripletLoss()", "centroid-triplet", "A")
+centroid_case("CentroidTriplet_m0.2_swap_P8M3", "losses.CentroidTripletLoss(margin=0.2, swap=True)",
+              {"name": "centroid-triplet", "margin": 0.2, "swap": True}, "P8M3")
+# ... and the paper's loss over every other class (negatives: all).
+centroid_case("CentroidTriplet_all_negatives_P4M3", "losses.CentroidTripletLoss()",
+              {"name": "centroid-triplet", "negatives": "all"}, "P4M3")
+centroid_case("CentroidTriplet_all_negatives_P8M3", "losses.CentroidTripletLoss()",
+              {"name": "centroid-triplet", "negatives": "all"}, "P8M3", every_class=True)
 
 
 # ---- MaximumLossMiner ---------------------------------------------------------------------------------------
@@ -173,6 +187,7 @@ out = {
     "notes": [
         "PML 1.7.3 loaded from a folder first on sys.path (not the peer venv, which holds PML 2.9)",
         "values and gradients in float64 from the float32 inputs",
+        "centroid-triplet cases with reference 'formula': the paper's loss over every other class through PML 1.7.3's distance and reducer (PML keeps the last three centroids)",
         "maximum-loss: PML's candidate subsets (numpy seed), the loss of each, and the index it chose",
     ],
     "cases": cases,

@@ -4,8 +4,8 @@ import SiameseCore
 /// Retrieval"), as PyTorch Metric Learning 1.7.3's `CentroidTripletLoss` (the class is absent from PML 2.x).
 ///
 /// Every sample `q` of a class `k` with at least two samples is a query; its positive is the prototype of its class
-/// built from the *other* samples, `p_q = mean{x_j : y_j = k, j ≠ q}`, and its negatives are the centroids of every
-/// other class, `c_l = mean{x_j : y_j = l}`. Per query and other class `l`, the triplet loss
+/// built from the *other* samples, `p_q = mean{x_j : y_j = k, j ≠ q}`, and its negatives are centroids of other
+/// classes, `c_l = mean{x_j : y_j = l}` (which ones: ``negatives``). Per query and negative class `l`, the triplet loss
 ///
 /// `[d(q, p_q) − d(q, c_l) + margin]₊`
 ///
@@ -14,27 +14,41 @@ import SiameseCore
 /// prototypes and centroids.
 ///
 /// Defaults as PML 1.7.3: `margin` 0.05, `swap` false, `smoothLoss` false, ``LpDistance`` (L2 on normalised
-/// embeddings), ``AvgNonZeroReducer``. Mined tuples are ignored (PML rejects them); no reference embeddings.
+/// embeddings), ``AvgNonZeroReducer``, `negatives` ``NegativeCentroids/pml173``. Mined tuples are ignored (PML
+/// rejects them); no reference embeddings.
 ///
-/// Where PML 1.7.3 differs: it rejects a class with one sample (here that sample is no query, its class centroid
-/// still a negative); it groups queries by their position within their class, so with unequal class sizes a
-/// query whose position no other class reaches has no triplets; and its index slicing keeps only the last
-/// `⌈3(P−1)/P⌉` negative centroids per query when a position has `P` ≥ 5 classes. SiameseKit computes the formula
-/// above in every case; on balanced batches of at most four classes the two agree (the conformance cases).
+/// PML 1.7.3's index slicing keeps, per query, only the **last three** other classes' centroids (in order of first
+/// appearance in the batch) once a batch has five or more classes; ``NegativeCentroids/pml173`` (the default, so that
+/// a ported PML script gets PML's numbers) does the same, ``NegativeCentroids/all`` uses every other class, the
+/// paper's loss. Up to four classes the two are equal. On balanced batches (every class the same size, as P×K
+/// samplers give) the default equals PML 1.7.3; with unequal class sizes PML also groups queries by their position
+/// in their class (a query whose position no other class reaches gets no triplets, and a class missing at a
+/// position lends its centroid the label of sample 0), which SiameseKit does not copy; and PML rejects a class with
+/// one sample, where here that sample is no query and its class centroid still a negative.
 public struct CentroidTripletLoss: MetricLoss {
+    /// Which other classes' centroids each query is compared with.
+    public enum NegativeCentroids: String, Sendable, CaseIterable {
+        /// The last three other classes in order of first appearance (all of them up to four classes): PML 1.7.3.
+        case pml173
+        /// Every other class (the paper's loss).
+        case all
+    }
+
     public let margin: Float
     public let swap: Bool
     public let smoothLoss: Bool
+    public let negatives: NegativeCentroids
     public let distance: any Distance
     public let reducer: any Reducer
 
-    public init(margin: Float = 0.05, swap: Bool = false, smoothLoss: Bool = false, distance: any Distance = LpDistance(),
-                reducer: any Reducer = AvgNonZeroReducer()) {
-        self.margin = margin; self.swap = swap; self.smoothLoss = smoothLoss; self.distance = distance; self.reducer = reducer
+    public init(margin: Float = 0.05, swap: Bool = false, smoothLoss: Bool = false, negatives: NegativeCentroids = .pml173,
+                distance: any Distance = LpDistance(), reducer: any Reducer = AvgNonZeroReducer()) {
+        self.margin = margin; self.swap = swap; self.smoothLoss = smoothLoss; self.negatives = negatives
+        self.distance = distance; self.reducer = reducer
     }
 
     /// The triplet terms as an `[n, classes]` matrix (classes in order of first appearance), masked to the queries
-    /// with a prototype and the classes other than theirs. `tuples` are ignored: the loss builds its own triplets.
+    /// with a prototype and their negative classes. `tuples` are ignored: the loss builds its own triplets.
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
         let n = labels.count
         var classOf: [Int: Int] = [:]
@@ -63,7 +77,10 @@ public struct CentroidTripletLoss: MetricLoss {
         let violation = distance.margin(positive, negative) + margin
         let losses = smoothLoss ? violation.softplus() : violation.relu()
         var mask = [Float](repeating: 0, count: n * classes)
-        for i in 0..<n where isQuery[i] { for c in 0..<classes where c != column[i] { mask[i * classes + c] = 1 } }
+        for i in 0..<n where isQuery[i] {
+            let others = (0..<classes).filter { $0 != column[i] }
+            for c in negatives == .all ? others[...] : others.suffix(3) { mask[i * classes + c] = 1 }
+        }
         return ["loss": LossTerm(losses: losses, kind: .triplet, mask: Tensor(mask, shape: [n, classes]))]
     }
 }

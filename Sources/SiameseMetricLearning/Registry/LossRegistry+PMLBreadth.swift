@@ -51,10 +51,12 @@ extension Losses {
                                          reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
         let centroid = CentroidTripletLoss()
-        registry.register("centroid-triplet", summary: "PML 1.7.3 centroid triplet loss (query vs its class prototype and the other class centroids); margin \(centroid.margin), swap \(centroid.swap), smoothLoss \(centroid.smoothLoss), distance lp-distance, reducer avg-non-zero; mined tuples ignored") { r, c in
+        registry.register("centroid-triplet", summary: "PML 1.7.3 centroid triplet loss (query vs its class prototype and the other class centroids); margin \(centroid.margin), swap \(centroid.swap), smoothLoss \(centroid.smoothLoss), negatives pml173|all (pml173: PML 1.7.3's last three other classes; all: every other class, the paper's), distance lp-distance, reducer avg-non-zero; mined tuples ignored") { r, c in
             let d = CentroidTripletLoss()
+            let negatives = try r.choice("negatives", default: d.negatives.rawValue, from: CentroidTripletLoss.NegativeCentroids.allCases.map(\.rawValue))
             return CentroidTripletLoss(margin: try r.float("margin", default: d.margin), swap: try r.bool("swap", default: d.swap),
                                        smoothLoss: try r.bool("smoothLoss", default: d.smoothLoss),
+                                       negatives: CentroidTripletLoss.NegativeCentroids(rawValue: negatives) ?? .pml173,
                                        distance: try r.component("distance", from: Distances.registry, default: d.distance, context: c),
                                        reducer: try r.component("reducer", from: Reducers.registry, default: d.reducer, context: c))
         }
