@@ -8,9 +8,10 @@ Run in the peer venv (sentence-transformers 6.2, PyTorch, CPU):
 The peer venv has no `datasets` package, which `SentenceTransformer.fit` (now a wrapper over the Trainer) needs, so
 the loop below is the recipe `fit` runs, written out: shuffled batches of 16 pairs, the model in training mode
 (dropout 0.1), AdamW (lr 2e-5, weight decay 0.01 on every weight except biases and LayerNorm), a linear warm-up over
-10 % of the steps then linear decay to zero, gradient norm clipped to 1, one epoch. The loss is
-sentence-transformers' `CoSENTLoss` (scale 20) on targets score / 5. Evaluation: Spearman ×100 of the cosine
-similarity on dev and test (`EmbeddingSimilarityEvaluator`'s figure), before and after.
+10 % of the steps then linear decay to zero, gradient norm clipped to 1, one epoch (`--epochs`). The loss is
+sentence-transformers' `CoSENTLoss` (scale 20) or `CosineSimilarityLoss` (`--loss cosine`) on targets score / 5.
+Evaluation: Spearman ×100 of the cosine similarity on dev and test (`EmbeddingSimilarityEvaluator`'s figure), before,
+after each epoch but the last (the model in evaluation mode; the schedule runs over all epochs), and after.
 """
 import argparse
 import json
@@ -22,7 +23,7 @@ import time
 import torch
 from scipy.stats import spearmanr
 from sentence_transformers import SentenceTransformer
-from sentence_transformers.sentence_transformer.losses import CoSENTLoss
+from sentence_transformers.sentence_transformer.losses import CoSENTLoss, CosineSimilarityLoss
 from transformers import get_linear_schedule_with_warmup
 
 
@@ -58,6 +59,8 @@ def main():
     ap.add_argument("--max-grad-norm", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--loss", choices=("cosent", "cosine"), default="cosent",
+                    help="CoSENTLoss (scale 20) or CosineSimilarityLoss (MSE of the cosine against score / 5)")
     ap.add_argument("--output", default=None, help="write the figures as JSON here")
     args = ap.parse_args()
 
@@ -70,7 +73,7 @@ def main():
     before = {"dev": spearman(model, dev), "test": spearman(model, test)}
     print(f"pretrained: dev {before['dev']:.2f} test {before['test']:.2f}", flush=True)
 
-    loss = CoSENTLoss(model)
+    loss = CoSENTLoss(model) if args.loss == "cosent" else CosineSimilarityLoss(model)
     no_decay = ("bias", "LayerNorm.bias", "LayerNorm.weight")
     named = list(model.named_parameters())
     groups = [
@@ -84,6 +87,7 @@ def main():
 
     start = time.process_time(), time.time()
     losses = []
+    per_epoch = []
     for epoch in range(args.epochs):
         order = list(range(len(train)))
         random.shuffle(order)
@@ -101,6 +105,10 @@ def main():
             losses.append(value.item())
             if (s + 1) % 40 == 0:
                 print(f"step {s + 1}/{steps_per_epoch} loss {sum(losses[-40:]) / 40:.4f}", flush=True)
+        if epoch + 1 < args.epochs:
+            e = {"epoch": epoch + 1, "dev": spearman(model, dev), "test": spearman(model, test)}
+            per_epoch.append(e)
+            print(f"epoch {epoch + 1}: dev {e['dev']:.2f} test {e['test']:.2f}", flush=True)
     cpu, wall = time.process_time() - start[0], time.time() - start[1]
     after = {"dev": spearman(model, dev), "test": spearman(model, test)}
     print(f"fine-tuned: dev {after['dev']:.2f} test {after['test']:.2f} "
@@ -108,7 +116,7 @@ def main():
           f"{total} steps, {cpu:.0f} s CPU, {wall:.0f} s wall, {args.threads} thread(s)", flush=True)
     if args.output:
         out = {"before": before, "after": after, "steps": total, "cpu_s": cpu, "wall_s": wall,
-               "mean_loss_first_40": sum(losses[:40]) / 40, "mean_loss_last_40": sum(losses[-40:]) / 40,
+               "per_epoch": per_epoch, "mean_loss_first_40": sum(losses[:40]) / 40, "mean_loss_last_40": sum(losses[-40:]) / 40,
                "args": vars(args)}
         pathlib.Path(args.output).write_text(json.dumps(out, indent=1))
 
