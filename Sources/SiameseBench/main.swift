@@ -11,6 +11,7 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench loader --data MNIST_DIR [--reps N]
        siamese-bench tsne [--peers DIR] [--points N]
        siamese-bench text [--peers DIR] [--model MINILM_DIR] [--reps N]
+       siamese-bench koch [--peers DIR] [--threads 1,2] [--reps N]   (Koch et al.'s network: wall and CPU time beside PyTorch)
        siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--only exact,sequential,hnsw,latency] [--points N] [--reps N]
        siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
        siamese-bench fewshot-train --recipe FILE --output RUN_DIR [--epochs N] [--steps N]   (timed image recipe, one-shot results)
@@ -19,7 +20,7 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train", "koch"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -122,6 +123,8 @@ if command == "loader" {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)
     }
+} else if command == "koch" {
+    KochBenchmark.run(peers: peersDir, threads: threads == [1, 2] ? [2] : threads, reps: reps == 5 ? 3 : reps)
 } else if command == "tutorial" {
     TutorialBenchmark.run(peers: peersDir, only: only, reps: reps)
 } else if command == "losses" {

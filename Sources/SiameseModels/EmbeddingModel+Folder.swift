@@ -95,8 +95,16 @@ extension EmbeddingModel {
         let similarityURL = folder.appendingPathComponent("similarity.json")
         let similarity = try ModelJSON.read(SimilarityConfiguration.self, at: similarityURL)
         do {
-            let distance = try similarity.makeDistance()
-            guard distance.isInverted == similarity.greaterIsCloser else {
+            let isInverted: Bool
+            if similarity.usesLearnedHead {
+                guard stages.contains(where: { $0 is ComparisonHeadStage }) else {
+                    throw ModelFolderError.invalidConfiguration(path: similarityURL.path, reason: "distance '\(SimilarityConfiguration.learnedHeadName)' needs a \(ComparisonHeadStage.typeName) module in modules.json")
+                }
+                isInverted = true
+            } else {
+                isInverted = try similarity.makeDistance().isInverted
+            }
+            guard isInverted == similarity.greaterIsCloser else {
                 throw ModelFolderError.invalidConfiguration(path: similarityURL.path,
                                                             reason: "greaterIsCloser \(similarity.greaterIsCloser) contradicts the distance \(similarity.distance)")
             }
@@ -126,6 +134,11 @@ extension EmbeddingModel {
             // Other encoders (text, registered elsewhere) bring their own checks.
             if stages.contains(where: { $0.module != nil }) { return }
             throw ModelFolderError.invalidPipeline(path: path, reason: "no module with weights (an encoder) is listed")
+        }
+        let heads = stages.indices.filter { stages[$0] is ComparisonHeadStage }
+        guard heads.count <= 1 else { throw ModelFolderError.invalidPipeline(path: path, reason: "lists \(heads.count) comparison heads; a model has at most one") }
+        if let head = heads.first, let encoderIndex = stages.firstIndex(where: { $0 is EncoderStage }), head < encoderIndex {
+            throw ModelFolderError.invalidPipeline(path: path, reason: "the comparison head must come after the encoder")
         }
         if let index = stages.firstIndex(where: { $0 is ImageInput }) {
             guard index == 0 else { throw ModelFolderError.invalidPipeline(path: path, reason: "the image input must be the first module") }

@@ -46,6 +46,19 @@ public final class EmbeddingModel {
     public var encoder: EncoderStage? { stages.first { $0 is EncoderStage } as? EncoderStage }
     /// Whether embeddings are L2-normalised.
     public var normalizesEmbeddings: Bool { stages.contains { $0 is NormalizeStage } }
+    /// The learned comparison head (Koch's weighted L1, a relation module), when the model has one.
+    public var comparisonHead: ComparisonHeadStage? { stages.first { $0 is ComparisonHeadStage } as? ComparisonHeadStage }
+    /// How the model compares two embeddings: its learned head when ``SimilarityConfiguration/usesLearnedHead``
+    /// (``LearnedHeadDistance``), else ``SimilarityConfiguration/distance``.
+    ///
+    /// - Throws: ``ModelFolderError/invalidPipeline(path:reason:)`` for `learned-head` without a head stage.
+    public func makeDistance() throws -> any Distance {
+        guard similarity.usesLearnedHead else { return try similarity.makeDistance() }
+        guard let head = comparisonHead else {
+            throw ModelFolderError.invalidPipeline(path: "similarity.json", reason: "distance '\(SimilarityConfiguration.learnedHeadName)' needs a \(ComparisonHeadStage.typeName) module, and the model has none")
+        }
+        return LearnedHeadDistance(head: head)
+    }
     /// Every module with weights, in stage order.
     public var modules: [Module] { stages.compactMap(\.module) }
 
@@ -106,12 +119,17 @@ public final class EmbeddingModel {
         return embeddings
     }
 
-    /// Scores (distances, or similarities when ``SimilarityConfiguration/greaterIsCloser``) of aligned rows.
+    /// Scores (distances, or similarities when ``SimilarityConfiguration/greaterIsCloser``) of aligned rows, by the
+    /// model's learned head when it has one (``makeDistance()``).
     public func scores(_ a: Tensor, _ b: Tensor) throws -> [Double] {
         guard a.rank == 2, a.shape == b.shape else {
             throw ModelFolderError.invalidInput("embeddings to compare must have equal [n, d] shapes, got \(a.shape) and \(b.shape)")
         }
-        return try similarity.makeDistance().pairwise(a, b).scalars.map(Double.init)
+        let distance = try makeDistance()
+        if let head = (distance as? LearnedHeadDistance)?.head, a.shape[1] != head.configuration.inputDimension {
+            throw ModelFolderError.invalidInput("the \(head.configuration.kind.rawValue) head compares [n, \(head.configuration.inputDimension)] embeddings, got \(a.shape)")
+        }
+        return distance.pairwise(a, b).scalars.map(Double.init)
     }
 
     /// The outcome of comparing two inputs.

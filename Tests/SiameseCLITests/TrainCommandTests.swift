@@ -106,6 +106,35 @@ import SiameseTestSupport
         #expect(!mismatched.stderr.contains("Usage"))
     }
 
+    /// Koch et al.'s learned head is saved in the run's model folder; `evaluate` and `compare` go through it: the same
+    /// numbers as the run, and a comparison score that is the head's probability (a similarity in (0, 1)).
+    @Test func learnedHeadRunComparesThroughTheHead() throws {
+        let dir = try Self.temporary("koch-head")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let recipe = dir.appendingPathComponent("recipe.yaml")
+        try Self.yaml.replacingOccurrences(of: "loss: contrastive", with: "loss: koch").write(to: recipe, atomically: true, encoding: .utf8)
+        let run = dir.appendingPathComponent("run")
+        let r = try runSiamese(["train", "--recipe", recipe.path, "--output", run.path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let metrics = try Self.json(r.stdout)
+        let modules = String(decoding: try Data(contentsOf: run.appendingPathComponent("model/modules.json")), as: UTF8.self)
+        #expect(modules.contains("SiameseKit.ComparisonHead"), "\(modules)")
+        let again = try runSiamese(["evaluate", "--run", run.path, "--json", "--no-report"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let remeasured = try Self.json(again.stdout)
+        #expect(remeasured["validationROCAUC"] as? Double == metrics["validationROCAUC"] as? Double)
+        #expect(remeasured["validationOneShot"] as? Double == metrics["validationOneShot"] as? Double)
+        try CompareAndEmbedTests.digit(0, to: dir.appendingPathComponent("a.pgm"))
+        try CompareAndEmbedTests.digit(17, to: dir.appendingPathComponent("b.pgm"))
+        let compared = try runSiamese(["compare", dir.appendingPathComponent("a.pgm").path, dir.appendingPathComponent("b.pgm").path,
+                                       "--run", run.path, "--json"])
+        #expect(compared.status == 0, "\(compared.stderr)")
+        let result = try Self.json(compared.stdout)
+        let score = try #require(result["distance"] as? Double)
+        #expect(result["greaterIsCloser"] as? Bool == true && score > 0 && score < 1 && result["similarity"] as? Double == score)
+        #expect(result["threshold"] as? Double == metrics["threshold"] as? Double)
+    }
+
     @Test func pausedAndResumedRunEqualsAnUninterruptedOne() throws {
         let dir = try Self.temporary("resume")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -22,6 +22,10 @@ struct FewShotReference: Decodable {
         let side: Int?
         let hidden: Int?
         let weights: [String: Weight]?
+        /// Relation: the loss's gradients with respect to the embeddings and each weight (by name, flattened).
+        let supportGrad: [[Double]]?
+        let queryGrad: [[Double]]?
+        let weightGrads: [String: [Double]]?
     }
 
     let support: [[Float]], supportClasses: [Int]

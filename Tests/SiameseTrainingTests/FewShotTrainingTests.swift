@@ -61,6 +61,31 @@ import SiameseNN
         #expect(names.contains { $0.hasPrefix("loss.relation.") }, "\(names.sorted())")
     }
 
+    /// A run's model folder keeps the learned head (relation module, Koch's weighted L1): loaded back, the model scores
+    /// the held-out one-shot episodes and verification pairs as the run did, and its calibrated threshold is on the
+    /// head's probability.
+    @Test(arguments: ["relation", "koch"])
+    func runModelKeepsTheLearnedHead(method: String) throws {
+        let images = try imageFolder(classes: 8, perClass: 8)
+        let run = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: images); try? FileManager.default.removeItem(at: run) }
+        var recipe = Self.recipe(loss: method == "relation" ? ComponentSpec(name: "relation", parameters: ["channels": 8]) : "koch", data: images)
+        recipe.stepsPerEpoch = 15
+        let report = try TrainingRun.execute(recipe: recipe, folder: RunFolder(root: run, name: "", explicit: run), resuming: false)
+        let model = try EmbeddingModel.load(from: run.appendingPathComponent("model"))
+        #expect(model.comparisonHead?.configuration.kind == (method == "relation" ? .relation : .koch))
+        #expect(model.similarity.usesLearnedHead && model.similarity.greaterIsCloser)
+        let threshold = try #require(model.similarity.threshold)
+        #expect(threshold.value > 0 && threshold.value < 1, "a probability threshold, got \(threshold.value)")
+        let data = try TrainingData.load(recipe)
+        let again = try RunEvaluation.measure(data: data, recipe: recipe.adapted(to: data).recipe, embed: { try model.embed(prepared: $0) },
+                                              embedRaw: { try model.embed(images: $0) }, scorer: model.comparisonHead?.episodicLoss,
+                                              verificationDistance: try model.makeDistance())
+        #expect(again.validationOneShot == report.evaluation.validationOneShot)
+        #expect(abs(again.validationROCAUC - report.evaluation.validationROCAUC) < 1e-9)
+        #expect(abs(again.threshold - threshold.value) < 1e-6)
+    }
+
     @Test func recipesNameTheFewShotObjectives() throws {
         var r = TrainingRecipe()
         r.loss = "matching"

@@ -11,7 +11,7 @@ One episode (3 ways x 2 shots, 4 queries) of 36-d embeddings (read by the relati
   state is h + r, 2 steps);
 - relation: [query maps ‖ summed class maps] -> two conv blocks (conv 3x3 pad 1, batch-norm in training mode, ReLU,
   max-pool 2 while the maps are >= 2x2) -> Linear(…, 8) -> ReLU -> Linear(8, 1) -> sigmoid; MSE on one-hot
-  (Sung et al. 2018);
+  (Sung et al. 2018); also the loss's gradients with respect to the embeddings and every weight;
 - koch: logit = w . |a - b| + b, binary cross-entropy with logits over every (query, support) pair; class scores are
   the mean logit over a class's support items (Koch et al. 2015).
 Weights are given by parameter name (PyTorch names, which SiameseKit's modules share).
@@ -116,13 +116,19 @@ with torch.no_grad():   # non-trivial batch-norm affine parameters
     for bn in (rel.blocks[1], rel.blocks[5]):
         bn.weight.copy_(r32(1 + 0.3 * torch.randn(C)))
         bn.bias.copy_(r32(0.2 * torch.randn(C)))
-classes = onehot_s.T @ support                     # summed per class
+support_leaf = support.clone().requires_grad_(True)
+query_leaf = query.clone().requires_grad_(True)
+classes = onehot_s.T @ support_leaf                # summed per class
 nq = len(query_classes)
-left = query.repeat_interleave(ways, 0)
+left = query_leaf.repeat_interleave(ways, 0)
 right = classes.repeat(nq, 1)
 scores = rel(left, right).reshape(nq, ways)
+relation_loss = ((scores - onehot_q) ** 2).mean()
+relation_loss.backward()                           # gradients of the loss: embeddings and every weight
 out["relation"] = {"channels": C, "side": SIDE, "hidden": 8, "weights": weights(rel, "relation."),
-                   "loss": float(((scores - onehot_q) ** 2).mean().detach()), "scores": scores.detach().tolist()}
+                   "loss": float(relation_loss.detach()), "scores": scores.detach().tolist(),
+                   "supportGrad": support_leaf.grad.tolist(), "queryGrad": query_leaf.grad.tolist(),
+                   "weightGrads": {"relation." + k: v.grad.flatten().tolist() for k, v in rel.named_parameters()}}
 
 # Koch.
 head = rounded(nn.Linear(D, 1))

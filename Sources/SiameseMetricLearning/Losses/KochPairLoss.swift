@@ -24,6 +24,12 @@ public final class KochPairLoss: Module, EpisodicLoss {
         super.init()
     }
 
+    /// The objective around a given (e.g. loaded) head, shared, not copied.
+    public init(head: KochHead) {
+        self.head = head
+        super.init()
+    }
+
     /// The loss for aligned embeddings `[n, d]` and `targets` (`[n]`, 1 = same class, 0 = different).
     public func callAsFunction(_ a: Tensor, _ b: Tensor, targets: Tensor) -> Tensor {
         precondition(a.rank == 2 && a.shape == b.shape && targets.shape == [a.shape[0]],

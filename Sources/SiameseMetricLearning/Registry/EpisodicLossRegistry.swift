@@ -8,7 +8,7 @@ import SiameseModels
 /// |---|---|---|
 /// | `prototypical` | Snell et al. 2017: nearest class mean, squared Euclidean | none |
 /// | `matching` | Vinyals et al. 2016: cosine attention over the support set | `scale` (1), `fullContext` (false), `steps` (5) |
-/// | `relation` | Sung et al. 2018: a learned relation module on feature maps, MSE | `channels` (64), `hidden` (8) |
+/// | `relation` | Sung et al. 2018: a learned relation module on feature maps, MSE | `channels` (64), `hidden` (8), `initialisation` (`pytorch`; `authors`) |
 /// | `koch` | Koch et al. 2015: weighted-L1 head, sigmoid, binary cross-entropy on pairs | none |
 ///
 /// All read the encoder's embedding size from the context (`matching` with `fullContext`, `relation`, `koch`).
@@ -31,15 +31,17 @@ public enum EpisodicLosses {
             try r.check(size <= 1024, "fullContext", "the embedding size \(size) is too large for the LSTMs (at most 1024)")
             return MatchingLoss(scale: scale, fullContext: FullContextEmbedding(size: size, steps: steps))
         }
-        registry.register("relation", summary: "relation networks: learned relation module on feature maps, MSE on one-hot; channels 64, hidden 8") { r, context in
+        registry.register("relation", summary: "relation networks: learned relation module on feature maps, MSE on one-hot; channels 64, hidden 8, initialisation pytorch (or authors)") { r, context in
             let channels = try r.int("channels", default: 64), hidden = try r.int("hidden", default: 8)
+            let initialisation = RelationModule.Initialisation(rawValue: try r.choice("initialisation", default: "pytorch",
+                                                                                      from: RelationModule.Initialisation.allCases.map(\.rawValue)))!
             try r.check(channels >= 1 && channels <= 4096, "channels", "must lie in 1…4096")
             try r.check(hidden >= 1 && hidden <= 4096, "hidden", "must lie in 1…4096")
             let size = try context.require(.embeddingSize, for: r)
             let side = Int(Double(size / channels).squareRoot().rounded())
             try r.check(size % channels == 0 && side * side * channels == size, "channels",
                         "the embedding size \(size) is not \(channels) channels × a square map")
-            return RelationLoss(relation: RelationModule(channels: channels, side: side, hidden: hidden))
+            return RelationLoss(relation: RelationModule(channels: channels, side: side, hidden: hidden, initialisation: initialisation))
         }
         registry.register("koch", summary: "Koch et al.: weighted-L1 head, sigmoid, binary cross-entropy on twin pairs; no parameters") { r, context in
             KochPairLoss(features: try context.require(.embeddingSize, for: r))

@@ -10,6 +10,10 @@ import SiameseNN
 /// Feature maps are `[n, channels, side, side]`; flattened embeddings `[n, channels · side²]` (what a Conv-4 encoder
 /// yields) are reshaped first. Defaults: `hidden` 8, as in the paper.
 ///
+/// Initialisation: PyTorch's layer defaults, or (``Initialisation/authors``) that of the authors' `LearningToCompare_FSL`
+/// code: convolutions `N(0, √(2 / (k² · out)))` with zero bias, batch norm `γ = 1, β = 0`, linear layers `N(0, 0.01)`
+/// with bias 1, which starts every relation score near `σ(1) ≈ 0.73` instead of at a random value.
+///
 /// ```swift
 /// let relation = RelationModule(channels: 64, side: 3)
 /// let r = relation(queryMaps, classMaps)       // [n] relation scores
@@ -19,11 +23,20 @@ public final class RelationModule: Module {
     public let blocks: Sequential
     public let fc1: Linear, fc2: Linear
 
+    /// How the weights start.
+    public enum Initialisation: String, Sendable, CaseIterable {
+        /// PyTorch's defaults (Kaiming-uniform with `a = √5`, uniform biases).
+        case pytorch
+        /// The authors' code (see above).
+        case authors
+    }
+
     /// - Parameters:
     ///   - channels: channels C of each feature map (the blocks take 2C and give C).
     ///   - side: the maps' spatial side.
     ///   - hidden: units of the hidden fully connected layer.
-    public init(channels: Int, side: Int, hidden: Int = 8) {
+    ///   - initialisation: PyTorch's defaults or the authors' scheme; draws from ``GlobalGenerator``.
+    public init(channels: Int, side: Int, hidden: Int = 8, initialisation: Initialisation = .pytorch) {
         precondition(channels >= 1 && side >= 1 && hidden >= 1, "RelationModule: channels, side and hidden must be positive")
         self.channels = channels
         self.side = side
@@ -38,6 +51,22 @@ public final class RelationModule: Module {
         fc1 = Linear(channels * s * s, hidden)
         fc2 = Linear(hidden, 1)
         super.init()
+        if initialisation == .authors { initialiseAsAuthors() }
+    }
+
+    /// The authors' initialisation (`weights_init` in `LearningToCompare_FSL`).
+    private func initialiseAsAuthors() {
+        for layer in blocks.layers {
+            if let conv = layer as? Conv2d {
+                let s = conv.weight.shape
+                conv.weight.update(Initializer.normal(s, std: (2 / Float(s[2] * s[3] * s[0])).squareRoot()))
+                conv.bias?.update(Tensor.zeros([s[0]]))
+            }
+        }
+        for fc in [fc1, fc2] {
+            fc.weight.update(Initializer.normal(fc.weight.shape, std: 0.01))
+            fc.bias?.update(Tensor.ones(fc.bias!.shape))
+        }
     }
 
     /// Relation scores `[n]` of aligned feature maps (or flattened embeddings) `a[i]`, `b[i]`.

@@ -34,7 +34,7 @@ public struct StageLoadContext: Sendable {
 
 /// The module types a model folder may list, each with its loader: adding an architecture or a stage is one
 /// ``register(_:aliases:load:)`` call. The built-in image stages (``ImageInput``, ``EncoderStage``,
-/// ``NormalizeStage``) are registered from the start.
+/// ``NormalizeStage``, ``ComparisonHeadStage``) are registered from the start.
 public final class ModelStageRegistry: @unchecked Sendable {
     public typealias Loader = @Sendable (StageLoadContext) throws -> any ModelStage
 
@@ -54,6 +54,10 @@ public final class ModelStageRegistry: @unchecked Sendable {
             return try context.namingConfiguration { try EncoderStage(configuration: configuration) }
         }
         register(NormalizeStage.typeName, aliases: ["sentence_transformers.models.Normalize"]) { _ in NormalizeStage() }
+        register(ComparisonHeadStage.typeName) { context in
+            let configuration = try context.configuration(ComparisonHeadStage.Configuration.self)
+            return try context.namingConfiguration { try ComparisonHeadStage(configuration: configuration) }
+        }
     }
 
     /// Registers (or replaces) the loader of a module type.

@@ -27,6 +27,24 @@ public struct SimilarityConfiguration: Codable, Sendable, Equatable {
         self.operatingPoints = operatingPoints
     }
 
+    /// The `distance` of a model that compares with its learned head (``ComparisonHeadStage``), not a registered distance.
+    public static let learnedHeadName = "learned-head"
+
+    /// A model compared by its learned head: a similarity in (0, 1) (`greaterIsCloser`), thresholds on that score.
+    public static func learnedHead(threshold: CalibratedThreshold? = nil, operatingPoints: [CalibratedThreshold] = []) -> SimilarityConfiguration {
+        SimilarityConfiguration(head: threshold, operatingPoints: operatingPoints)
+    }
+
+    private init(head threshold: CalibratedThreshold?, operatingPoints: [CalibratedThreshold]) {
+        distance = ComponentSpec(name: Self.learnedHeadName)
+        greaterIsCloser = true
+        self.threshold = threshold
+        self.operatingPoints = operatingPoints
+    }
+
+    /// Whether the model compares with its learned head (`distance: learned-head`).
+    public var usesLearnedHead: Bool { distance.name == Self.learnedHeadName }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         distance = try c.decode(ComponentSpec.self, forKey: .distance)
@@ -35,8 +53,17 @@ public struct SimilarityConfiguration: Codable, Sendable, Equatable {
         operatingPoints = try c.decodeIfPresent([CalibratedThreshold].self, forKey: .operatingPoints) ?? []
     }
 
-    /// The distance as a value.
-    public func makeDistance() throws -> any Distance { try Distances.registry.make(distance) }
+    /// The distance as a value. A `learned-head` model's comparison needs its weights: use
+    /// ``EmbeddingModel/makeDistance()``, which handles both.
+    ///
+    /// - Throws: ``ModelFolderError/invalidConfiguration(path:reason:)`` for `learned-head`, the registry's error for
+    ///   an unknown name.
+    public func makeDistance() throws -> any Distance {
+        guard !usesLearnedHead else {
+            throw ModelFolderError.invalidConfiguration(path: "similarity.json", reason: "distance '\(Self.learnedHeadName)' is the model's learned head; build it with EmbeddingModel.makeDistance()")
+        }
+        return try Distances.registry.make(distance)
+    }
 
     /// The threshold to use for a requested false-accept rate: the calibrated operating point with the largest rate
     /// not above it, or `nil` when none was calibrated that low.

@@ -128,7 +128,7 @@ public enum RunReport {
         do {
             embeddings = try model.embed(prepared: held.map { data.images[$0] })
             let evaluator = try VerificationEvaluator(labels: labels, pairs: recipe.evaluationPairs, seed: recipe.seed &+ 1,
-                                                      distance: try model.similarity.makeDistance())
+                                                      distance: try model.makeDistance())
             pairs = scorePairs(evaluator, embeddings: embeddings, model: model,
                                description: "\(evaluator.pairs.count) pairs of \(held.count) held-out images (\(data.validationClasses) classes), as in metrics.json")
         } catch {
@@ -178,7 +178,7 @@ public enum RunReport {
         do {
             (images, labels) = try MNISTVerificationDemo.testDigits()
             embeddings = try model.embed(images: images)
-            let distance = try model.similarity.makeDistance()
+            let distance = try model.makeDistance()
             let evaluator = try VerificationEvaluator(labels: labels, pairs: report.testPairs, seed: 43, distance: distance)
             pairs = scorePairs(evaluator, embeddings: embeddings, model: model,
                                description: "\(evaluator.pairs.count) seeded pairs (seed 43, as siamese evaluate draws them) of the 2,000 test digits")

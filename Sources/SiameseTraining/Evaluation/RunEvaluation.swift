@@ -3,6 +3,7 @@ import SiameseCore
 import SiameseData
 import SiameseEvaluation
 import SiameseMetricLearning
+import SiameseModels
 
 /// What `siamese train` reports after training and `siamese evaluate` re-measures: verification on held-out
 /// pairs, N-way one-shot accuracy on held-out episodes, retrieval among the held-out images (PML's accuracy
@@ -36,15 +37,20 @@ public struct RunEvaluation: Codable, Sendable {
 
     /// Measures a model given as `embed` (prepared images → embeddings) and `embedRaw` (raw images → embeddings).
     ///
-    /// - Parameter scorer: a learned comparison (the objective's ``TrainingObjective/episodeScorer``) that classifies
-    ///   the one-shot queries instead of the recipe's distance; verification still uses the distance.
+    /// - Parameters:
+    ///   - scorer: a learned comparison (the objective's ``TrainingObjective/episodeScorer``) that classifies the one-shot
+    ///     queries instead of the recipe's distance.
+    ///   - verificationDistance: what scores the verification pairs (and so the calibrated thresholds), e.g. a model's
+    ///     ``LearnedHeadDistance``; default the recipe's distance. Retrieval always uses the recipe's distance (a learned
+    ///     head would have to score every pair of held-out images).
     public static func measure(data: TrainingData, recipe: TrainingRecipe, embed: ([Image]) throws -> Tensor,
-                               embedRaw: ([Image]) throws -> Tensor, scorer: (any EpisodicLoss)? = nil) throws -> RunEvaluation {
+                               embedRaw: ([Image]) throws -> Tensor, scorer: (any EpisodicLoss)? = nil,
+                               verificationDistance: (any Distance)? = nil) throws -> RunEvaluation {
         let heldLabels = data.validation.map { data.labels[$0] }
         let embeddings = try embed(data.validation.map { data.images[$0] })
         let distance = try Distances.registry.make(recipe.distance)
         let verification = try VerificationEvaluator(labels: heldLabels, pairs: recipe.evaluationPairs, seed: recipe.seed &+ 1,
-                                                     distance: distance).evaluate(embeddings: embeddings)
+                                                     distance: verificationDistance ?? distance).evaluate(embeddings: embeddings)
         let oneShot = try FewShotEvaluator(labels: heldLabels, ways: recipe.ways, shots: 1, episodes: 400, seed: recipe.seed &+ 3,
                                            distance: distance)
         let oneShotAccuracy = try scorer.map { try oneShot.accuracy(embeddings, scoredBy: $0) } ?? oneShot.accuracy(embeddings)

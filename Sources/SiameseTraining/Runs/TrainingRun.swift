@@ -46,7 +46,8 @@ public enum TrainingRun {
         }
         let evaluation = try RunEvaluation.measure(data: data, recipe: recipe, embed: trainer.embed,
                                                    embedRaw: { trainer.embed($0.map(trainer.input.prepare)) },
-                                                   scorer: trainer.objective.episodeScorer)
+                                                   scorer: trainer.objective.episodeScorer,
+                                                   verificationDistance: trainer.objective.comparisonHead.map(LearnedHeadDistance.init))
         var report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: trainer.stopping.best?.epoch ?? 0,
                                     history: trainer.stopping.history, trainingClasses: data.trainingClasses,
                                     validationClasses: data.validationClasses)
@@ -59,11 +60,13 @@ public enum TrainingRun {
         return report
     }
 
-    /// The trainer's (best) weights as a model folder's content, with the thresholds calibrated on held-out pairs.
+    /// The trainer's (best) weights as a model folder's content, with the thresholds calibrated on held-out pairs (on the
+    /// learned head's scores when the objective trains one).
     static func trainedModel(_ trainer: Trainer, evaluation: RunEvaluation, data: TrainingData) throws -> EmbeddingModel {
         let thresholds = evaluation.thresholds ?? []
-        let similarity = try SimilarityConfiguration(distance: trainer.recipe.distance, threshold: thresholds.first,
-                                                     operatingPoints: Array(thresholds.dropFirst()))
+        let similarity = trainer.objective.comparisonHead == nil
+            ? try SimilarityConfiguration(distance: trainer.recipe.distance, threshold: thresholds.first, operatingPoints: Array(thresholds.dropFirst()))
+            : SimilarityConfiguration.learnedHead(threshold: thresholds.first, operatingPoints: Array(thresholds.dropFirst()))
         let recipeJSON = try JSONDecoder().decode(RecipeValue.self, from: JSONEncoder().encode(trainer.recipe))
         let info = ModelInfo(recipe: recipeJSON, metadata: [
             "data": data.summary, "created": ISO8601DateFormatter().string(from: Date()),

@@ -144,11 +144,16 @@ public final class Trainer {
         return parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: 0)
     }
 
-    /// The network's current weights as an ``EmbeddingModel`` (the encoder is shared, not copied).
+    /// The network's current weights as an ``EmbeddingModel`` (the encoder, and the objective's learned comparison head
+    /// when it has one, are shared, not copied). With a head, the default similarity is the head's (`learned-head`).
     public func model(similarity: SimilarityConfiguration? = nil, info: ModelInfo = ModelInfo()) throws -> EmbeddingModel {
-        try EmbeddingModel(input: input.configuration, encoder: EncoderStage(configuration: recipe.encoder, encoder: network.encoder),
-                           normalizeEmbeddings: recipe.normalizeEmbeddings,
-                           similarity: similarity ?? SimilarityConfiguration(distance: recipe.distance), info: info)
+        let head = objective.comparisonHead
+        let base = try EmbeddingModel(input: input.configuration, encoder: EncoderStage(configuration: recipe.encoder, encoder: network.encoder),
+                                      normalizeEmbeddings: recipe.normalizeEmbeddings,
+                                      similarity: try similarity ?? (head == nil ? SimilarityConfiguration(distance: recipe.distance) : .learnedHead()),
+                                      info: info)
+        guard let head else { return base }
+        return EmbeddingModel(stages: base.stages + [head], similarity: base.similarity, info: info)
     }
 
     /// Distortions of training images, scaled to the input side (Koch et al.'s ranges, each with p = ½).

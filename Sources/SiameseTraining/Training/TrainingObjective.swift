@@ -1,6 +1,7 @@
 import SiameseCore
 import SiameseData
 import SiameseMetricLearning
+import SiameseModels
 import SiameseNN
 
 /// What a training step optimises, as a value: twin pairs with a pair loss (or with Koch et al.'s learned head), labelled
@@ -52,6 +53,17 @@ public enum TrainingObjective {
         case .episodic(let loss, _, _, _): return loss
         case .learnedPairs(let loss): return loss
         case .pairs, .labelled, .twoViews: return nil
+        }
+    }
+
+    /// The learned comparison to save with the encoder, when the objective trains one: Koch et al.'s head, or the
+    /// relation module of relation networks. A model with it compares inputs by the head (`similarity.json`:
+    /// `learned-head`).
+    public var comparisonHead: ComparisonHeadStage? {
+        switch self {
+        case .learnedPairs(let loss): return ComparisonHeadStage(koch: loss.head)
+        case .episodic(let loss as RelationLoss, _, _, _): return ComparisonHeadStage(relation: loss.relation)
+        case .episodic, .pairs, .labelled, .twoViews: return nil
         }
     }
 
