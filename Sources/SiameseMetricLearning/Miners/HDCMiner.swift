@@ -32,7 +32,12 @@ public struct HDCMiner: Sendable {
             guard !rows.isEmpty else { return ([], []) }
             let k = Int(ceilf(filterPercentage * Float(rows.count)))
             let descending = leastAlike != distance.isInverted
-            let keys = rows.indices.map { t in Self.sortKey(mat[rows[t] * cols + others[t]], descending: descending) }
+            let keys = mat.withUnsafeBufferPointer { m in
+                [UInt32](unsafeUninitializedCapacity: rows.count) { b, n in
+                    for t in rows.indices { b[t] = Self.sortKey(m[rows[t] &* cols &+ others[t]], descending: descending) }
+                    n = rows.count
+                }
+            }
             let chosen = Self.stableOrder(keys).prefix(k)
             return (chosen.map { rows[Int($0)] }, chosen.map { others[Int($0)] })
         }
@@ -52,21 +57,37 @@ public struct HDCMiner: Sendable {
     /// significant digit radix sort, 11 bits a pass).
     static func stableOrder(_ keys: [UInt32]) -> [UInt32] {
         let count = keys.count
-        var order = (0..<UInt32(count)).map { $0 }
+        var order = [UInt32](unsafeUninitializedCapacity: count) { b, n in
+            for t in 0..<count { b[t] = UInt32(truncatingIfNeeded: t) }
+            n = count
+        }
         var buffer = [UInt32](repeating: 0, count: count)
         var sortedKeys = keys, keyBuffer = [UInt32](repeating: 0, count: count)
-        for shift in stride(from: 0, to: 32, by: 11) {
-            var counts = [Int](repeating: 0, count: 2049)
-            for key in sortedKeys { counts[Int((key >> UInt32(shift)) & 0x7FF) &+ 1] &+= 1 }
-            if counts[1...].contains(count) { continue }  // every key has this digit: the pass changes nothing
-            for b in 1..<2049 { counts[b] &+= counts[b - 1] }
-            for t in 0..<count {
-                let digit = Int((sortedKeys[t] >> UInt32(shift)) & 0x7FF)
-                let slot = counts[digit]
-                counts[digit] = slot &+ 1
-                buffer[slot] = order[t]; keyBuffer[slot] = sortedKeys[t]
+        var counts = [Int](repeating: 0, count: 2049)
+        for shift in stride(from: UInt32(0), to: 32, by: 11) {
+            let moved: Bool = counts.withUnsafeMutableBufferPointer { c in
+                order.withUnsafeMutableBufferPointer { src in
+                    buffer.withUnsafeMutableBufferPointer { dst in
+                        sortedKeys.withUnsafeMutableBufferPointer { ks in
+                            keyBuffer.withUnsafeMutableBufferPointer { kd in
+                                for b in 0..<2049 { c[b] = 0 }
+                                for t in 0..<count { c[Int((ks[t] >> shift) & 0x7FF) &+ 1] &+= 1 }
+                                // Every key has this digit: the pass would change nothing.
+                                for b in 1..<2049 where c[b] == count { return false }
+                                for b in 1..<2049 { c[b] &+= c[b &- 1] }
+                                for t in 0..<count {
+                                    let digit = Int((ks[t] >> shift) & 0x7FF)
+                                    let slot = c[digit]
+                                    c[digit] = slot &+ 1
+                                    dst[slot] = src[t]; kd[slot] = ks[t]
+                                }
+                                return true
+                            }
+                        }
+                    }
+                }
             }
-            swap(&order, &buffer); swap(&sortedKeys, &keyBuffer)
+            if moved { swap(&order, &buffer); swap(&sortedKeys, &keyBuffer) }
         }
         return order
     }
