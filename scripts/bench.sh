@@ -3,7 +3,7 @@
 # matching `siamese-bench` command, which prints both with ratios. Needs the peer venv for the peer columns
 # (bash ../shared/peers/setup.sh). Usage:
 #   bash scripts/bench.sh engine     # GEMM and conv2d      (peer: gemm.py, conv.py)
-#   bash scripts/bench.sh losses     # losses and miners    (peer: pml_speed.py, scripts/bench/pml_speed_breadth.py)
+#   bash scripts/bench.sh losses     # losses and miners    (peer: pml_speed.py, scripts/bench/pml_speed_breadth.py: more losses, miners)
 #   bash scripts/bench.sh tutorial   # tutorial Siamese CNN (peer: siamese_tutorial.py --quick)
 #   bash scripts/bench.sh tsne       # Barnes-Hut t-SNE, 20,000 MNIST digits (peer: scripts/bench/tsne_peer.py, sklearn)
 #   bash scripts/bench.sh text       # MiniLM encoding, batch 1 and 32 (peer: minilm.py, minilm_ort.py)
@@ -35,7 +35,7 @@ if [ -x "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" ] && [ "$wha
   "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" scripts/bench/tsne_peer.py "$PEERS_OUT/raw" >&2
 elif [ -x "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" ]; then
   if [ -n "$steps" ]; then QUICK=1 STEPS="$steps" bash "$PEERS/run_benchmarks.sh" >&2; fi
-  # The losses added for issue 13: our own PML script beside pml_speed.py.
+  # Issue 13: the PML losses and miners pml_speed.py does not time, by our own PML script.
   if [ "$what" = losses ]; then
     PEERS="$PEERS" "${PEERS_VENV:-$HOME/.cache/siamese-peers/venv}/bin/python" scripts/bench/pml_speed_breadth.py >&2
   fi

@@ -2,10 +2,10 @@ import Foundation
 import SiameseCore
 import SiameseMetricLearning
 
-/// The losses added for PML breadth (issue 13), timed like ``LossBenchmark`` beside PML
+/// The PML losses that the peer kit's pml_speed.py does not time (issue 13), timed like ``LossBenchmark`` beside PML
 /// (scripts/bench/pml_speed_breadth.py): learned-weight losses get one class per 4 samples; two-view losses get a
-/// second view `x + 0.1·noise`. The "all triplets" losses (Histogram, DynamicSoftMargin) run at 256 only, as in PML's
-/// script.
+/// second view `x + 0.1·noise`. The "all triplets" losses (Histogram, DynamicSoftMargin, Angular, Margin) run at
+/// 256 only, as in PML's script.
 enum BreadthLossBenchmark {
     typealias Step = (Tensor, Tensor, [Int]) -> Tensor
     /// Name, whether it is skipped at 1024, and a maker of the step for a number of classes.
@@ -28,40 +28,39 @@ enum BreadthLossBenchmark {
         ("ThresholdConsistentMarginLoss", false, { _ in { x, _, l in ThresholdConsistentMarginLoss()(x, labels: l) } }),
         ("VICRegLoss", false, { _ in { x, r, _ in VICRegLoss()(x, reference: r) } }),
         ("SelfSupervisedLoss(NTXentLoss)", false, { _ in { x, r, _ in SelfSupervisedLoss(NTXentLoss(temperature: 0.1))(x, reference: r) } }),
+        ("AngularLoss", true, { _ in { x, _, l in AngularLoss()(x, labels: l) } }),
+        ("MarginLoss", true, { _ in { x, _, l in MarginLoss()(x, labels: l) } }),
+        ("LiftedStructureLoss", false, { _ in { x, _, l in LiftedStructureLoss()(x, labels: l) } }),
+        ("NPairsLoss", false, { _ in { x, _, l in NPairsLoss()(x, labels: l) } }),
+        ("ArcFaceLoss", false, { c in let f = ArcFaceLoss(numClasses: c, embeddingSize: 128); return { x, _, l in f(x, labels: l) } }),
+        ("CosFaceLoss", false, { c in let f = ArcFaceLoss.cosFace(numClasses: c, embeddingSize: 128); return { x, _, l in f(x, labels: l) } }),
+        ("ProxyAnchorLoss", false, { c in let f = ProxyAnchorLoss(numClasses: c, embeddingSize: 128); return { x, _, l in f(x, labels: l) } }),
+        ("ProxyNCALoss", false, { c in let f = ProxyNCALoss(numClasses: c, embeddingSize: 128); return { x, _, l in f(x, labels: l) } }),
         ("MultipleLosses(Contrastive, TripletMargin + semihard)", false, { _ in
             let f = MultipleLosses([.init("0", ContrastiveLoss()),
                                     .init("1", TripletMarginLoss(margin: 0.2), miner: TripletMarginMiner(margin: 0.2, kind: .semihard))])
             return { x, _, l in f(x, labels: l) } }),
     ] }
 
-    static func run(peers directory: String?, reps: Int) {
-        var peer: [String: Double] = [:]
-        if let directory, let data = FileManager.default.contents(atPath: "\(directory)/pml_speed_breadth.json"),
-           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let rows = obj["results"] as? [[String: Any]] {
-            for r in rows {
-                if let c = r["case"] as? String, let b = r["batch"] as? Int, let ms = r["ms_median"] as? Double { peer["\(c) \(b)"] = ms }
-            }
-        }
-        Threading.threadCount = 2
-        emit("\n### PML breadth losses, issue 13 (ms per forward+backward step, median of \(reps); 2 threads)\n")
-        emit(row(["case", "batch", "SiameseKit ms", "PML ms", "speed-up vs PML"]))
+    static func run(peers directory: String?, options: LossBenchOptions) {
+        let peer = LossBenchOptions.peerTimes(directory, "pml_speed_breadth.json")
+        Threading.threadCount = options.threads
+        emit("\n### PML losses beyond pml_speed.py, issue 13 (\(options.clock) per forward+backward step, median of \(options.reps); \(options.threads) threads)\n")
+        emit(row(["case", "batch", "SiameseKit \(options.clock)", "PML ms", "speed-up vs PML"]))
         emit(row(Array(repeating: "---", count: 5)))
         for batch in [256, 1024] {
             var g = SeededGenerator(seed: 0)
             let x = Tensor.normal([batch, 128], generator: &g)
             let r = x + Tensor.normal([batch, 128], generator: &g) * 0.1
             let labels = (0..<batch).map { $0 / 4 }
-            for (name, smallOnly, make) in cases where !(smallOnly && batch == 1024) {
+            for (name, smallOnly, make) in cases where !(smallOnly && batch == 1024) && options.includes(name) {
                 let step = GlobalGenerator.withSeed(0) { make(batch / 4) }
                 let leaf = x.requiringGrad(), second = r.requiringGrad()
-                let st = measure(work: 1, reps: reps, target: 0.25) {
+                let ms = options.time {
                     leaf.zeroGrad(); second.zeroGrad()
                     step(leaf, second, labels).backward()
                 }
-                let ms = 1000 / st.median
-                let p = peer["\(name) \(batch)"]
-                emit(row([name, "\(batch)", fmt(ms), p.map { fmt($0) } ?? "no PML value", p.map { String(format: "%.1f×", $0 / ms) } ?? "—"]))
+                emit(LossBenchOptions.tableRow(name, batch, ms, peer["\(name) \(batch)"], missing: "no PML value"))
             }
         }
     }

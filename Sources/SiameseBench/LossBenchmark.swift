@@ -21,32 +21,23 @@ enum LossBenchmark {
         ("SupConLoss", { SupConLoss()($0, labels: $1) }),
     ]
 
-    static func run(peers directory: String?, reps: Int) {
-        var peer: [String: Double] = [:]
-        if let directory, let data = FileManager.default.contents(atPath: "\(directory)/pml_speed.json"),
-           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let rows = obj["results"] as? [[String: Any]] {
-            for r in rows {
-                if let c = r["case"] as? String, let b = r["batch"] as? Int, let ms = r["ms_median"] as? Double { peer["\(c) \(b)"] = ms }
-            }
-        }
-        Threading.threadCount = 2
-        emit("\n### Metric-learning losses (ms per forward+backward step, median of \(reps); 2 threads)\n")
-        emit(row(["case", "batch", "SiameseKit ms", "PML ms", "speed-up vs PML"]))
+    static func run(peers directory: String?, options: LossBenchOptions) {
+        let peer = LossBenchOptions.peerTimes(directory, "pml_speed.json")
+        Threading.threadCount = options.threads
+        emit("\n### Metric-learning losses (\(options.clock) per forward+backward step, median of \(options.reps); \(options.threads) threads)\n")
+        emit(row(["case", "batch", "SiameseKit \(options.clock)", "PML ms", "speed-up vs PML"]))
         emit(row(Array(repeating: "---", count: 5)))
         for batch in [256, 1024] {
             var g = SeededGenerator(seed: 0)
             let x = Tensor.normal([batch, 128], generator: &g)
             let labels = (0..<batch).map { $0 / 4 }
-            for (name, step) in cases {
+            for (name, step) in cases where options.includes(name) {
                 let leaf = x.requiringGrad()
-                let st = measure(work: 1, reps: reps, target: 0.25) {
+                let ms = options.time {
                     leaf.zeroGrad()
                     step(leaf, labels).backward()
                 }
-                let ms = 1000 / st.median
-                let p = peer["\(name) \(batch)"]
-                emit(row([name, "\(batch)", fmt(ms), p.map { fmt($0) } ?? "skipped by PML", p.map { String(format: "%.1f×", $0 / ms) } ?? "—"]))
+                emit(LossBenchOptions.tableRow(name, batch, ms, peer["\(name) \(batch)"], missing: "skipped by PML"))
             }
         }
     }

@@ -6,7 +6,7 @@ import SiameseCore
 ///     swift run -c release siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--threads 1,2] [--reps 5]
 let usage = """
 usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--threads 1,2] [--reps N]
-       siamese-bench losses [--peers DIR] [--only earlier|breadth] [--reps N]
+       siamese-bench losses [--peers DIR] [--only earlier|breadth|miners] [--case TEXT] [--threads N] [--clock wall|cpu] [--reps N]
        siamese-bench tutorial [--peers DIR] [--only train|inference] [--reps N]
        siamese-bench loader --data MNIST_DIR [--reps N]
        siamese-bench tsne [--peers DIR] [--points N]
@@ -17,6 +17,8 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench fewshot-train --recipe FILE --output RUN_DIR [--epochs N] [--steps N]   (timed image recipe, one-shot results)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
   --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
+  --case TEXT   losses: only the cases whose name contains TEXT
+  --clock cpu   losses: CPU time (user+sys) per step instead of wall time, for a contended machine (with --threads 1)
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -29,6 +31,9 @@ var peersDir: String?
 var only: String?
 var shapeFilter: String?
 var threads = [1, 2]
+var threadsGiven = false
+var caseFilter: String?
+var cpuClock = false
 var reps = 5
 var pointCount: Int?
 var mnistDir = ProcessInfo.processInfo.environment["PEERS_MNIST_DIR"]
@@ -49,7 +54,14 @@ while !args.isEmpty {
     case "--peers", "--data": peersDir = value
     case "--only": only = value
     case "--shape": shapeFilter = value
-    case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
+    case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }; threadsGiven = true
+    case "--case": caseFilter = value
+    case "--clock":
+        guard value == "wall" || value == "cpu" else {
+            FileHandle.standardError.write(Data("siamese-bench: --clock is wall or cpu, not '\(value)'\n".utf8))
+            exit(2)
+        }
+        cpuClock = value == "cpu"
     case "--reps": reps = max(1, Int(value) ?? 5)
     case "--points": pointCount = Int(value)
     case "--model": modelDir = value
@@ -128,8 +140,14 @@ if command == "loader" {
 } else if command == "tutorial" {
     TutorialBenchmark.run(peers: peersDir, only: only, reps: reps)
 } else if command == "losses" {
-    if only != "breadth" { LossBenchmark.run(peers: peersDir, reps: reps) }
-    if only != "earlier" { BreadthLossBenchmark.run(peers: peersDir, reps: reps) }
+    guard only == nil || ["earlier", "breadth", "miners"].contains(only!) else {
+        FileHandle.standardError.write(Data("siamese-bench losses: --only is earlier, breadth or miners, not '\(only!)'\n".utf8))
+        exit(2)
+    }
+    let options = LossBenchOptions(filter: caseFilter, threads: threadsGiven ? (threads.first ?? 2) : 2, cpuTime: cpuClock, reps: reps)
+    if only == nil || only == "earlier" { LossBenchmark.run(peers: peersDir, options: options) }
+    if only == nil || only == "breadth" { BreadthLossBenchmark.run(peers: peersDir, options: options) }
+    if only == nil || only == "miners" { MinerBenchmark.run(peers: peersDir, options: options) }
 } else {
     EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, shape: shapeFilter,
                         reps: reps)

@@ -1,9 +1,14 @@
-"""The PML side of `bash scripts/bench.sh losses` for the losses added for issue 13 (pml_speed.py in ../shared/peers
-covers the earlier ones): forward+backward time per step, same setup as pml_speed.py (128-d normal embeddings,
+"""The PML side of `bash scripts/bench.sh losses` for the losses and miners that pml_speed.py in ../shared/peers does
+not time (issue 13): forward+backward time per step, same setup as pml_speed.py (128-d normal embeddings,
 4 samples per class, batches of 256 and 1024, 2 threads, float32 CPU). Learned-weight losses get 64 classes at 256
-and 256 at 1024 (one per 4 samples). Two-view losses get a second view `emb + 0.1 * randn`.
+and 256 at 1024 (one per 4 samples). Two-view losses get a second view `emb + 0.1 * randn`. Miners are timed alone
+(one mining call, no gradients).
 
-    ~/.cache/siamese-peers/venv/bin/python scripts/bench/pml_speed_breadth.py   -> $PEERS_OUT/raw/pml_speed_breadth.json
+    ~/.cache/siamese-peers/venv/bin/python scripts/bench/pml_speed_breadth.py
+        -> $PEERS_OUT/raw/pml_speed_breadth.json and $PEERS_OUT/raw/pml_speed_miners.json
+
+Environment (for development comparisons): PML_BENCH_ONLY=losses|miners, PML_BENCH_CASE=TEXT (cases whose name
+contains it), PML_BENCH_THREADS=N (default 2).
 """
 import json
 import os
@@ -38,24 +43,68 @@ CASES = [
     ("ThresholdConsistentMarginLoss", lambda c: losses.ThresholdConsistentMarginLoss(), None, "labels"),
     ("VICRegLoss", lambda c: losses.VICRegLoss(), None, "reference"),
     ("SelfSupervisedLoss(NTXentLoss)", lambda c: losses.SelfSupervisedLoss(losses.NTXentLoss(temperature=0.1)), None, "self_supervised"),
+    # PML losses SiameseKit has that pml_speed.py does not time either.
+    ("AngularLoss", lambda c: losses.AngularLoss(), None, "triplets"),
+    ("MarginLoss", lambda c: losses.MarginLoss(), None, "triplets"),
+    ("LiftedStructureLoss", lambda c: losses.LiftedStructureLoss(), None, "labels"),
+    ("NPairsLoss", lambda c: losses.NPairsLoss(), None, "labels"),
+    ("ArcFaceLoss", lambda c: losses.ArcFaceLoss(num_classes=c, embedding_size=128), None, "labels"),
+    ("CosFaceLoss", lambda c: losses.CosFaceLoss(num_classes=c, embedding_size=128), None, "labels"),
+    ("ProxyAnchorLoss", lambda c: losses.ProxyAnchorLoss(num_classes=c, embedding_size=128), None, "labels"),
+    ("ProxyNCALoss", lambda c: losses.ProxyNCALoss(num_classes=c, embedding_size=128), None, "labels"),
     ("MultipleLosses(Contrastive, TripletMargin + semihard)",
      lambda c: losses.MultipleLosses([losses.ContrastiveLoss(), losses.TripletMarginLoss(margin=0.2)],
                                      miners=[None, miners.TripletMarginMiner(margin=0.2, type_of_triplets="semihard")]),
      None, "labels"),
 ]
 
-torch.set_num_threads(2)
+# Every PML miner SiameseKit has, timed alone (mining only; PML miners run without gradients), default arguments.
+MINERS = [
+    ("BatchHardMiner", lambda: miners.BatchHardMiner()),
+    ("BatchEasyHardMiner", lambda: miners.BatchEasyHardMiner()),
+    ("TripletMarginMiner semihard", lambda: miners.TripletMarginMiner(margin=0.2, type_of_triplets="semihard")),
+    ("MultiSimilarityMiner", lambda: miners.MultiSimilarityMiner()),
+    ("PairMarginMiner", lambda: miners.PairMarginMiner()),
+    ("DistanceWeightedMiner", lambda: miners.DistanceWeightedMiner()),
+    ("HDCMiner", lambda: miners.HDCMiner()),
+    ("AngularMiner", lambda: miners.AngularMiner()),
+    ("UniformHistogramMiner", lambda: miners.UniformHistogramMiner()),
+]
+
+ONLY = os.environ.get("PML_BENCH_ONLY")  # "losses" or "miners" (both when unset)
+CASE = os.environ.get("PML_BENCH_CASE")  # only the cases whose name contains this text
+
+
+def timed(step):
+    """ms per call: median of 5 clean repetitions of ~0.25 s, as pml_speed.py."""
+    t0 = time.perf_counter(); step(); dt = time.perf_counter() - t0
+    iters = max(1, int(0.25 / max(dt, 1e-6)))
+
+    def run():
+        for _ in range(iters):
+            step()
+    ts = timeit(run, reps=5, warmup=1)
+    st = rate_stats(ts, iters)
+    return st, 1000.0 / st["median"]
+
+
+torch.set_num_threads(int(os.environ.get("PML_BENCH_THREADS", "2")))
 results = []
+miner_results = []
 for batch in (256, 1024):
     torch.manual_seed(0)
     emb0 = torch.randn(batch, 128)
     ref0 = emb0 + 0.1 * torch.randn(batch, 128)
     labels = torch.arange(batch // 4).repeat_interleave(4)
     for name, mk_loss, mk_miner, kind in CASES:
+        if ONLY == "miners" or (CASE and CASE.lower() not in name.lower()):
+            continue
         # At 1024, TupletMarginLoss with a miner (every mined negative with every mined positive) and the
         # self-supervised NT-Xent (a 34 GB allocation) need more than the machine's 24 GB in PML 2.9 (2026-12-03):
         # they run at 256 only.
-        if batch == 1024 and (kind in ("triplets", "all_pairs", "self_supervised") or name.startswith("TupletMarginLoss")):
+        # LiftedStructureLoss builds a (positive pairs) × (negative pairs) mask: 3,072 × 1,047,552 floats at 1024.
+        if batch == 1024 and (kind in ("triplets", "all_pairs", "self_supervised") or name.startswith("TupletMarginLoss")
+                              or name == "LiftedStructureLoss"):
             continue
         loss_fn = mk_loss(batch // 4)
         miner = mk_miner() if mk_miner else None
@@ -79,17 +128,23 @@ for batch in (256, 1024):
                 loss = loss_fn(emb, labels)
             loss.backward()
 
-        t0 = time.perf_counter(); step(); dt = time.perf_counter() - t0
-        iters = max(1, int(0.25 / max(dt, 1e-6)))
-
-        def run():
-            for _ in range(iters):
-                step()
-        ts = timeit(run, reps=5, warmup=1)
-        st = rate_stats(ts, iters)
-        ms = 1000.0 / st["median"]
-        results.append({"case": name, "batch": batch, "dim": 128, "threads": 2, "steps_per_s": st, "ms_median": ms})
+        st, ms = timed(step)
+        results.append({"case": name, "batch": batch, "dim": 128, "threads": torch.get_num_threads(), "steps_per_s": st, "ms_median": ms})
         print(json.dumps({"benchmark": "pml_speed_breadth", "case": name, "batch": batch, "ms_per_step_median": round(ms, 3),
                           "clean": st["timing"]["n_clean"]}), flush=True)
 
-save_raw("pml_speed_breadth", {"benchmark": "pml_speed_breadth", "units": "forward+backward steps/s", "results": results})
+    for name, mk_miner in MINERS:
+        if ONLY == "losses" or (CASE and CASE.lower() not in name.lower()):
+            continue
+        miner = mk_miner()
+        emb = emb0.clone()
+        torch.manual_seed(0)
+        st, ms = timed(lambda: miner(emb, labels))
+        miner_results.append({"case": name, "batch": batch, "dim": 128, "threads": torch.get_num_threads(), "calls_per_s": st, "ms_median": ms})
+        print(json.dumps({"benchmark": "pml_speed_miners", "case": name, "batch": batch, "ms_per_call_median": round(ms, 3),
+                          "clean": st["timing"]["n_clean"]}), flush=True)
+
+if ONLY != "miners":
+    save_raw("pml_speed_breadth", {"benchmark": "pml_speed_breadth", "units": "forward+backward steps/s", "results": results})
+if ONLY != "losses":
+    save_raw("pml_speed_miners", {"benchmark": "pml_speed_miners", "units": "mining calls/s", "results": miner_results})

@@ -7,11 +7,16 @@ import SiameseCore
 /// the column of sample `t_i` is the target, exactly as PML indexes it.
 ///
 /// Defaults as PML 2.9 `InstanceLoss`: `gamma` 64, ``CosineSimilarity`` (the only distance PML accepts),
-/// ``MeanReducer``. PML refuses miner output; here mined tuples are ignored.
+/// ``MeanReducer``. PML refuses miner output: ``acceptsMinedTuples`` is `false`, so
+/// ``MetricLoss/checked(_:labels:tuples:)``, ``MetricTrainer`` and recipes throw ``MetricLossError/minerNotSupported(loss:)``
+/// (the plain call ignores tuples).
 public struct InstanceLoss: MetricLoss {
     public let gamma: Float
     public let distance: any Distance = CosineSimilarity()
     public let reducer: any Reducer
+
+    /// `false`: PML raises when an `indices_tuple` is given.
+    public var acceptsMinedTuples: Bool { false }
 
     public init(gamma: Float = 64, reducer: any Reducer = MeanReducer()) {
         self.gamma = gamma; self.reducer = reducer
@@ -22,8 +27,8 @@ public struct InstanceLoss: MetricLoss {
         guard n > 0 else { return [:] }
         let distinct = Array(Set(labels)).sorted()
         let rank = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
-        let target = ClassTargets.oneHot(labels.map { rank[$0]! }, classes: n)
-        let losses = ClassTargets.crossEntropy(distance.matrix(embeddings) * gamma, oneHot: target)
+        // Cross-entropy of γ·q·qᵀ (q the normalised batch) fused with its GEMM, using the matrix's symmetry.
+        let losses = SoftmaxCrossEntropy.ofGram(distance.prepare(embeddings), targets: labels.map { rank[$0]! }, scale: gamma)
         return ["loss": LossTerm(losses: losses, kind: .element, anchors: Array(0..<n))]
     }
 }

@@ -12,9 +12,26 @@ public protocol MetricLoss {
     var reducer: any Reducer { get }
     /// The unreduced terms. `tuples` is the miner's output, or `nil` for "all".
     func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm]
+    /// Whether the loss uses a miner's tuples (`true` unless PML refuses them for this loss).
+    var acceptsMinedTuples: Bool { get }
 }
 
 extension MetricLoss {
+    public var acceptsMinedTuples: Bool { true }
+
+    /// Throws ``MetricLossError/minerNotSupported(loss:)`` when `hasMiner` and the loss takes no mined tuples
+    /// (where PML raises); trainers and recipes call it before the first step.
+    public func checkMiner(_ hasMiner: Bool) throws(MetricLossError) {
+        if hasMiner && !acceptsMinedTuples { throw .minerNotSupported(loss: "\(Self.self)") }
+    }
+
+    /// ``callAsFunction(_:labels:tuples:)`` that throws ``MetricLossError/minerNotSupported(loss:)`` when `tuples`
+    /// are given to a loss that takes none, where the plain call ignores them.
+    public func checked(_ embeddings: Tensor, labels: [Int], tuples: MinedTuples?) throws(MetricLossError) -> Tensor {
+        try checkMiner(tuples != nil)
+        return self(embeddings, labels: labels, tuples: tuples)
+    }
+
     /// The reduced loss: each term reduced separately (with its name, see ``MultipleReducers``), then summed;
     /// ``ReductionKind/alreadyReduced`` terms are added as they are.
     ///

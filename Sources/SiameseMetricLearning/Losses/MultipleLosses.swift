@@ -25,6 +25,14 @@ public final class MultipleLosses: Module, MetricLoss {
     public let distance: any Distance = LpDistance()
     public let reducer: any Reducer = SumReducer()
 
+    /// Tuples passed in go to every sub-loss: only when no entry has its own miner and every sub-loss takes them.
+    public var acceptsMinedTuples: Bool { entries.allSatisfy { $0.miner == nil && $0.loss.acceptsMinedTuples } }
+
+    /// Throws ``MetricLossError/minerNotSupported(loss:)`` for an entry whose miner its loss does not take.
+    public func checkEntries() throws(MetricLossError) {
+        for e in entries { try e.loss.checkMiner(e.miner != nil) }
+    }
+
     public init(_ entries: [Entry]) {
         precondition(!entries.isEmpty, "MultipleLosses: at least one loss is needed")
         precondition(Set(entries.map(\.name)).count == entries.count, "MultipleLosses: loss names must be distinct")

@@ -14,17 +14,29 @@ public struct NPairsLoss: MetricLoss {
     }
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
-        let (a1, p, _, _) = (tuples ?? .allPairs(labels)).asPairs
         var firstByLabel: [Int: (Int, Int)] = [:]
-        for (a, q) in zip(a1, p) where firstByLabel[labels[a]] == nil { firstByLabel[labels[a]] = (a, q) }
+        if let tuples {
+            let (a1, p, _, _) = tuples.asPairs
+            for (a, q) in zip(a1, p) where firstByLabel[labels[a]] == nil { firstByLabel[labels[a]] = (a, q) }
+        } else {
+            // The first positive pair of each label in the order of all pairs (anchor, then positive, by index),
+            // without listing the negative pairs.
+            var members: [Int: [Int]] = [:]
+            for (i, l) in labels.enumerated() { members[l, default: []].append(i) }
+            for (l, m) in members where m.count >= 2 { firstByLabel[l] = (m[0], m[1]) }
+        }
         let chosen = firstByLabel.keys.sorted().map { firstByLabel[$0]! }
         guard !chosen.isEmpty else { return [:] }
         let anchors = embeddings.indexSelect(axis: 0, chosen.map(\.0)), positives = embeddings.indexSelect(axis: 0, chosen.map(\.1))
-        var sim = distance.matrix(anchors, positives)
-        if !distance.isInverted { sim = -sim }
-        let k = chosen.count
-        let diagonal = Tensor.eye(k)
-        let losses = -(sim.logSoftmax(axis: 1) * diagonal).sum(axis: 1)
+        let targets = Array(chosen.indices)
+        let losses: Tensor
+        if distance is DotProductSimilarity || distance is CosineSimilarity {
+            // The similarity is a plain product: fused with the cross-entropy (one GEMM).
+            losses = SoftmaxCrossEntropy.ofProduct(distance.prepare(anchors), distance.prepare(positives), targets: targets, scale: 1)
+        } else {
+            let sim = distance.matrix(anchors, positives)
+            losses = SoftmaxCrossEntropy.losses(distance.isInverted ? sim : -sim, targets: targets)
+        }
         return ["loss": LossTerm(losses: losses, kind: .element)]
     }
 }

@@ -35,8 +35,16 @@ public final class NormalizedSoftmaxLoss: Module, MetricLoss {
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
         let classes = weight.shape[1]
         ClassTargets.check(labels, classes: classes, "NormalizedSoftmaxLoss")
-        let losses = ClassTargets.crossEntropy(logits(embeddings), oneHot: ClassTargets.oneHot(labels, classes: classes))
-        let weights = MinedTuples.sampleWeights(tuples, count: labels.count)
-        return ["loss": LossTerm(losses: losses * weights, kind: .element, anchors: Array(labels.indices))]
+        var losses: Tensor
+        if distance is DotProductSimilarity || distance is CosineSimilarity {
+            // The similarity is a plain product: fuse it with the softmax (one GEMM, 1/T folded in).
+            let normalized = weight.value.l2Normalized(axis: 0)
+            losses = SoftmaxCrossEntropy.ofProduct(distance.prepare(embeddings), distance.prepare(normalized.transposed()),
+                                                   targets: labels, scale: 1 / temperature)
+        } else {
+            losses = SoftmaxCrossEntropy.losses(logits(embeddings), targets: labels)
+        }
+        if tuples != nil { losses = losses * MinedTuples.sampleWeights(tuples, count: labels.count) }
+        return ["loss": LossTerm(losses: losses, kind: .element, anchors: Array(labels.indices))]
     }
 }

@@ -8,12 +8,17 @@ import SiameseNN
 /// numClasses]`) are rescaled to unit length before every call (PML's `renorm`), outside the gradient.
 ///
 /// As PML 2.9 `P2SGradLoss(descriptors_dim, num_classes)`: no hyper-parameters; `W` starts uniform on `[−1, 1]`
-/// with unit columns; the value is already reduced, so there is no reducer to choose. PML refuses miner output;
-/// here mined tuples are ignored. Pass ``parameters()`` to the optimizer.
+/// with unit columns; the value is already reduced, so there is no reducer to choose. PML refuses miner output:
+/// ``acceptsMinedTuples`` is `false`, so ``MetricLoss/checked(_:labels:tuples:)``, ``MetricTrainer`` and recipes
+/// throw ``MetricLossError/minerNotSupported(loss:)`` (the plain call ignores tuples). Pass ``parameters()`` to the
+/// optimizer.
 public final class P2SGradLoss: Module, MetricLoss {
     public let weight: Parameter
     public let distance: any Distance = DotProductSimilarity(normalizeEmbeddings: false)
     public let reducer: any Reducer = MeanReducer()
+
+    /// `false`: PML raises when an `indices_tuple` is given.
+    public var acceptsMinedTuples: Bool { false }
 
     public init(embeddingSize: Int, numClasses: Int) {
         weight = Parameter(Initializer.uniform([embeddingSize, numClasses], bound: 1))

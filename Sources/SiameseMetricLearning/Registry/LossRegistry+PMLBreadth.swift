@@ -177,6 +177,8 @@ extension Losses {
             for (k, spec) in specs.enumerated() {
                 let loss = try registry.make(spec, context: c)
                 let miner = try miners[k].map { s throws(RegistryError) in try Miners.registry.make(s, context: c) }
+                try r.check(miner == nil || loss.acceptsMinedTuples, "miners",
+                            "\(MetricLossError.minerNotSupported(loss: "loss '\(spec.name)'"))")
                 entries.append(.init(String(k), loss, miner: miner, weight: weights[k]))
             }
             return MultipleLosses(entries)

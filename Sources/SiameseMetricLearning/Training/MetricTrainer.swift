@@ -31,10 +31,12 @@ public final class MetricTrainer<Encoder: UnaryLayer> {
 
     /// One optimisation step on a labelled batch; returns the loss.
     ///
-    /// - Throws: ``TrainingError/nonFiniteLoss(step:)`` if the loss is NaN or infinite (the update is skipped).
+    /// - Throws: ``TrainingError/nonFiniteLoss(step:)`` if the loss is NaN or infinite (the update is skipped);
+    ///   ``MetricLossError/minerNotSupported(loss:)`` if there is a miner and the loss takes no mined tuples.
     @discardableResult
     public func step(_ inputs: Tensor, labels: [Int]) throws -> Float {
         precondition(inputs.shape.first == labels.count, "MetricTrainer.step: \(inputs.shape) inputs for \(labels.count) labels")
+        try loss.checkMiner(miner != nil)
         return try optimizationStep(network, optimizer, schedule) {
             let embeddings = network.embed(inputs)
             return loss(embeddings, labels: labels, tuples: miner.map { $0(embeddings, labels: labels) })

@@ -53,6 +53,9 @@ extension TrainingRecipe {
                 let made = try Losses.registry.make(spec, context: context)
                 let minerSpec = miner ?? defaultMiner
                 let mined = try minerSpec.flatMap { $0.name == "none" ? nil : try Miners.registry.make($0, context: context) }
+                if mined != nil && !made.acceptsMinedTuples {
+                    throw RecipeError.unusable("\(MetricLossError.minerNotSupported(loss: "loss '\(loss.name)'"))")
+                }
                 return .labelled(loss: made, miner: mined)
             case .episodic:
                 // Episodes train with a few-shot loss; the recipe's default loss is read as "not chosen" (prototypical).

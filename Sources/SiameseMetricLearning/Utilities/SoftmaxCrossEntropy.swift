@@ -1,0 +1,211 @@
+import SiameseCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Per-row softmax cross-entropy with integer targets (`F.cross_entropy(logits, targets, reduction="none")`),
+/// fused: one pass forward (row maximum, exponentials, log-sum-exp) that keeps the softmax, and one pass backward
+/// `g_i · s · (p_ij − [j = t_i])`, where composing `logSoftmax`, a one-hot product and a sum takes about ten
+/// passes over the `[n, C]` logits and an `[n, C]` one-hot matrix.
+///
+/// ``ofProduct(_:_:targets:scale:)`` also fuses the matrix product that makes the logits (`s · a·bᵀ`): one GEMM
+/// forward and two backward, with the scale folded into the GEMMs.
+enum SoftmaxCrossEntropy {
+    /// `−log softmax(s · logits_i)[t_i]` for each row `i` of `logits` (`[n, C]`); targets must be in `0..<C`.
+    static func losses(_ logits: Tensor, targets: [Int], scale: Float = 1) -> Tensor {
+        precondition(logits.rank == 2 && logits.shape[0] == targets.count, "SoftmaxCrossEntropy: \(logits.shape) logits for \(targets.count) targets")
+        let (n, c) = (logits.shape[0], logits.shape[1])
+        let x = logits.detached().contiguous()
+        let scaled = TensorStorage(uninitializedCount: n * c)
+        x.withUnsafeBufferPointer { src in
+            for k in 0..<(n * c) { scaled.pointer[k] = src[k] * scale }
+        }
+        let (value, probabilities) = forward(scaled, n: n, c: c, targets: targets)
+        return value.recordingGradient(of: [logits], name: "softmaxCrossEntropy") { g in
+            [backward(g, probabilities, n: n, c: c, targets: targets, scale: scale)]
+        }
+    }
+
+    /// `−log softmax(s · a_i·bᵀ)[t_i]` for each row `i` of `a` (`[n, d]`), against the rows of `b` (`[C, d]`):
+    /// `F.cross_entropy(s * a @ b.T, targets)` as one GEMM and a fused softmax. `a` and `b` may be the same tensor
+    /// (the batch against itself); its gradient is then the sum of both.
+    static func ofProduct(_ a: Tensor, _ b: Tensor, targets: [Int], scale: Float) -> Tensor {
+        precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[1] && a.shape[0] == targets.count,
+                     "SoftmaxCrossEntropy: \(a.shape) · \(b.shape)ᵀ for \(targets.count) targets")
+        let (n, c, d) = (a.shape[0], b.shape[0], a.shape[1])
+        let ac = a.detached().contiguous(), bc = b.detached().contiguous()
+        let logits = TensorStorage(uninitializedCount: n * c)
+        ac.withUnsafeBufferPointer { pa in
+            bc.withUnsafeBufferPointer { pb in
+                BLAS.sgemm(transA: false, transB: true, m: n, n: c, k: d, alpha: scale, a: pa.baseAddress!, lda: d,
+                           b: pb.baseAddress!, ldb: d, c: logits.pointer, ldc: c)
+            }
+        }
+        let (value, probabilities) = forward(logits, n: n, c: c, targets: targets)
+        return value.recordingGradient(of: [a, b], name: "softmaxCrossEntropyOfProduct") { g in
+            // dL/dlogits = G (unscaled); d/da = s·G·b, d/db = s·Gᵀ·a.
+            let grad = backward(g, probabilities, n: n, c: c, targets: targets, scale: 1)
+            var da: Tensor?, db: Tensor?
+            grad.withUnsafeBufferPointer { pg in
+                if a.requiresGrad {
+                    let out = TensorStorage(uninitializedCount: n * d)
+                    bc.withUnsafeBufferPointer { pb in
+                        BLAS.sgemm(transA: false, transB: false, m: n, n: d, k: c, alpha: scale, a: pg.baseAddress!, lda: c,
+                                   b: pb.baseAddress!, ldb: d, c: out.pointer, ldc: d)
+                    }
+                    da = Tensor(storage: out, shape: [n, d])
+                }
+                if b.requiresGrad {
+                    let out = TensorStorage(uninitializedCount: c * d)
+                    ac.withUnsafeBufferPointer { pa in
+                        BLAS.sgemm(transA: true, transB: false, m: c, n: d, k: n, alpha: scale, a: pg.baseAddress!, lda: c,
+                                   b: pa.baseAddress!, ldb: d, c: out.pointer, ldc: d)
+                    }
+                    db = Tensor(storage: out, shape: [c, d])
+                }
+            }
+            return [da, db]
+        }
+    }
+
+    /// `−log softmax(s · a_i·aᵀ)[t_i]` for each row `i` of `a` (`[n, d]`): ``ofProduct(_:_:targets:scale:)`` of the
+    /// batch against itself, using the symmetry of `a·aᵀ`: the forward GEMM computes only the blocks on and below
+    /// the diagonal (the rest is mirrored), and the backward one GEMM `s·(G + Gᵀ)·a` instead of two.
+    static func ofGram(_ a: Tensor, targets: [Int], scale: Float) -> Tensor {
+        precondition(a.rank == 2 && a.shape[0] == targets.count, "SoftmaxCrossEntropy: \(a.shape) for \(targets.count) targets")
+        let (n, d) = (a.shape[0], a.shape[1])
+        let ac = a.detached().contiguous()
+        let logits = TensorStorage(uninitializedCount: n * n)
+        let block = 128
+        ac.withUnsafeBufferPointer { pa in
+            let base = pa.baseAddress!
+            var row = 0
+            while row < n {
+                let rows = Swift.min(block, n - row)
+                // Rows row..<row+rows against rows 0..<row+rows: the blocks left of and on the diagonal.
+                BLAS.sgemm(transA: false, transB: true, m: rows, n: row + rows, k: d, alpha: scale, a: base + row * d, lda: d,
+                           b: base, ldb: d, c: logits.pointer + row * n, ldc: n)
+                row += rows
+            }
+        }
+        mirrorLowerToUpper(logits.pointer, n: n)
+        let (value, probabilities) = forward(logits, n: n, c: n, targets: targets)
+        return value.recordingGradient(of: [a], name: "softmaxCrossEntropyOfGram") { g in
+            let grad = backward(g, probabilities, n: n, c: n, targets: targets, scale: 1)
+            addTransposeInPlace(grad.storage.pointer, n: n)
+            let out = TensorStorage(uninitializedCount: n * d)
+            ac.withUnsafeBufferPointer { pa in
+                BLAS.sgemm(transA: false, transB: false, m: n, n: d, k: n, alpha: scale, a: grad.storage.pointer, lda: n,
+                           b: pa.baseAddress!, ldb: d, c: out.pointer, ldc: d)
+            }
+            return [Tensor(storage: out, shape: [n, d])]
+        }
+    }
+
+    /// Copies the strictly lower triangle of the `n×n` row-major matrix onto the upper one, tile by tile (tiles of 8:
+    /// a column walk touches one cache line per row, and rows 4 KiB apart share an L1 set).
+    private static func mirrorLowerToUpper(_ m: UnsafeMutablePointer<Float>, n: Int) {
+        let tile = 8
+        for i0 in stride(from: 0, to: n, by: tile) {
+            for j0 in stride(from: i0, to: n, by: tile) {
+                // Upper tile (i0, j0) from lower tile (j0, i0).
+                for i in i0..<Swift.min(i0 + tile, n) {
+                    let jStart = Swift.max(j0, i + 1), jEnd = Swift.min(j0 + tile, n)
+                    guard jStart < jEnd else { continue }
+                    for j in jStart..<jEnd { m[i * n + j] = m[j * n + i] }
+                }
+            }
+        }
+    }
+
+    /// `M ← M + Mᵀ` for the `n×n` row-major matrix, tile by tile (of 8, as ``mirrorLowerToUpper(_:n:)``).
+    private static func addTransposeInPlace(_ m: UnsafeMutablePointer<Float>, n: Int) {
+        let tile = 8
+        for i0 in stride(from: 0, to: n, by: tile) {
+            for j0 in stride(from: i0, to: n, by: tile) {
+                for i in i0..<Swift.min(i0 + tile, n) {
+                    let jStart = Swift.max(j0, i), jEnd = Swift.min(j0 + tile, n)
+                    guard jStart < jEnd else { continue }
+                    for j in jStart..<jEnd {
+                        let s = m[i * n + j] + m[j * n + i]
+                        m[i * n + j] = s
+                        m[j * n + i] = s
+                    }
+                }
+            }
+        }
+    }
+
+    /// The largest of `count` floats (−∞ for none; NaN is skipped), eight independent lanes at a time.
+    @inline(__always)
+    private static func maximum(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
+        var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
+        var j = 0
+        while j &+ 8 <= count {
+            m0 = p[j] > m0 ? p[j] : m0; m1 = p[j &+ 1] > m1 ? p[j &+ 1] : m1
+            m2 = p[j &+ 2] > m2 ? p[j &+ 2] : m2; m3 = p[j &+ 3] > m3 ? p[j &+ 3] : m3
+            m4 = p[j &+ 4] > m4 ? p[j &+ 4] : m4; m5 = p[j &+ 5] > m5 ? p[j &+ 5] : m5
+            m6 = p[j &+ 6] > m6 ? p[j &+ 6] : m6; m7 = p[j &+ 7] > m7 ? p[j &+ 7] : m7
+            j &+= 8
+        }
+        while j < count { m0 = p[j] > m0 ? p[j] : m0; j &+= 1 }
+        return Swift.max(Swift.max(Swift.max(m0, m1), Swift.max(m2, m3)), Swift.max(Swift.max(m4, m5), Swift.max(m6, m7)))
+    }
+
+    /// The sum of `count` floats, eight independent lanes at a time.
+    @inline(__always)
+    private static func total(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
+        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0, s4: Float = 0, s5: Float = 0, s6: Float = 0, s7: Float = 0
+        var j = 0
+        while j &+ 8 <= count {
+            s0 += p[j]; s1 += p[j &+ 1]; s2 += p[j &+ 2]; s3 += p[j &+ 3]
+            s4 += p[j &+ 4]; s5 += p[j &+ 5]; s6 += p[j &+ 6]; s7 += p[j &+ 7]
+            j &+= 8
+        }
+        while j < count { s0 += p[j]; j &+= 1 }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    }
+
+    /// The losses (`[n]`) and the softmax (`[n, C]`) of scaled logits (whose storage is overwritten).
+    private static func forward(_ logits: TensorStorage, n: Int, c: Int, targets: [Int]) -> (Tensor, TensorStorage) {
+        precondition(targets.allSatisfy { $0 >= 0 && $0 < c }, "SoftmaxCrossEntropy: targets must be in 0..<\(c)")
+        let p = logits.pointer
+        var out = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            let row = p + i * c
+            var m = maximum(row, c)
+            if !m.isFinite { m = 0 }
+            for j in 0..<c { row[j] -= m }
+            out[i] = -row[targets[i]]
+        }
+        // The exponentials through the engine's vectorised exp (one pass), then the row sums.
+        let e = Tensor(storage: logits, shape: [n * c]).exp()
+        precondition(e.offset == 0 && e.isContiguous)
+        let pe = e.storage.pointer
+        for i in 0..<n {
+            let row = pe + i * c
+            let sum = total(row, c)
+            // loss = log Σ exp(x − m) − (x_t − m).
+            out[i] += logf(sum)
+            let inverse = 1 / sum
+            for j in 0..<c { row[j] *= inverse }
+        }
+        return (Tensor(out, shape: [n]), e.storage)
+    }
+
+    /// `s · g_i · (p_ij − [j = t_i])` as `[n, C]`.
+    private static func backward(_ g: Tensor, _ probabilities: TensorStorage, n: Int, c: Int, targets: [Int], scale: Float) -> Tensor {
+        let gs = g.contiguous().scalars
+        let out = TensorStorage(uninitializedCount: n * c)
+        let p = probabilities.pointer
+        for i in 0..<n {
+            let w = gs[i] * scale
+            let src = p + i * c, dst = out.pointer + i * c
+            for j in 0..<c { dst[j] = src[j] * w }
+            dst[targets[i]] -= w
+        }
+        return Tensor(storage: out, shape: [n, c])
+    }
+}
