@@ -14,12 +14,13 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--only exact,sequential,hnsw,latency] [--points N] [--reps N]
        siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
        siamese-bench fewshot-train --recipe FILE --output RUN_DIR [--epochs N] [--steps N]   (timed image recipe, one-shot results)
+       siamese-bench accuracy --recipe FILE --output DIR [--seeds 1,2,3] [--epochs N] [--steps N]   (a recipe per seed: verification, one-shot, CPU time)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
   --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train", "accuracy"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -35,6 +36,7 @@ var recipePath: String?
 var outputPath: String?
 var epochsOverride: Int?
 var stepsOverride: Int?
+var seedList: [UInt64] = [1, 2, 3]
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
     ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
@@ -57,6 +59,7 @@ while !args.isEmpty {
     case "--output": outputPath = value
     case "--epochs": epochsOverride = Int(value)
     case "--steps": stepsOverride = Int(value)
+    case "--seeds": seedList = value.split(separator: ",").compactMap { UInt64($0) }
     default:
         FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
         exit(2)
@@ -102,6 +105,17 @@ if command == "loader" {
             exit(2)
         }
         try FewShotTrainingBenchmark.run(recipe: recipePath, output: outputPath, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
+    } catch {
+        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else if command == "accuracy" {
+    do {
+        guard let recipePath, let outputPath, !seedList.isEmpty else {
+            FileHandle.standardError.write(Data("siamese-bench accuracy: --recipe FILE, --output DIR and a non-empty --seeds are required\n".utf8))
+            exit(2)
+        }
+        try AccuracyBenchmark.run(recipe: recipePath, output: outputPath, seeds: seedList, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
     } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)

@@ -11,6 +11,9 @@ public struct TrainingData: Sendable {
     /// Indices into `images` used for training (including rotated copies) and for validation.
     public var training: [Int]
     public var validation: [Int]
+    /// Indices of the test part (recipes with `testFraction`): never trained on nor used for early stopping; the run's
+    /// final evaluation measures these when present, the validation part otherwise.
+    public var test: [Int] = []
     /// Omniglot's 400 official 20-way one-shot trials, when training on Omniglot.
     public var officialRuns: OmniglotOneShotRuns?
     /// A short description for the log.
@@ -61,9 +64,17 @@ public struct TrainingData: Sendable {
         guard !raw.images.isEmpty else { throw RecipeError.data("\(recipe.data): no images") }
         let classes = Set(raw.labels).sorted()
         guard classes.count >= 2 else { throw RecipeError.data("\(recipe.data): needs at least two classes (found \(classes.count))") }
-        let (training, validation, notes) = try split(labels: raw.labels, classes: classes, recipe: recipe)
+        var test: [Int] = []
+        let (training, validation, notes): ([Int], [Int], [String])
+        if let testFraction = recipe.testFraction {
+            (training, validation, test, notes) = try splitWithTest(labels: raw.labels, classes: classes, recipe: recipe,
+                                                                    testFraction: testFraction)
+        } else {
+            (training, validation, notes) = try split(labels: raw.labels, classes: classes, recipe: recipe)
+        }
         var data = TrainingData(images: raw.images, labels: raw.labels, training: training, validation: validation,
                                 officialRuns: runs, summary: raw.summary, notes: raw.notes + notes)
+        data.test = test
         data.itemNames = names
         if recipe.rotationClasses { data.addRotatedClasses() }
         return data
