@@ -14,7 +14,8 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--only exact,sequential,hnsw,latency] [--points N] [--reps N]
        siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
        siamese-bench fewshot-train --recipe FILE --output RUN_DIR [--epochs N] [--steps N]   (timed image recipe, one-shot results)
-       siamese-bench accuracy --recipe FILE --output DIR [--seeds 1,2,3] [--epochs N] [--steps N]   (a recipe per seed: verification, one-shot, CPU time)
+       siamese-bench accuracy --recipe FILE --output DIR [--seeds 1,2,3] [--epochs N] [--steps N] [--threads N]   (a recipe per seed: verification, one-shot, CPU time)
+       siamese-bench accuracy --runs RUN_DIR,RUN_DIR,…   (trained runs re-measured: test-time flip on and off, their ensemble)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
   --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
 """
@@ -37,6 +38,8 @@ var outputPath: String?
 var epochsOverride: Int?
 var stepsOverride: Int?
 var seedList: [UInt64] = [1, 2, 3]
+var runList: [String] = []
+var threadsGiven = false
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
     ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
@@ -50,7 +53,7 @@ while !args.isEmpty {
     case "--peers", "--data": peersDir = value
     case "--only": only = value
     case "--shape": shapeFilter = value
-    case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
+    case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }; threadsGiven = true
     case "--reps": reps = max(1, Int(value) ?? 5)
     case "--points": pointCount = Int(value)
     case "--model": modelDir = value
@@ -60,6 +63,7 @@ while !args.isEmpty {
     case "--epochs": epochsOverride = Int(value)
     case "--steps": stepsOverride = Int(value)
     case "--seeds": seedList = value.split(separator: ",").compactMap { UInt64($0) }
+    case "--runs": runList = value.split(separator: ",").map(String.init)
     default:
         FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
         exit(2)
@@ -110,7 +114,13 @@ if command == "loader" {
         exit(1)
     }
 } else if command == "accuracy" {
+    // One thread per process suits several seeds trained side by side on a busy machine.
+    if threadsGiven, let n = threads.first { Threading.threadCount = n }
     do {
+        if !runList.isEmpty {
+            try AccuracyBenchmark.compare(runs: runList.map { URL(fileURLWithPath: $0) })
+            exit(0)
+        }
         guard let recipePath, let outputPath, !seedList.isEmpty else {
             FileHandle.standardError.write(Data("siamese-bench accuracy: --recipe FILE, --output DIR and a non-empty --seeds are required\n".utf8))
             exit(2)

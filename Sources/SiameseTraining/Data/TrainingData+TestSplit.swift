@@ -1,3 +1,6 @@
+import Foundation
+import SiameseData
+
 extension TrainingData {
     /// The three-way split of a recipe with `testFraction`: a test part first — every k-th class (`split: classes`) or
     /// every k-th image of each class (`split: images`), k = round(1 / testFraction), the last of each k — which neither
@@ -46,4 +49,37 @@ extension TrainingData {
 
     /// Classes in the test part.
     public var testClasses: Int { Set(test.map { labels[$0] }).count }
+}
+
+extension TrainingData {
+    /// Appends a recipe's `testData` as the test part: an MNIST-style IDX images file (its `labels-idx1` file beside it)
+    /// or a folder (class sub-folders, or IDX files as `data` reads them), prepared like the training images.
+    mutating func appendTest(from path: String, recipe: TrainingRecipe, prepare: (Image) -> Image) throws {
+        let url = URL(fileURLWithPath: path)
+        let raw: ([Image], [Int], String, [String])
+        var names: [String] = []
+        let name = url.lastPathComponent
+        if name.contains("images-idx3-ubyte") || name.contains("images.idx3-ubyte") {
+            let labels = url.deletingLastPathComponent().appendingPathComponent(name
+                .replacingOccurrences(of: "images-idx3-ubyte", with: "labels-idx1-ubyte")
+                .replacingOccurrences(of: "images.idx3-ubyte", with: "labels.idx1-ubyte"))
+            guard FileManager.default.fileExists(atPath: url.path), FileManager.default.fileExists(atPath: labels.path) else {
+                throw RecipeError.data("testData \(path): needs the images file and \(labels.lastPathComponent) beside it")
+            }
+            raw = try Self.idx(images: url, labels: labels, prepare)
+        } else {
+            raw = try Self.folder(url, mode: recipe.color ? .rgb : .grey, prepare, itemNames: &names)
+        }
+        guard !raw.0.isEmpty else { throw RecipeError.data("testData \(path): no images") }
+        guard Set(raw.1).count >= 2 else { throw RecipeError.data("testData \(path): needs at least two classes") }
+        let start = images.count
+        images += raw.0
+        labels += raw.1
+        test = Array(start..<images.count)
+        if !itemNames.isEmpty {
+            itemNames += names.count == raw.0.count ? names.map { "test: " + $0 } : raw.1.enumerated().map { "test image \($0) (class \($1))" }
+        }
+        notes += raw.3
+        summary += "; test part \(path)"
+    }
 }

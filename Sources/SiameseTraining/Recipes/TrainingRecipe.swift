@@ -88,6 +88,10 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// Fraction of classes (or of each class's images) set apart as a test part before the validation split: never
     /// trained on nor used for early stopping; the final evaluation measures it (see ``TrainingData/test``). `nil`: none.
     public var testFraction: Double?
+    /// A separate test set, used whole as the test part: a folder of class sub-folders, or an MNIST-style IDX images file
+    /// (`…/t10k-images.idx3-ubyte.gz`, its labels file beside it). Its labels must mean what the training data's mean
+    /// (with `split: images`); `nil`: none. Not together with `testFraction`.
+    public var testData: String?
     public var criterion: Criterion?
     /// N of the N-way one-shot validation episodes (capped by the held-out classes).
     public var ways = 20
@@ -124,6 +128,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         if let problem = objectiveProblem { out.append(problem) }
         if let augmentation { out += augmentation.problems }
         if let testFraction, !(testFraction > 0 && testFraction < 1) { out.append("testFraction must lie strictly between 0 and 1") }
+        if testData != nil && testFraction != nil { out.append("testData and testFraction both set a test part apart; give one") }
         if !Distances.registry.contains(distance.name) {
             out.append("distance: unknown '\(distance.name)' (known: \(Distances.registry.names.joined(separator: ", ")))")
         }
@@ -184,7 +189,7 @@ extension TrainingRecipe {
         case normalizeEmbeddings, optimizer, learningRate
         case weightDecay, warmupSteps, epochs, stepsPerEpoch, batchSize, samplesPerClass, patience, split
         case validationFraction, criterion, ways, evaluationPairs, seed
-        case augmentation, testTimeAugmentation, testFraction
+        case augmentation, testTimeAugmentation, testFraction, testData
     }
 
     public init(from decoder: Decoder) throws {
@@ -234,6 +239,7 @@ extension TrainingRecipe {
         augmentation = try c.decodeIfPresent(TrainingAugmentation.self, forKey: .augmentation)
         try read(.testTimeAugmentation, into: &testTimeAugmentation)
         testFraction = try c.decodeIfPresent(Double.self, forKey: .testFraction)
+        testData = try c.decodeIfPresent(String.self, forKey: .testData)
     }
 }
 
