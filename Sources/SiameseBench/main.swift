@@ -15,6 +15,8 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--only exact,sequential,hnsw,latency] [--points N] [--reps N]
        siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
        siamese-bench fewshot-train --recipe FILE --output RUN_DIR [--epochs N] [--steps N]   (timed image recipe, one-shot results)
+       siamese-bench accuracy --recipe FILE --output DIR [--seeds 1,2,3] [--epochs N] [--steps N] [--threads N]   (a recipe per seed: verification, one-shot, CPU time)
+       siamese-bench accuracy --runs RUN_DIR,RUN_DIR,…   (trained runs re-measured: test-time flip on and off, their ensemble)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
   --shape TEXT  engine: only the rows whose shape or description contains TEXT (e.g. "conv1, 128")
   --case TEXT   losses: only the cases whose name contains TEXT
@@ -22,7 +24,7 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train", "koch"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train", "koch", "accuracy"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -41,6 +43,9 @@ var recipePath: String?
 var outputPath: String?
 var epochsOverride: Int?
 var stepsOverride: Int?
+var seedList: [UInt64] = [1, 2, 3]
+var runList: [String] = []
+var threadsGiven = false
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
     ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
@@ -70,6 +75,8 @@ while !args.isEmpty {
     case "--output": outputPath = value
     case "--epochs": epochsOverride = Int(value)
     case "--steps": stepsOverride = Int(value)
+    case "--seeds": seedList = value.split(separator: ",").compactMap { UInt64($0) }
+    case "--runs": runList = value.split(separator: ",").map(String.init)
     default:
         FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
         exit(2)
@@ -115,6 +122,23 @@ if command == "loader" {
             exit(2)
         }
         try FewShotTrainingBenchmark.run(recipe: recipePath, output: outputPath, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
+    } catch {
+        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else if command == "accuracy" {
+    // One thread per process suits several seeds trained side by side on a busy machine.
+    if threadsGiven, let n = threads.first { Threading.threadCount = n }
+    do {
+        if !runList.isEmpty {
+            try AccuracyBenchmark.compare(runs: runList.map { URL(fileURLWithPath: $0) })
+            exit(0)
+        }
+        guard let recipePath, let outputPath, !seedList.isEmpty else {
+            FileHandle.standardError.write(Data("siamese-bench accuracy: --recipe FILE, --output DIR and a non-empty --seeds are required\n".utf8))
+            exit(2)
+        }
+        try AccuracyBenchmark.run(recipe: recipePath, output: outputPath, seeds: seedList, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
     } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)

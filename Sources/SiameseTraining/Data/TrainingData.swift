@@ -11,6 +11,9 @@ public struct TrainingData: Sendable {
     /// Indices into `images` used for training (including rotated copies) and for validation.
     public var training: [Int]
     public var validation: [Int]
+    /// Indices of the test part (recipes with `testFraction`): never trained on nor used for early stopping; the run's
+    /// final evaluation measures these when present, the validation part otherwise.
+    public var test: [Int] = []
     /// Omniglot's 400 official 20-way one-shot trials, when training on Omniglot.
     public var officialRuns: OmniglotOneShotRuns?
     /// A short description for the log.
@@ -61,10 +64,19 @@ public struct TrainingData: Sendable {
         guard !raw.images.isEmpty else { throw RecipeError.data("\(recipe.data): no images") }
         let classes = Set(raw.labels).sorted()
         guard classes.count >= 2 else { throw RecipeError.data("\(recipe.data): needs at least two classes (found \(classes.count))") }
-        let (training, validation, notes) = try split(labels: raw.labels, classes: classes, recipe: recipe)
+        var test: [Int] = []
+        let (training, validation, notes): ([Int], [Int], [String])
+        if let testFraction = recipe.testFraction {
+            (training, validation, test, notes) = try splitWithTest(labels: raw.labels, classes: classes, recipe: recipe,
+                                                                    testFraction: testFraction)
+        } else {
+            (training, validation, notes) = try split(labels: raw.labels, classes: classes, recipe: recipe)
+        }
         var data = TrainingData(images: raw.images, labels: raw.labels, training: training, validation: validation,
                                 officialRuns: runs, summary: raw.summary, notes: raw.notes + notes)
+        data.test = test
         data.itemNames = names
+        if let testData = recipe.testData { try data.appendTest(from: testData, recipe: recipe, prepare: prepare) }
         if recipe.rotationClasses { data.addRotatedClasses() }
         return data
     }
@@ -138,7 +150,7 @@ public struct TrainingData: Sendable {
     }
 
     /// An MNIST-style pair of IDX files.
-    private static func idx(images: URL, labels: URL, _ prepare: (Image) -> Image) throws -> ([Image], [Int], String, [String]) {
+    static func idx(images: URL, labels: URL, _ prepare: (Image) -> Image) throws -> ([Image], [Int], String, [String]) {
         let pixels = try IDXFile(contentsOf: images), classes = try IDXFile(contentsOf: labels).integers
         guard pixels.shape.count == 3, pixels.shape[0] == classes.count else {
             throw RecipeError.data("\(images.path) holds \(pixels.shape) but \(labels.lastPathComponent) has \(classes.count) labels")
@@ -152,18 +164,20 @@ public struct TrainingData: Sendable {
     }
 
     /// A folder of IDX files (prefers the `train-` pair) or of class sub-folders of images.
-    private static func folder(_ url: URL, mode: ColorMode, _ prepare: (Image) -> Image,
+    static func folder(_ url: URL, mode: ColorMode, _ prepare: (Image) -> Image,
                                itemNames: inout [String]) throws -> ([Image], [Int], String, [String]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RecipeError.data("data \(url.path): no such folder (give omniglot, mnist, or a folder)")
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        let imageFiles = names.filter { $0.contains("images-idx3-ubyte") }.sorted { a, b in a.hasPrefix("train") && !b.hasPrefix("train") }
+        // LeCun's names (train-images-idx3-ubyte.gz) or the dotted ones of other copies (train-images.idx3-ubyte.gz).
+        let imageFiles = names.filter { $0.contains("images-idx3-ubyte") || $0.contains("images.idx3-ubyte") }
+            .sorted { a, b in a.hasPrefix("train") && !b.hasPrefix("train") }
         if let imageFile = imageFiles.first {
             guard mode == .grey else { throw RecipeError.data("\(url.path): IDX images are grey; drop color") }
-            let stem = imageFile.components(separatedBy: "images-idx3-ubyte")[0]
-            guard let labelFile = names.first(where: { $0.hasPrefix(stem) && $0.contains("labels-idx1-ubyte") }) else {
+            let stem = imageFile.components(separatedBy: imageFile.contains("images-idx3-ubyte") ? "images-idx3-ubyte" : "images.idx3-ubyte")[0]
+            guard let labelFile = names.first(where: { $0.hasPrefix(stem) && ($0.contains("labels-idx1-ubyte") || $0.contains("labels.idx1-ubyte")) }) else {
                 throw RecipeError.data("\(url.path): \(imageFile) has no matching \(stem)labels-idx1-ubyte file")
             }
             return try idx(images: url.appendingPathComponent(imageFile), labels: url.appendingPathComponent(labelFile), prepare)

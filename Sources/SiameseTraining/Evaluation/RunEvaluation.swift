@@ -46,18 +46,23 @@ public struct RunEvaluation: Codable, Sendable {
     public static func measure(data: TrainingData, recipe: TrainingRecipe, embed: ([Image]) throws -> Tensor,
                                embedRaw: ([Image]) throws -> Tensor, scorer: (any EpisodicLoss)? = nil,
                                verificationDistance: (any Distance)? = nil) throws -> RunEvaluation {
-        let heldLabels = data.validation.map { data.labels[$0] }
-        let embeddings = try embed(data.validation.map { data.images[$0] })
+        // The test part when the recipe sets one apart (never seen in training or early stopping), else the validation part.
+        let measured = data.test.isEmpty ? data.validation : data.test
+        let heldLabels = measured.map { data.labels[$0] }
+        let tta = recipe.testTimeAugmentation, normalize = recipe.normalizeEmbeddings
+        func embedPrepared(_ images: [Image]) throws -> Tensor { try tta.embed(images, normalize: normalize, embed) }
+        func embedAnyRaw(_ images: [Image]) throws -> Tensor { try tta.embed(images, normalize: normalize, embedRaw) }
+        let embeddings = try embedPrepared(measured.map { data.images[$0] })
         let distance = try Distances.registry.make(recipe.distance)
         let verification = try VerificationEvaluator(labels: heldLabels, pairs: recipe.evaluationPairs, seed: recipe.seed &+ 1,
                                                      distance: verificationDistance ?? distance).evaluate(embeddings: embeddings)
-        let oneShot = try FewShotEvaluator(labels: heldLabels, ways: recipe.ways, shots: 1, episodes: 400, seed: recipe.seed &+ 3,
+        let oneShot = try FewShotEvaluator(labels: heldLabels, ways: Swift.max(2, FewShotEvaluator.availableWays(labels: heldLabels, ways: recipe.ways)), shots: 1, episodes: 400, seed: recipe.seed &+ 3,
                                            distance: distance)
         let oneShotAccuracy = try scorer.map { try oneShot.accuracy(embeddings, scoredBy: $0) } ?? oneShot.accuracy(embeddings)
         let retrieval = try RetrievalEvaluator(labels: heldLabels, distance: distance).evaluate(embeddings: embeddings).metrics
         var official: FewShotAccuracy?
         if let runs = data.officialRuns {
-            official = try officialAccuracy(runs, distance: distance, embedRaw: embedRaw, scorer: scorer)
+            official = try officialAccuracy(runs, distance: distance, embedRaw: embedAnyRaw, scorer: scorer)
         }
         let m = verification.metrics
         return RunEvaluation(

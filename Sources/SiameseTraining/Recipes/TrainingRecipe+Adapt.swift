@@ -12,7 +12,9 @@ extension TrainingRecipe {
             notes.append("batchSize \(batchSize) / samplesPerClass \(samplesPerClass) asks for \(batchSize / samplesPerClass) classes per batch "
                          + "but the training data has \(classes); using batchSize \(r.batchSize) (\(classes) × \(samplesPerClass))")
         }
-        let heldWays = FewShotEvaluator.availableWays(labels: data.validation.map { data.labels[$0] }, ways: ways)
+        // Episodes come from the validation part while training (one-shot criterion) and from the test part, if any, after it.
+        let episodic = resolvedCriterion == .oneShot || data.test.isEmpty ? data.validation : data.test
+        let heldWays = FewShotEvaluator.availableWays(labels: episodic.map { data.labels[$0] }, ways: ways)
         if heldWays < ways, heldWays >= 2 {
             r.ways = heldWays
             notes.append("ways \(ways) is more than the \(heldWays) held-out classes with two images; using \(heldWays)-way episodes")

@@ -52,6 +52,10 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var rotationClasses = false
     /// Random affine distortions (Koch et al.'s ranges, milder) of training images.
     public var augment = true
+    /// Which distortions `augment` applies (``TrainingAugmentation``); `nil`: Koch et al.'s affine ranges with p = ½.
+    public var augmentation: TrainingAugmentation?
+    /// Test-time augmentation of the final evaluation's embeddings (``TestTimeAugmentation``); default none.
+    public var testTimeAugmentation: TestTimeAugmentation = .none
     /// The loss, by name and parameters. Besides every name in `Losses.registry`, `PairLosses.registry` and
     /// `TwoViewLosses.registry` (these train on two views of each sample), three
     /// short names keep their earlier meaning: `multi-similarity` (with its miner), `triplet` (triplet margin with
@@ -85,6 +89,13 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var split = Split.classes
     /// Fraction of classes (or of each class's images) held out for validation.
     public var validationFraction = 0.1
+    /// Fraction of classes (or of each class's images) set apart as a test part before the validation split: never
+    /// trained on nor used for early stopping; the final evaluation measures it (see ``TrainingData/test``). `nil`: none.
+    public var testFraction: Double?
+    /// A separate test set, used whole as the test part: a folder of class sub-folders, or an MNIST-style IDX images file
+    /// (`…/t10k-images.idx3-ubyte.gz`, its labels file beside it). Its labels must mean what the training data's mean
+    /// (with `split: images`); `nil`: none. Not together with `testFraction`.
+    public var testData: String?
     public var criterion: Criterion?
     /// N of the N-way one-shot validation episodes (capped by the held-out classes).
     public var ways = 20
@@ -119,6 +130,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         if ways < 2 { out.append("ways must be at least 2") }
         if evaluationPairs < 20 { out.append("evaluationPairs must be at least 20") }
         if let problem = objectiveProblem { out.append(problem) }
+        if let augmentation { out += augmentation.problems }
+        if let testFraction, !(testFraction > 0 && testFraction < 1) { out.append("testFraction must lie strictly between 0 and 1") }
+        if testData != nil && testFraction != nil { out.append("testData and testFraction both set a test part apart; give one") }
         if !Distances.registry.contains(distance.name) {
             out.append("distance: unknown '\(distance.name)' (known: \(Distances.registry.names.joined(separator: ", ")))")
         }
@@ -179,6 +193,7 @@ extension TrainingRecipe {
         case normalizeEmbeddings, optimizer, learningRate
         case weightDecay, warmupSteps, epochs, stepsPerEpoch, batchSize, samplesPerClass, patience, split
         case validationFraction, criterion, ways, evaluationPairs, seed
+        case augmentation, testTimeAugmentation, testFraction, testData
     }
 
     public init(from decoder: Decoder) throws {
@@ -225,6 +240,10 @@ extension TrainingRecipe {
         try read(.ways, into: &ways)
         try read(.evaluationPairs, into: &evaluationPairs)
         try read(.seed, into: &seed)
+        augmentation = try c.decodeIfPresent(TrainingAugmentation.self, forKey: .augmentation)
+        try read(.testTimeAugmentation, into: &testTimeAugmentation)
+        testFraction = try c.decodeIfPresent(Double.self, forKey: .testFraction)
+        testData = try c.decodeIfPresent(String.self, forKey: .testData)
     }
 }
 

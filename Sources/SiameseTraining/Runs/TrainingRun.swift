@@ -33,7 +33,9 @@ public enum TrainingRun {
         }
         let header = "\(recipe.encoder.kind.rawValue) encoder, \(recipe.loss) loss (\(recipe.resolvedObjective.rawValue)) on \(data.summary): "
             + "\(data.training.count) training images of \(data.trainingClasses) classes, \(data.validation.count) held out "
-            + "(\(data.validationClasses) classes); \(recipe.epochs) epochs × \(recipe.stepsPerEpoch) steps, "
+            + "(\(data.validationClasses) classes)"
+            + (data.test.isEmpty ? "" : ", \(data.test.count) test images (\(data.testClasses) classes) never trained on nor used for early stopping")
+            + "; \(recipe.epochs) epochs × \(recipe.stepsPerEpoch) steps, "
             + "\(Threading.threadCount) threads → \(folder.url.path)"
         folder.log(header)
         outer?(header)

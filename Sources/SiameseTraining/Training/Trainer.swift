@@ -159,6 +159,7 @@ public final class Trainer {
     /// Distortions of training images, scaled to the input side (Koch et al.'s ranges, each with p = ½).
     var augmentation: ImageAugmentation {
         guard recipe.augment else { return ImageAugmentation([]) }
+        if let chosen = recipe.augmentation { return chosen.make(side: recipe.encoder.inputSide) }
         let shift = Float(recipe.encoder.inputSide) / 28
         return ImageAugmentation([.affine(rotation: -10...10, shear: -0.3...0.3, scale: 0.8...1.2,
                                           translation: -shift...shift, probability: 0.5, fill: 0)])
