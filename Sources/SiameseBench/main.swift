@@ -45,7 +45,6 @@ var epochsOverride: Int?
 var stepsOverride: Int?
 var seedList: [UInt64] = [1, 2, 3]
 var runList: [String] = []
-var threadsGiven = false
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
     ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
