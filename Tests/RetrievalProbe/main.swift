@@ -4,8 +4,8 @@ import SiameseEvaluation
 
 /// retrieval-probe: one retrieval evaluation (``AccuracyCalculator``, all metrics) on seeded Gaussian classes, in
 /// its own process, printing one JSON line with the metrics, the CPU time and this process's peak resident memory
-/// (`getrusage` `ru_maxrss`). The retrieval memory test runs it; `scripts/retrieval-memory.sh` runs it in release
-/// on 100,000 × 100,000.
+/// (`VmHWM` of /proc/self/status on Linux, else `getrusage` `ru_maxrss`). The retrieval memory test runs it;
+/// `scripts/retrieval-memory.sh` runs it in release on 100,000 × 100,000.
 ///
 ///     retrieval-probe [--points 100000] [--queries 100000] [--dimension 16] [--classes 1000] [--k max_bin_count]
 ///
@@ -40,6 +40,13 @@ func usage() -> (cpu: Double, peakBytes: Int) {
     #endif
     let cpu = Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     #if os(Linux)
+    // /proc/self/status's VmHWM is this address space's own peak. ru_maxrss is not: Linux carries it across fork and
+    // exec, so a probe started by a large test process reports that process's resident size.
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") {
+        return (cpu, kilobytes * 1024)
+    }
     return (cpu, u.ru_maxrss * 1024)  // kilobytes on Linux
     #else
     return (cpu, u.ru_maxrss)         // bytes on macOS
