@@ -43,11 +43,7 @@ enum BreadthLossBenchmark {
     ] }
 
     static func run(peers directory: String?, options: LossBenchOptions) {
-        let peer = LossBenchOptions.peerTimes(directory, "pml_speed_breadth.json")
-        Threading.threadCount = options.threads
-        emit("\n### PML losses beyond pml_speed.py, issue 13 (\(options.clock) per forward+backward step, median of \(options.reps); \(options.threads) threads)\n")
-        emit(row(["case", "batch", "SiameseKit \(options.clock)", "PML ms", "speed-up vs PML"]))
-        emit(row(Array(repeating: "---", count: 5)))
+        let peer = options.beginTable("PML losses beyond pml_speed.py, issue 13", per: "forward+backward step", peers: directory, peerFile: "pml_speed_breadth.json")
         for batch in [256, 1024] {
             var g = SeededGenerator(seed: 0)
             let x = Tensor.normal([batch, 128], generator: &g)

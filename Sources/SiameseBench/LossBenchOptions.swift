@@ -42,6 +42,16 @@ struct LossBenchOptions {
         return peer
     }
 
+    /// Starts one table: sets the thread count, prints `title` (with the clock, the repetitions and the threads) and
+    /// the header, and returns the peer's figures from `peerFile` keyed by "case batch".
+    func beginTable(_ title: String, per unit: String, peers directory: String?, peerFile: String) -> [String: Double] {
+        Threading.threadCount = threads
+        emit("\n### \(title) (\(clock) per \(unit), median of \(reps); \(threads) threads)\n")
+        emit(row(["case", "batch", "SiameseKit \(clock)", "PML ms", "speed-up vs PML"]))
+        emit(row(Array(repeating: "---", count: 5)))
+        return Self.peerTimes(directory, peerFile)
+    }
+
     /// One table row: ours, the peer's (or `missing`), and the ratio.
     static func tableRow(_ name: String, _ batch: Int, _ ms: Double, _ peer: Double?, missing: String) -> String {
         row([name, "\(batch)", fmt(ms), peer.map { fmt($0) } ?? missing,

@@ -22,11 +22,7 @@ enum LossBenchmark {
     ]
 
     static func run(peers directory: String?, options: LossBenchOptions) {
-        let peer = LossBenchOptions.peerTimes(directory, "pml_speed.json")
-        Threading.threadCount = options.threads
-        emit("\n### Metric-learning losses (\(options.clock) per forward+backward step, median of \(options.reps); \(options.threads) threads)\n")
-        emit(row(["case", "batch", "SiameseKit \(options.clock)", "PML ms", "speed-up vs PML"]))
-        emit(row(Array(repeating: "---", count: 5)))
+        let peer = options.beginTable("Metric-learning losses", per: "forward+backward step", peers: directory, peerFile: "pml_speed.json")
         for batch in [256, 1024] {
             var g = SeededGenerator(seed: 0)
             let x = Tensor.normal([batch, 128], generator: &g)

@@ -18,11 +18,7 @@ enum MinerBenchmark {
     ] }
 
     static func run(peers directory: String?, options: LossBenchOptions) {
-        let peer = LossBenchOptions.peerTimes(directory, "pml_speed_miners.json")
-        Threading.threadCount = options.threads
-        emit("\n### PML miners alone, issue 13 (\(options.clock) per mining call, median of \(options.reps); \(options.threads) threads)\n")
-        emit(row(["case", "batch", "SiameseKit \(options.clock)", "PML ms", "speed-up vs PML"]))
-        emit(row(Array(repeating: "---", count: 5)))
+        let peer = options.beginTable("PML miners alone, issue 13", per: "mining call", peers: directory, peerFile: "pml_speed_miners.json")
         for batch in [256, 1024] {
             var g = SeededGenerator(seed: 0)
             let x = Tensor.normal([batch, 128], generator: &g)
