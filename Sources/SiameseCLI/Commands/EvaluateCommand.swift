@@ -53,15 +53,11 @@ struct EvaluateCommand: ParsableCommand {
             // A `siamese train` run: its recipe names the data and the held-out split.
             let recipe = try TrainingRecipe.load(folder.appendingPathComponent("config.json"))
             let data = try TrainingData.load(recipe)
-            let evaluation = try RunEvaluation.measure(data: data, recipe: recipe.adapted(to: data).recipe,
-                                                       embed: { try model.embed(prepared: $0) }, embedRaw: { try model.embed(images: $0) },
-                                                       scorer: model.comparisonHead?.episodicLoss,
-                                                       verificationDistance: model.similarity.usesLearnedHead ? try model.makeDistance() : nil)
+            let evaluation = try RunEvaluation.measure(model, data: data, recipe: recipe.adapted(to: data).recipe)
             try publish(evaluation, evaluation.text)
         } else if config.dataset?.hasPrefix("Omniglot") ?? false {
             let runs = try OmniglotOneShotRuns(archive: try BundledData.folder("omniglot").appendingPathComponent("all_runs.zip"))
-            let r = try RunEvaluation.officialAccuracy(runs, distance: try model.makeDistance(), embedRaw: { try model.embed(images: $0) },
-                                                       scorer: model.comparisonHead?.episodicLoss)
+            let r = try RunEvaluation.officialAccuracy(runs, model: model)
             try publish(OneShotReport(oneShotAccuracy: r.accuracy, oneShotInterval95: [r.interval95.lowerBound, r.interval95.upperBound],
                                       oneShotTrials: r.trials),
                         String(format: "20-way one-shot accuracy %.1f %% over %d official trials (95 %% interval %.1f–%.1f %%)",
