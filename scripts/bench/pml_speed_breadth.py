@@ -8,7 +8,9 @@ and 256 at 1024 (one per 4 samples). Two-view losses get a second view `emb + 0.
         -> $PEERS_OUT/raw/pml_speed_breadth.json and $PEERS_OUT/raw/pml_speed_miners.json
 
 Environment (for development comparisons): PML_BENCH_ONLY=losses|miners, PML_BENCH_CASE=TEXT (cases whose name
-contains it), PML_BENCH_THREADS=N (default 2).
+contains it), PML_BENCH_THREADS=N (default 2), PML_BENCH_CLOCK=cpu (CPU time, user+sys of the whole process, per
+step instead of wall time, without waiting for a quiet machine: to compare with `siamese-bench losses --clock cpu` on
+a contended machine; pair it with PEERS_OUT=<a scratch folder> so the wall-time files stay).
 """
 import json
 import os
@@ -73,6 +75,27 @@ MINERS = [
 
 ONLY = os.environ.get("PML_BENCH_ONLY")  # "losses" or "miners" (both when unset)
 CASE = os.environ.get("PML_BENCH_CASE")  # only the cases whose name contains this text
+CPU_CLOCK = os.environ.get("PML_BENCH_CLOCK") == "cpu"
+
+
+def cpu_seconds():
+    return time.process_time()
+
+
+def timed_cpu(step):
+    """CPU ms (user+sys, all threads) per call: median of 5 repetitions of ~0.25 s of CPU time, after one warm-up."""
+    step()
+    t0 = cpu_seconds(); step(); dt = cpu_seconds() - t0
+    iters = max(1, int(0.25 / max(dt, 1e-3)))
+    per = []
+    for _ in range(5):
+        t0 = cpu_seconds()
+        for _ in range(iters):
+            step()
+        per.append((cpu_seconds() - t0) / iters)
+    per.sort()
+    ms = 1000.0 * per[2]
+    return {"median": 1000.0 / ms, "clock": "cpu", "timing": {"n_clean": None}}, ms
 
 
 def timed(step):
@@ -128,7 +151,7 @@ for batch in (256, 1024):
                 loss = loss_fn(emb, labels)
             loss.backward()
 
-        st, ms = timed(step)
+        st, ms = timed_cpu(step) if CPU_CLOCK else timed(step)
         results.append({"case": name, "batch": batch, "dim": 128, "threads": torch.get_num_threads(), "steps_per_s": st, "ms_median": ms})
         print(json.dumps({"benchmark": "pml_speed_breadth", "case": name, "batch": batch, "ms_per_step_median": round(ms, 3),
                           "clean": st["timing"]["n_clean"]}), flush=True)
@@ -139,7 +162,7 @@ for batch in (256, 1024):
         miner = mk_miner()
         emb = emb0.clone()
         torch.manual_seed(0)
-        st, ms = timed(lambda: miner(emb, labels))
+        st, ms = timed_cpu(lambda: miner(emb, labels)) if CPU_CLOCK else timed(lambda: miner(emb, labels))
         miner_results.append({"case": name, "batch": batch, "dim": 128, "threads": torch.get_num_threads(), "calls_per_s": st, "ms_median": ms})
         print(json.dumps({"benchmark": "pml_speed_miners", "case": name, "batch": batch, "ms_per_call_median": round(ms, 3),
                           "clean": st["timing"]["n_clean"]}), flush=True)
