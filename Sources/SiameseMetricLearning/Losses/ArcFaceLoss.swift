@@ -55,27 +55,34 @@ public final class ArcFaceLoss: Module, MetricLoss {
 
     override public func children() -> [(String, Any)] { [("W", weight)] }
 
+    /// `s · cos(θ + m)` of the target cosine `c` and its derivative in `c`: `cos(θ + m) = c̃ cos m − √(1 − c̃²) sin m`
+    /// with `c̃` the cosine clamped to `[−1 + 10⁻⁷, 1 − 10⁻⁷]` (no gradient outside), as PML.
+    static func angularMargin(_ c: Float, _ m: Float, scale s: Float) -> TargetLogit {
+        let lo: Float = -1 + 1e-7, hi: Float = 1 - 1e-7
+        let cc = Swift.min(Swift.max(c, lo), hi), sine = (1 - cc * cc).squareRoot()
+        let inside = c >= lo && c <= hi
+        return TargetLogit(value: s * (cc * cosf(m) - sine * sinf(m)), dc: inside ? s * (cosf(m) + cc / sine * sinf(m)) : 0)
+    }
+
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
         let classes = weight.shape[1]
         precondition(labels.allSatisfy { $0 >= 0 && $0 < classes }, "ArcFaceLoss: labels must be in 0..<\(classes)")
-        let cosine = distance.matrix(embeddings, weight.value.transposed())
-        var oneHot = [Float](repeating: 0, count: labels.count * classes)
-        for (i, l) in labels.enumerated() { oneHot[i * classes + l] = 1 }
-        let mask = Tensor(oneHot, shape: [labels.count, classes])
-        let target = (cosine * mask).sum(axis: 1, keepDims: true)
-        let modified: Tensor
+        // One GEMM fused with the normalisations, the margin on the target cosine, the scale and the softmax.
+        let s = scale
+        let losses: Tensor
         switch margin {
         case .angular:
-            // cos(θ + m) = cos θ · cos m − sin θ · sin m, with θ from the clamped cosine.
             let m = margin.radians!
-            let c = target.clamped(min: -1 + 1e-7, max: 1 - 1e-7)
-            let sine = (1 - c.square()).sqrt()
-            modified = c * cosf(m) - sine * sinf(m)
+            losses = MarginSoftmaxCrossEntropy.losses(embeddings: embeddings, weights: weight.value, targets: labels, scale: s,
+                                                      normalizeEmbeddings: true, normalizeWeights: true) { c, _, _ in
+                Self.angularMargin(c, m, scale: s)
+            }
         case let .cosine(m):
-            modified = target - m
+            losses = MarginSoftmaxCrossEntropy.losses(embeddings: embeddings, weights: weight.value, targets: labels, scale: s,
+                                                      normalizeEmbeddings: true, normalizeWeights: true) { c, _, _ in
+                TargetLogit(value: s * (c - m), dc: s)
+            }
         }
-        let logits = (cosine + mask * (modified - target)) * scale
-        let losses = -(logits.logSoftmax(axis: 1) * mask).sum(axis: 1)
         var out = ["loss": LossTerm(losses: losses, kind: .element)]
         if let weightRegularizer {
             out["weight_reg_loss"] = LossTerm(losses: (weightRegularizer(weight.value.transposed()) * weightRegWeight).reshaped([1]), kind: .alreadyReduced)

@@ -32,17 +32,30 @@ public class LargeMarginSoftmaxLoss: Module, MetricLoss {
 
     override public func children() -> [(String, Any)] { [("W", weight)] }
 
-    /// `cos(mθ)` from `cos θ` by the multiple-angle formula.
-    func cosineWithMargin(_ c: Tensor) -> Tensor {
-        let sine2 = 1 - c.square()
-        var total = Tensor.zeros(c.shape)
-        for n in 0...(margin / 2) {
-            let sign: Float = n % 2 == 0 ? 1 : -1
-            let term = c.integerPower(margin - 2 * n) * sine2.integerPower(n) * (sign * binomial(margin, 2 * n))
-            total = total + term
+    /// `cos(mθ) = Σₙ coefficients[n] · c^{m−2n} (1 − c²)ⁿ` and its derivative in `c = cos θ`, with `coefficients[n]`
+    /// `= (−1)ⁿ C(m, 2n)`.
+    static func multipleAngleCosine(_ c: Float, _ m: Int, _ coefficients: [Float]) -> (value: Float, slope: Float) {
+        let sine2 = 1 - c * c
+        var value: Float = 0, slope: Float = 0
+        for (n, coefficient) in coefficients.enumerated() {
+            let p = m - 2 * n
+            let cp = power(c, p), sn = power(sine2, n)
+            value += coefficient * cp * sn
+            // d/dc [c^p (1 − c²)ⁿ] = p c^{p−1} (1 − c²)ⁿ − 2n c^{p+1} (1 − c²)^{n−1}.
+            if p > 0 { slope += coefficient * Float(p) * power(c, p - 1) * sn }
+            if n > 0 { slope -= coefficient * Float(2 * n) * power(c, p + 1) * power(sine2, n - 1) }
         }
-        return total
+        return (value, slope)
     }
+
+    private static func power(_ x: Float, _ k: Int) -> Float {
+        var r: Float = 1
+        for _ in 0..<k { r *= x }
+        return r
+    }
+
+    /// Whether the logits are multiplied by the class weights' norms (L-Softmax) or not (``SphereFaceLoss``).
+    var usesWeightNorms: Bool { true }
 
     private func binomial(_ n: Int, _ k: Int) -> Float {
         var r = 1.0
@@ -50,25 +63,25 @@ public class LargeMarginSoftmaxLoss: Module, MetricLoss {
         return Float(r)
     }
 
-    /// What the (margin-adjusted) cosines are multiplied by before the softmax: `‖W_c‖ · ‖x_i‖` (`[n, classes]`).
-    func magnitudes(_ embeddings: Tensor) -> Tensor {
-        embeddings.norm(axis: 1, keepDims: true) * weight.value.norm(axis: 0, keepDims: true)
-    }
-
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
         let classes = weight.shape[1]
         ClassTargets.check(labels, classes: classes, "\(Self.self)")
-        let mask = ClassTargets.oneHot(labels, classes: classes)
-        let cosine = distance.matrix(embeddings, weight.value.transposed())
-        let target = (cosine * mask).sum(axis: 1)
-        // k = ⌊θ / (π/m)⌋, a constant.
-        let step = Float.pi / Float(margin)
-        let k = target.scalars.map { floorf(acosf(Swift.min(Swift.max($0, -1), 1)) / step) }
-        let signs = Tensor(k.map { Int($0) % 2 == 0 ? 1 : -1 }, shape: [labels.count])
-        let modified = cosineWithMargin(target) * signs - Tensor(k.map { 2 * $0 }, shape: [labels.count])
-        let logits = (cosine + mask * (modified - target).unsqueezed(1)) * magnitudes(embeddings) * scale
+        // Off-target logits s·cos·‖x‖·‖W_c‖ are s·x·W_c: one GEMM fused with the target's margin and the softmax.
+        let s = scale, m = margin, step = Float.pi / Float(margin), weightNorms = usesWeightNorms
+        let coefficients = (0...(margin / 2)).map { n in (n % 2 == 0 ? 1 : -1) * binomial(margin, 2 * n) }
+        let losses = MarginSoftmaxCrossEntropy.losses(embeddings: embeddings, weights: weight.value, targets: labels, scale: s,
+                                                      normalizeEmbeddings: false, normalizeWeights: !weightNorms) { c, a, b in
+            // ψ(θ) = (−1)ᵏ cos(mθ) − 2k, k = ⌊θ / (π/m)⌋ (a constant), times s·‖x‖ (·‖W_t‖).
+            let k = floorf(acosf(Swift.min(Swift.max(c, -1), 1)) / step)
+            let sign: Float = Int(k) % 2 == 0 ? 1 : -1
+            let (value, slope) = Self.multipleAngleCosine(c, m, coefficients)
+            let psi = sign * value - 2 * k, dpsi = sign * slope
+            let magnitude = s * a * (weightNorms ? b : 1)
+            return TargetLogit(value: magnitude * psi, dc: magnitude * dpsi, da: s * (weightNorms ? b : 1) * psi,
+                               db: weightNorms ? s * a * psi : 0)
+        }
         let weights = MinedTuples.sampleWeights(tuples, count: labels.count)
-        return ["loss": LossTerm(losses: ClassTargets.crossEntropy(logits, oneHot: mask) * weights, kind: .element,
+        return ["loss": LossTerm(losses: losses * weights, kind: .element,
                                  anchors: Array(labels.indices))]
     }
 }

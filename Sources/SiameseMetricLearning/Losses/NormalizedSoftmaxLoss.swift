@@ -37,10 +37,12 @@ public final class NormalizedSoftmaxLoss: Module, MetricLoss {
         ClassTargets.check(labels, classes: classes, "NormalizedSoftmaxLoss")
         var losses: Tensor
         if distance is DotProductSimilarity || distance is CosineSimilarity {
-            // The similarity is a plain product: fuse it with the softmax (one GEMM, 1/T folded in).
-            let normalized = weight.value.l2Normalized(axis: 0)
-            losses = SoftmaxCrossEntropy.ofProduct(distance.prepare(embeddings), distance.prepare(normalized.transposed()),
-                                                   targets: labels, scale: 1 / temperature)
+            // The similarity is a plain product: one GEMM fused with the normalisations, 1/T and the softmax.
+            let s = 1 / temperature, normalized = distance.normalizeEmbeddings
+            losses = MarginSoftmaxCrossEntropy.losses(embeddings: embeddings, weights: weight.value, targets: labels, scale: s,
+                                                      normalizeEmbeddings: normalized, normalizeWeights: true) { c, a, _ in
+                normalized ? TargetLogit(value: s * c, dc: s) : TargetLogit(value: s * c * a, dc: s * a, da: s * c)
+            }
         } else {
             losses = SoftmaxCrossEntropy.losses(logits(embeddings), targets: labels)
         }

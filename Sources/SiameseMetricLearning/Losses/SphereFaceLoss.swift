@@ -7,7 +7,5 @@ import SiameseCore
 /// `ψ(θ) = (−1)ᵏ cos(mθ) − 2k`. Defaults as PML 2.9 `SphereFaceLoss`: margin 4, scale 1, ``CosineSimilarity``,
 /// ``MeanReducer``; `W` starts standard normal.
 public final class SphereFaceLoss: LargeMarginSoftmaxLoss {
-    override func magnitudes(_ embeddings: Tensor) -> Tensor {
-        embeddings.norm(axis: 1, keepDims: true)
-    }
+    override var usesWeightNorms: Bool { false }
 }

@@ -45,18 +45,16 @@ public final class SubCenterArcFaceLoss: Module, MetricLoss {
 
     public func terms(embeddings: Tensor, labels: [Int], tuples: MinedTuples?) -> [String: LossTerm] {
         ClassTargets.check(labels, classes: numClasses, "SubCenterArcFaceLoss")
-        let mask = ClassTargets.oneHot(labels, classes: numClasses)
-        let cos = cosine(embeddings)
-        let target = (cos * mask).sum(axis: 1)
-        let m = marginRadians
-        let c = target.clamped(min: -1 + 1e-7, max: 1 - 1e-7)
-        let shifted = c * cosf(m) - (1 - c.square()).sqrt() * sinf(m)
-        let limit = Float.pi - m
-        let inRange = Tensor(target.scalars.map { acosf(Swift.min(Swift.max($0, -1), 1)) <= limit ? 1 : 0 }, shape: [labels.count])
-        let modified = Tensor.where(inRange, shifted, target - m * sinf(m))
-        let logits = (cos + mask * (modified - target).unsqueezed(1)) * scale
+        // One GEMM over every sub-centre, fused with the normalisations, the closest sub-centre, the margin and the softmax.
+        let m = marginRadians, s = scale, limit = Float.pi - m
+        let losses = MarginSoftmaxCrossEntropy.losses(embeddings: embeddings, weights: weight.value, subCenters: subCenters,
+                                                      targets: labels, scale: s, normalizeEmbeddings: true, normalizeWeights: true) { c, _, _ in
+            // cos(θ + m) while θ ≤ π − m, else cos θ − m·sin m (the range test carries no gradient).
+            acosf(Swift.min(Swift.max(c, -1), 1)) <= limit ? ArcFaceLoss.angularMargin(c, m, scale: s)
+                : TargetLogit(value: s * (c - m * sinf(m)), dc: s)
+        }
         let weights = MinedTuples.sampleWeights(tuples, count: labels.count)
-        return ["loss": LossTerm(losses: ClassTargets.crossEntropy(logits, oneHot: mask) * weights, kind: .element,
+        return ["loss": LossTerm(losses: losses * weights, kind: .element,
                                  anchors: Array(labels.indices))]
     }
 }

@@ -20,7 +20,10 @@ enum SoftmaxCrossEntropy {
         let x = logits.detached().contiguous()
         let scaled = TensorStorage(uninitializedCount: n * c)
         x.withUnsafeBufferPointer { src in
-            for k in 0..<(n * c) { scaled.pointer[k] = src[k] * scale }
+            let from = src.baseAddress!, to = scaled.pointer
+            Threading.forEachChunk(of: n * c, minChunk: rowPassChunk) { _, range in
+                for k in range { to[k] = from[k] * scale }
+            }
         }
         let (value, probabilities) = forward(scaled, n: n, c: c, targets: targets)
         return value.recordingGradient(of: [logits], name: "softmaxCrossEntropy") { g in
@@ -105,10 +108,10 @@ enum SoftmaxCrossEntropy {
     }
 
     /// Copies the strictly lower triangle of the `n×n` row-major matrix onto the upper one, tile by tile (tiles of 8:
-    /// a column walk touches one cache line per row, and rows 4 KiB apart share an L1 set).
+    /// a column walk touches one cache line per row, and rows 4 KiB apart share an L1 set), tile rows in parallel.
     private static func mirrorLowerToUpper(_ m: UnsafeMutablePointer<Float>, n: Int) {
         let tile = 8
-        for i0 in stride(from: 0, to: n, by: tile) {
+        forEachTileRow(n, tile: tile) { i0 in
             for j0 in stride(from: i0, to: n, by: tile) {
                 // Upper tile (i0, j0) from lower tile (j0, i0).
                 for i in i0..<Swift.min(i0 + tile, n) {
@@ -120,10 +123,11 @@ enum SoftmaxCrossEntropy {
         }
     }
 
-    /// `M ← M + Mᵀ` for the `n×n` row-major matrix, tile by tile (of 8, as ``mirrorLowerToUpper(_:n:)``).
+    /// `M ← M + Mᵀ` for the `n×n` row-major matrix, tile by tile (of 8, as ``mirrorLowerToUpper(_:n:)``). Tile row
+    /// `i0` owns the entries `(i, j)` and `(j, i)` with `i` in it and `j ≥ i`, so tile rows run in parallel.
     private static func addTransposeInPlace(_ m: UnsafeMutablePointer<Float>, n: Int) {
         let tile = 8
-        for i0 in stride(from: 0, to: n, by: tile) {
+        forEachTileRow(n, tile: tile) { i0 in
             for j0 in stride(from: i0, to: n, by: tile) {
                 for i in i0..<Swift.min(i0 + tile, n) {
                     let jStart = Swift.max(j0, i), jEnd = Swift.min(j0 + tile, n)
@@ -135,6 +139,16 @@ enum SoftmaxCrossEntropy {
                     }
                 }
             }
+        }
+    }
+
+    /// Runs `body(i0)` for the first row `i0` of every tile row of an upper triangle (`n` rows, tiles of `tile`), in
+    /// parallel; tile rows are dealt first, last, second, second to last… so that contiguous chunks carry about the
+    /// same share of the triangle.
+    private static func forEachTileRow(_ n: Int, tile: Int, _ body: (Int) -> Void) {
+        let rows = (n + tile - 1) / tile
+        Threading.forEachChunk(of: rows, minChunk: Swift.max(1, rowPassChunk / Swift.max(n * tile, 1))) { _, range in
+            for t in range { body((t % 2 == 0 ? t / 2 : rows - 1 - t / 2) * tile) }
         }
     }
 
@@ -168,44 +182,57 @@ enum SoftmaxCrossEntropy {
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
     }
 
-    /// The losses (`[n]`) and the softmax (`[n, C]`) of scaled logits (whose storage is overwritten).
-    private static func forward(_ logits: TensorStorage, n: Int, c: Int, targets: [Int]) -> (Tensor, TensorStorage) {
-        precondition(targets.allSatisfy { $0 >= 0 && $0 < c }, "SoftmaxCrossEntropy: targets must be in 0..<\(c)")
-        let p = logits.pointer
-        var out = [Float](repeating: 0, count: n)
-        for i in 0..<n {
-            let row = p + i * c
-            var m = maximum(row, c)
-            if !m.isFinite { m = 0 }
-            for j in 0..<c { row[j] -= m }
-            out[i] = -row[targets[i]]
-        }
-        // The exponentials through the engine's vectorised exp (one pass), then the row sums.
-        let e = Tensor(storage: logits, shape: [n * c]).exp()
-        precondition(e.offset == 0 && e.isContiguous)
-        let pe = e.storage.pointer
-        for i in 0..<n {
-            let row = pe + i * c
-            let sum = total(row, c)
-            // loss = log Σ exp(x − m) − (x_t − m).
-            out[i] += logf(sum)
-            let inverse = 1 / sum
-            for j in 0..<c { row[j] *= inverse }
-        }
-        return (Tensor(out, shape: [n]), e.storage)
+    /// Elements a chunk of a parallel row pass covers at least (a worker's wake-up costs about as much as a pass
+    /// over a few thousand floats).
+    static let rowPassChunk = 1 << 15
+
+    /// Writes `softmax(src)` (`count` floats) to `dst` (which may be `src`) and returns the log-sum-exp
+    /// `m + log Σ exp(x − m)`: the row maximum `m` (0 if not finite), the exponentials (vectorised), their sum in
+    /// eight lanes, then one scaling pass, all on a row that stays in L1.
+    @inline(__always)
+    static func softmaxRow(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ count: Int) -> Float {
+        var m = maximum(src, count)
+        if !m.isFinite { m = 0 }
+        for j in 0..<count { dst[j] = FastMath.exp(src[j] - m) }
+        let sum = total(dst, count)
+        let inverse = 1 / sum
+        for j in 0..<count { dst[j] *= inverse }
+        return m + logf(sum)
     }
 
-    /// `s · g_i · (p_ij − [j = t_i])` as `[n, C]`.
-    private static func backward(_ g: Tensor, _ probabilities: TensorStorage, n: Int, c: Int, targets: [Int], scale: Float) -> Tensor {
-        let gs = g.contiguous().scalars
-        let out = TensorStorage(uninitializedCount: n * c)
-        let p = probabilities.pointer
-        for i in 0..<n {
-            let w = gs[i] * scale
-            let src = p + i * c, dst = out.pointer + i * c
-            for j in 0..<c { dst[j] = src[j] * w }
-            dst[targets[i]] -= w
+    /// The losses (`[n]`) and the softmax (`[n, C]`) of scaled logits (whose storage is overwritten), rows in parallel.
+    private static func forward(_ logits: TensorStorage, n: Int, c: Int, targets: [Int]) -> (Tensor, TensorStorage) {
+        precondition(targets.allSatisfy { $0 >= 0 && $0 < c }, "SoftmaxCrossEntropy: targets must be in 0..<\(c)")
+        let out = TensorStorage(uninitializedCount: n)
+        let p = logits.pointer, o = out.pointer
+        targets.withUnsafeBufferPointer { t in
+            Threading.forEachChunk(of: n, minChunk: Swift.max(1, rowPassChunk / Swift.max(c, 1))) { _, rows in
+                for i in rows {
+                    let row = p + i * c
+                    // loss = log Σ exp(x) − x_t.
+                    let target = row[t[i]]
+                    o[i] = softmaxRow(row, into: row, c) - target
+                }
+            }
         }
-        return Tensor(storage: out, shape: [n, c])
+        return (Tensor(storage: out, shape: [n]), logits)
+    }
+
+    /// `s · g_i · (p_ij − [j = t_i])` as `[n, C]`, rows in parallel.
+    private static func backward(_ g: Tensor, _ probabilities: TensorStorage, n: Int, c: Int, targets: [Int], scale: Float) -> Tensor {
+        let gc = g.contiguous()
+        let out = TensorStorage(uninitializedCount: n * c)
+        let p = probabilities.pointer, d = out.pointer, gp = gc.storage.pointer + gc.offset
+        targets.withUnsafeBufferPointer { t in
+            Threading.forEachChunk(of: n, minChunk: Swift.max(1, rowPassChunk / Swift.max(c, 1))) { _, rows in
+                for i in rows {
+                    let w = gp[i] * scale
+                    let src = p + i * c, dst = d + i * c
+                    for j in 0..<c { dst[j] = src[j] * w }
+                    dst[t[i]] -= w
+                }
+            }
+        }
+        return withExtendedLifetime(gc) { Tensor(storage: out, shape: [n, c]) }
     }
 }
