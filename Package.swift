@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "SiameseModels", dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseEvaluation"]),
         .target(
             name: "SiameseMetricLearning",
-            dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseModels"]
+            dependencies: ["SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseModels", "CSiameseKernels"]
         ),
         // Floor 6: recipes, the trainer, run folders and run evaluation; the bundled demo data.
         .target(

@@ -139,6 +139,25 @@ void sk_pack_linear_weight(const float *w, int n, int k, float *packed);
 int sk_packed_linear(int level, const float *x, long rows, int k, const float *packed, const float *bias, int n,
                      float *y, int panelBegin, int panelEnd, int gelu);
 
+/// One row of a fused softmax cross-entropy (SoftmaxRows.c): the logits ℓ_j = src[j] · scale[j] · rowScale
+/// (`scale` may be NULL: 1), ℓ_target replaced by `targetValue` when `target` ≥ 0, then softmax(ℓ) into `dst` (which
+/// may be `src`). Returns the log-sum-exp `m + log Σ_j exp(ℓ_j − m)`, `m` the row maximum (0 if not finite).
+float sk_softmax_row(int level, const float *src, const float *scale, float rowScale, long n, long target,
+                     float targetValue, float *dst);
+
+/// The backward row of a margin softmax loss: with e_j = g · p[j] · scale[j] · rowScale, writes e, adds
+/// e_j · src[j] to columnSums[j] and returns Σ_j e_j · src[j].
+float sk_margin_softmax_backward_row(int level, const float *p, const float *src, const float *scale, float g,
+                                     float rowScale, long n, float *e, float *columnSums);
+
+/// Tile row `i0` (rows i0..<i0+8, `i0` a multiple of 8) of the row-major n×n matrix `m`: copies the strictly lower
+/// triangle's tiles onto the upper ones (`m[i, j] = m[j, i]` for `i` in the tile row, `j > i`).
+void sk_mirror_lower_tile_row(int level, float *m, long n, long i0);
+
+/// Tile row `i0` of `M ← M + Mᵀ`: for `i` in rows i0..<i0+8 and `j ≥ i`, `m[i, j]` and `m[j, i]` become their sum.
+/// Different tile rows touch disjoint entries, so they may run in parallel.
+void sk_add_transpose_tile_row(int level, float *m, long n, long i0);
+
 #ifdef __cplusplus
 }
 #endif

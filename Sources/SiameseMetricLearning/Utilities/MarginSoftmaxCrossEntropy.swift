@@ -1,3 +1,4 @@
+import CSiameseKernels
 import SiameseCore
 #if canImport(Glibc)
 import Glibc
@@ -49,12 +50,7 @@ enum MarginSoftmaxCrossEntropy {
         // Norms: ‖xᵢ‖ and the column norms ‖W_col‖ (accumulated row by row of W, contiguous).
         var rowNorm = [Float](repeating: 0, count: n), columnNorm = [Float](repeating: 0, count: columns)
         rowNorm.withUnsafeMutableBufferPointer { a in
-            for i in 0..<n {
-                let row = x + i * d
-                var s: Float = 0
-                for r in 0..<d { s += row[r] * row[r] }
-                a[i] = s.squareRoot()
-            }
+            for i in 0..<n { a[i] = sk_dot_f32(x + i * d, x + i * d, d).squareRoot() }
         }
         columnNorm.withUnsafeMutableBufferPointer { b in
             for r in 0..<d {
@@ -71,8 +67,10 @@ enum MarginSoftmaxCrossEntropy {
         BLAS.sgemm(transA: false, transB: false, m: n, n: columns, k: d, alpha: 1, a: x, lda: d, b: w, ldb: columns,
                    c: products.pointer, ldc: columns)
 
-        // Row pass: logits (in place of P when K = 1), the target logit and its derivatives, softmax, loss.
-        let logits = k == 1 ? products : TensorStorage(uninitializedCount: n * classes)
+        // Row pass: the target logit and its derivatives, then the logits' softmax and the loss in one kernel
+        // (`sk_softmax_row`: AVX-512 or AVX2 where the CPU has them). With sub-centres, the closest ones' logits first.
+        let logits = TensorStorage(uninitializedCount: k == 1 ? 1 : n * classes)
+        let level = Int32(SIMDKernels.level)
         let probabilities = TensorStorage(uninitializedCount: n * classes)
         var chosen = [Int32](repeating: 0, count: k == 1 ? 0 : n * classes)
         var targetColumn = [Int](repeating: 0, count: n), cosine = [Float](repeating: 0, count: n)
@@ -91,13 +89,10 @@ enum MarginSoftmaxCrossEntropy {
             let p = products.pointer, l = logits.pointer, q = probabilities.pointer, o = out.pointer
             Threading.forEachChunk(of: n, minChunk: minRows) { _, rows in
                 for i in rows {
-                    let pr = p + i * columns, lr = l + i * classes, rowScale = scale * alpha[i], ti = t[i]
-                    // The target's product, read before the logits overwrite it (K = 1: in place).
+                    let pr = p + i * columns, rowScale = scale * alpha[i], ti = t[i]
                     var col = ti, product = pr[ti]
-                    if k == 1 {
-                        for j in 0..<classes { lr[j] = pr[j] * beta[j] * rowScale }
-                    } else {
-                        let cr = chosen.baseAddress! + i * classes
+                    if k > 1 {
+                        let lr = l + i * classes, cr = chosen.baseAddress! + i * classes
                         for j in 0..<classes {
                             var best = pr[j * k] * beta[j * k], bestK = 0
                             for s in 1..<k where pr[j * k + s] * beta[j * k + s] > best {
@@ -111,8 +106,10 @@ enum MarginSoftmaxCrossEntropy {
                     let c = product / (Swift.max(a[i], epsilon) * Swift.max(b[col], epsilon))
                     let logit = target(c, a[i], b[col])
                     tcol[i] = col; cos[i] = c; tder[i] = logit
-                    lr[ti] = logit.value
-                    o[i] = SoftmaxCrossEntropy.softmaxRow(lr, into: q + i * classes, classes) - logit.value
+                    let lse = k == 1
+                        ? sk_softmax_row(level, pr, beta.baseAddress!, rowScale, classes, ti, logit.value, q + i * classes)
+                        : sk_softmax_row(level, l + i * classes, nil, 1, classes, ti, logit.value, q + i * classes)
+                    o[i] = lse - logit.value
                 }
             }
         } } } } } } } } }
@@ -143,23 +140,22 @@ enum MarginSoftmaxCrossEntropy {
             lambda.withUnsafeMutableBufferPointer { lambda in
             columnSums.withUnsafeMutableBufferPointer { sums in
             targetMu.withUnsafeMutableBufferPointer { tmu in
-                let l = logits.pointer, q = probabilities.pointer, ep = e.pointer
+                let l = logits.pointer, q = probabilities.pointer, ep = e.pointer, p = products.pointer
                 Threading.forEachChunk(of: n, minChunk: minRows) { chunk, rows in
                     let acc = sums.baseAddress! + chunk * columns
                     for i in rows {
-                        let gi = gp[i], lr = l + i * classes, qr = q + i * classes, er = ep + i * columns
-                        let rowScale = scale * alpha[i]
-                        // Every class as if off-target first: H = g·p, E = H·s·α·β, λ −= H·ℓ·α², μ −= H·ℓ·β².
-                        var rowSum: Float = 0
+                        let gi = gp[i], qr = q + i * classes, er = ep + i * columns
+                        let rowScale = scale * alpha[i], ti = t[i]
+                        // Every class as if off-target first: H = g·p, E = H·s·α·β, λ −= H·ℓ·α², μ −= H·ℓ·β²
+                        // (ℓ·H = E·P). Then the target: undo its off-target terms and add its own.
+                        var rowSum: Float, offTarget: Float
                         if k == 1 {
-                            for j in 0..<classes {
-                                let h = gi * qr[j], hl = h * lr[j]
-                                er[j] = h * rowScale * beta[j]
-                                rowSum += hl
-                                acc[j] += hl
-                            }
+                            let pr = p + i * columns
+                            rowSum = sk_margin_softmax_backward_row(level, qr, pr, beta.baseAddress!, gi, rowScale, classes, er, acc)
+                            offTarget = er[ti] * pr[ti]
                         } else {
-                            let cr = chosen.baseAddress! + i * classes
+                            let lr = l + i * classes, cr = chosen.baseAddress! + i * classes
+                            rowSum = 0
                             for j in 0..<classes {
                                 let col = j * k + Int(cr[j])
                                 let h = gi * qr[j], hl = h * lr[j]
@@ -167,12 +163,11 @@ enum MarginSoftmaxCrossEntropy {
                                 rowSum += hl
                                 acc[col] += hl
                             }
+                            offTarget = gi * qr[ti] * lr[ti]
                         }
-                        // Then the target: undo its off-target terms and add its own.
-                        let ti = t[i], col = tcol[i], c = cos[i], der = tder[i]
-                        let hOff = gi * qr[ti], lt = lr[ti], h = gi * (qr[ti] - 1)
-                        rowSum -= hOff * lt
-                        acc[col] -= hOff * lt
+                        let col = tcol[i], c = cos[i], der = tder[i], h = gi * (qr[ti] - 1)
+                        rowSum -= offTarget
+                        acc[col] -= offTarget
                         let ia = 1 / Swift.max(a[i], epsilon), ib = 1 / Swift.max(b[col], epsilon)
                         er[col] = h * der.dc * ia * ib
                         var rowTerm = a[i] > 0 ? h * der.da / a[i] : 0

@@ -1,9 +1,5 @@
+import CSiameseKernels
 import SiameseCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Per-row softmax cross-entropy with integer targets (`F.cross_entropy(logits, targets, reduction="none")`),
 /// fused: one pass forward (row maximum, exponentials, log-sum-exp) that keeps the softmax, and one pass backward
@@ -18,14 +14,11 @@ enum SoftmaxCrossEntropy {
         precondition(logits.rank == 2 && logits.shape[0] == targets.count, "SoftmaxCrossEntropy: \(logits.shape) logits for \(targets.count) targets")
         let (n, c) = (logits.shape[0], logits.shape[1])
         let x = logits.detached().contiguous()
-        let scaled = TensorStorage(uninitializedCount: n * c)
-        x.withUnsafeBufferPointer { src in
-            let from = src.baseAddress!, to = scaled.pointer
-            Threading.forEachChunk(of: n * c, minChunk: rowPassChunk) { _, range in
-                for k in range { to[k] = from[k] * scale }
-            }
+        let probabilities = TensorStorage(uninitializedCount: n * c)
+        // The scale is applied in the row pass, which reads x and writes the softmax.
+        let value = withExtendedLifetime(x) {
+            forward(x.storage.pointer + x.offset, scale: scale, into: probabilities, n: n, c: c, targets: targets)
         }
-        let (value, probabilities) = forward(scaled, n: n, c: c, targets: targets)
         return value.recordingGradient(of: [logits], name: "softmaxCrossEntropy") { g in
             [backward(g, probabilities, n: n, c: c, targets: targets, scale: scale)]
         }
@@ -46,7 +39,8 @@ enum SoftmaxCrossEntropy {
                            b: pb.baseAddress!, ldb: d, c: logits.pointer, ldc: c)
             }
         }
-        let (value, probabilities) = forward(logits, n: n, c: c, targets: targets)
+        let value = forward(logits.pointer, scale: 1, into: logits, n: n, c: c, targets: targets)
+        let probabilities = logits
         return value.recordingGradient(of: [a, b], name: "softmaxCrossEntropyOfProduct") { g in
             // dL/dlogits = G (unscaled); d/da = s·G·b, d/db = s·Gᵀ·a.
             let grad = backward(g, probabilities, n: n, c: c, targets: targets, scale: 1)
@@ -94,7 +88,8 @@ enum SoftmaxCrossEntropy {
             }
         }
         mirrorLowerToUpper(logits.pointer, n: n)
-        let (value, probabilities) = forward(logits, n: n, c: n, targets: targets)
+        let value = forward(logits.pointer, scale: 1, into: logits, n: n, c: n, targets: targets)
+        let probabilities = logits
         return value.recordingGradient(of: [a], name: "softmaxCrossEntropyOfGram") { g in
             let grad = backward(g, probabilities, n: n, c: n, targets: targets, scale: 1)
             addTransposeInPlace(grad.storage.pointer, n: n)
@@ -107,39 +102,18 @@ enum SoftmaxCrossEntropy {
         }
     }
 
-    /// Copies the strictly lower triangle of the `n×n` row-major matrix onto the upper one, tile by tile (tiles of 8:
-    /// a column walk touches one cache line per row, and rows 4 KiB apart share an L1 set), tile rows in parallel.
+    /// Copies the strictly lower triangle of the `n×n` row-major matrix onto the upper one, in 8×8 tiles transposed
+    /// in registers (`sk_mirror_lower_tile_row`), tile rows in parallel.
     private static func mirrorLowerToUpper(_ m: UnsafeMutablePointer<Float>, n: Int) {
-        let tile = 8
-        forEachTileRow(n, tile: tile) { i0 in
-            for j0 in stride(from: i0, to: n, by: tile) {
-                // Upper tile (i0, j0) from lower tile (j0, i0).
-                for i in i0..<Swift.min(i0 + tile, n) {
-                    let jStart = Swift.max(j0, i + 1), jEnd = Swift.min(j0 + tile, n)
-                    guard jStart < jEnd else { continue }
-                    for j in jStart..<jEnd { m[i * n + j] = m[j * n + i] }
-                }
-            }
-        }
+        let level = Int32(SIMDKernels.level)
+        forEachTileRow(n, tile: 8) { i0 in sk_mirror_lower_tile_row(level, m, n, i0) }
     }
 
-    /// `M ← M + Mᵀ` for the `n×n` row-major matrix, tile by tile (of 8, as ``mirrorLowerToUpper(_:n:)``). Tile row
-    /// `i0` owns the entries `(i, j)` and `(j, i)` with `i` in it and `j ≥ i`, so tile rows run in parallel.
+    /// `M ← M + Mᵀ` for the `n×n` row-major matrix, in 8×8 tiles (`sk_add_transpose_tile_row`). Tile row `i0` owns the
+    /// entries `(i, j)` and `(j, i)` with `i` in it and `j ≥ i`, so tile rows run in parallel.
     private static func addTransposeInPlace(_ m: UnsafeMutablePointer<Float>, n: Int) {
-        let tile = 8
-        forEachTileRow(n, tile: tile) { i0 in
-            for j0 in stride(from: i0, to: n, by: tile) {
-                for i in i0..<Swift.min(i0 + tile, n) {
-                    let jStart = Swift.max(j0, i), jEnd = Swift.min(j0 + tile, n)
-                    guard jStart < jEnd else { continue }
-                    for j in jStart..<jEnd {
-                        let s = m[i * n + j] + m[j * n + i]
-                        m[i * n + j] = s
-                        m[j * n + i] = s
-                    }
-                }
-            }
-        }
+        let level = Int32(SIMDKernels.level)
+        forEachTileRow(n, tile: 8) { i0 in sk_add_transpose_tile_row(level, m, n, i0) }
     }
 
     /// Runs `body(i0)` for the first row `i0` of every tile row of an upper triangle (`n` rows, tiles of `tile`), in
@@ -152,70 +126,28 @@ enum SoftmaxCrossEntropy {
         }
     }
 
-    /// The largest of `count` floats (−∞ for none; NaN is skipped), eight independent lanes at a time.
-    @inline(__always)
-    private static func maximum(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
-        var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
-        var j = 0
-        while j &+ 8 <= count {
-            m0 = p[j] > m0 ? p[j] : m0; m1 = p[j &+ 1] > m1 ? p[j &+ 1] : m1
-            m2 = p[j &+ 2] > m2 ? p[j &+ 2] : m2; m3 = p[j &+ 3] > m3 ? p[j &+ 3] : m3
-            m4 = p[j &+ 4] > m4 ? p[j &+ 4] : m4; m5 = p[j &+ 5] > m5 ? p[j &+ 5] : m5
-            m6 = p[j &+ 6] > m6 ? p[j &+ 6] : m6; m7 = p[j &+ 7] > m7 ? p[j &+ 7] : m7
-            j &+= 8
-        }
-        while j < count { m0 = p[j] > m0 ? p[j] : m0; j &+= 1 }
-        return Swift.max(Swift.max(Swift.max(m0, m1), Swift.max(m2, m3)), Swift.max(Swift.max(m4, m5), Swift.max(m6, m7)))
-    }
-
-    /// The sum of `count` floats, eight independent lanes at a time.
-    @inline(__always)
-    private static func total(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
-        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0, s4: Float = 0, s5: Float = 0, s6: Float = 0, s7: Float = 0
-        var j = 0
-        while j &+ 8 <= count {
-            s0 += p[j]; s1 += p[j &+ 1]; s2 += p[j &+ 2]; s3 += p[j &+ 3]
-            s4 += p[j &+ 4]; s5 += p[j &+ 5]; s6 += p[j &+ 6]; s7 += p[j &+ 7]
-            j &+= 8
-        }
-        while j < count { s0 += p[j]; j &+= 1 }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
-    }
-
     /// Elements a chunk of a parallel row pass covers at least (a worker's wake-up costs about as much as a pass
     /// over a few thousand floats).
     static let rowPassChunk = 1 << 15
 
-    /// Writes `softmax(src)` (`count` floats) to `dst` (which may be `src`) and returns the log-sum-exp
-    /// `m + log Σ exp(x − m)`: the row maximum `m` (0 if not finite), the exponentials (vectorised), their sum in
-    /// eight lanes, then one scaling pass, all on a row that stays in L1.
-    @inline(__always)
-    static func softmaxRow(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ count: Int) -> Float {
-        var m = maximum(src, count)
-        if !m.isFinite { m = 0 }
-        for j in 0..<count { dst[j] = FastMath.exp(src[j] - m) }
-        let sum = total(dst, count)
-        let inverse = 1 / sum
-        for j in 0..<count { dst[j] *= inverse }
-        return m + logf(sum)
-    }
-
-    /// The losses (`[n]`) and the softmax (`[n, C]`) of scaled logits (whose storage is overwritten), rows in parallel.
-    private static func forward(_ logits: TensorStorage, n: Int, c: Int, targets: [Int]) -> (Tensor, TensorStorage) {
+    /// The losses (`[n]`) of the logits `s · src` (`[n, C]`), whose softmax goes to `probabilities` (which may be
+    /// `src`'s storage): each row's maximum, exponentials, sum and normalisation in one kernel (`sk_softmax_row`,
+    /// AVX-512 or AVX2 where the CPU has them), rows in parallel.
+    private static func forward(_ src: UnsafePointer<Float>, scale: Float, into probabilities: TensorStorage, n: Int, c: Int,
+                                targets: [Int]) -> Tensor {
         precondition(targets.allSatisfy { $0 >= 0 && $0 < c }, "SoftmaxCrossEntropy: targets must be in 0..<\(c)")
         let out = TensorStorage(uninitializedCount: n)
-        let p = logits.pointer, o = out.pointer
+        let p = probabilities.pointer, o = out.pointer, level = Int32(SIMDKernels.level)
         targets.withUnsafeBufferPointer { t in
             Threading.forEachChunk(of: n, minChunk: Swift.max(1, rowPassChunk / Swift.max(c, 1))) { _, rows in
                 for i in rows {
-                    let row = p + i * c
-                    // loss = log Σ exp(x) − x_t.
-                    let target = row[t[i]]
-                    o[i] = softmaxRow(row, into: row, c) - target
+                    // loss = log Σ exp(s·x) − s·x_t (the target read before the row is overwritten).
+                    let target = src[i * c + t[i]] * scale
+                    o[i] = sk_softmax_row(level, src + i * c, nil, scale, c, -1, 0, p + i * c) - target
                 }
             }
         }
-        return (Tensor(storage: out, shape: [n]), logits)
+        return Tensor(storage: out, shape: [n])
     }
 
     /// `s · g_i · (p_ij − [j = t_i])` as `[n, C]`, rows in parallel.
