@@ -120,9 +120,9 @@ enum MarginSoftmaxCrossEntropy {
             let gc = g.contiguous()
             let gp = gc.storage.pointer + gc.offset
             let x = xc.storage.pointer + xc.offset, w = wc.storage.pointer + wc.offset
-            // E (zero at the sub-centres a row did not choose), λ, and per-chunk column sums for μ.
+            // E (zero at the sub-centres a row did not choose, zeroed row by row in the parallel pass), λ, and
+            // per-chunk column sums for μ.
             let e = TensorStorage(uninitializedCount: n * columns)
-            if k > 1 { e.pointer.initialize(repeating: 0, count: n * columns) }
             let chunks = Threading.chunkCount(of: n, minChunk: minRows)
             var lambda = [Float](repeating: 0, count: n)
             var columnSums = [Float](repeating: 0, count: chunks * columns)
@@ -155,6 +155,7 @@ enum MarginSoftmaxCrossEntropy {
                             offTarget = er[ti] * pr[ti]
                         } else {
                             let lr = l + i * classes, cr = chosen.baseAddress! + i * classes
+                            er.initialize(repeating: 0, count: columns)
                             rowSum = 0
                             for j in 0..<classes {
                                 let col = j * k + Int(cr[j])
