@@ -86,6 +86,9 @@ import Darwin
         #expect(GradientCheck.worstError([x], epsilon: 1e-3) { SoftmaxCrossEntropy.losses($0[0], targets: labels, scale: 0.7) } <= 1)
         #expect(GradientCheck.worstError([x, b], epsilon: 1e-3) { SoftmaxCrossEntropy.ofProduct($0[0], $0[1], targets: labels, scale: 0.7) } <= 1)
         #expect(GradientCheck.worstError([x], epsilon: 1e-3) { SoftmaxCrossEntropy.ofGram($0[0], targets: labels, scale: 0.7) } <= 1)
+        #expect(GradientCheck.worstError([x], epsilon: 1e-3) {
+            SoftmaxCrossEntropy.ofGram($0[0], targets: labels, scale: 3, normalizeRows: true)
+        } <= 1)
     }
 
     /// Values and gradients against the composed loss on batches of 300 × 67 classes (two chunks, vector tails) and
@@ -138,6 +141,12 @@ import Darwin
             (gram * r).sum().backward()
             Self.expectClose(withNoGrad { SoftmaxCrossEntropy.ofGram(q.detached(), targets: rank, scale: 0.3) }, gram, "gram level \(level)")
             Self.expectClose(q.grad!, q2.grad!, "gram level \(level) d/dq")
+            // … with the rows normalised inside the op.
+            let u = Self.normal([n, d], seed: 27).requiringGrad(), u2 = u.detached().requiringGrad()
+            (SoftmaxCrossEntropy.ofGram(u, targets: rank, scale: 8, normalizeRows: true) * r).sum().backward()
+            let un = u2.l2Normalized(axis: 1)
+            (ClassTargets.crossEntropy(Tensor.matmul(un, un.transposed()) * 8, oneHot: ClassTargets.oneHot(rank, classes: n)) * r).sum().backward()
+            Self.expectClose(u.grad!, u2.grad!, "normalised gram level \(level) d/du")
         }
     }
 

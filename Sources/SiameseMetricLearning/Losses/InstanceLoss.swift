@@ -27,8 +27,9 @@ public struct InstanceLoss: MetricLoss {
         guard n > 0 else { return [:] }
         let distinct = Array(Set(labels)).sorted()
         let rank = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
-        // Cross-entropy of γ·q·qᵀ (q the normalised batch) fused with its GEMM, using the matrix's symmetry.
-        let losses = SoftmaxCrossEntropy.ofGram(distance.prepare(embeddings), targets: labels.map { rank[$0]! }, scale: gamma)
+        // Cross-entropy of γ·q·qᵀ (q the normalised batch) fused with its GEMM and the normalisation, using the
+        // matrix's symmetry.
+        let losses = SoftmaxCrossEntropy.ofGram(embeddings, targets: labels.map { rank[$0]! }, scale: gamma, normalizeRows: true)
         return ["loss": LossTerm(losses: losses, kind: .element, anchors: Array(0..<n))]
     }
 }

@@ -70,10 +70,24 @@ enum SoftmaxCrossEntropy {
     /// `−log softmax(s · a_i·aᵀ)[t_i]` for each row `i` of `a` (`[n, d]`): ``ofProduct(_:_:targets:scale:)`` of the
     /// batch against itself, using the symmetry of `a·aᵀ`: the forward GEMM computes only the blocks on and below
     /// the diagonal (the rest is mirrored), and the backward one GEMM `s·(G + Gᵀ)·a` instead of two.
-    static func ofGram(_ a: Tensor, targets: [Int], scale: Float) -> Tensor {
+    ///
+    /// `normalizeRows`: the rows of `a` are L2-normalised first (`a.l2Normalized(axis: 1)`, ε 10⁻¹²), inside the op:
+    /// the backward maps the gradient `g_q` of a normalised row `q` to `(g_q − (g_q·q) q) / ‖a_i‖` in one pass.
+    static func ofGram(_ a: Tensor, targets: [Int], scale: Float, normalizeRows: Bool = false) -> Tensor {
         precondition(a.rank == 2 && a.shape[0] == targets.count, "SoftmaxCrossEntropy: \(a.shape) for \(targets.count) targets")
         let (n, d) = (a.shape[0], a.shape[1])
-        let ac = a.detached().contiguous()
+        var ac = a.detached().contiguous()
+        var norms = [Float]()
+        if normalizeRows {
+            let q = TensorStorage(uninitializedCount: n * d), src = ac.storage.pointer + ac.offset
+            norms = (0..<n).map { sk_dot_f32(src + $0 * d, src + $0 * d, d).squareRoot() }
+            for i in 0..<n {
+                let inverse = 1 / Swift.max(norms[i], 1e-12), row = src + i * d, dst = q.pointer + i * d
+                for r in 0..<d { dst[r] = row[r] * inverse }
+            }
+            withExtendedLifetime(ac) {}
+            ac = Tensor(storage: q, shape: [n, d])
+        }
         let logits = TensorStorage(uninitializedCount: n * n)
         let block = 128
         ac.withUnsafeBufferPointer { pa in
@@ -97,6 +111,15 @@ enum SoftmaxCrossEntropy {
             ac.withUnsafeBufferPointer { pa in
                 BLAS.sgemm(transA: false, transB: false, m: n, n: d, k: n, alpha: scale, a: grad.storage.pointer, lda: n,
                            b: pa.baseAddress!, ldb: d, c: out.pointer, ldc: d)
+                if normalizeRows {
+                    // Through q = a / max(‖a‖, ε): (g − (g·q) q) / ‖a‖, or g / ε where the norm was clamped.
+                    for i in 0..<n {
+                        let g = out.pointer + i * d, q = pa.baseAddress! + i * d
+                        let projection = norms[i] >= 1e-12 ? sk_dot_f32(g, q, d) : 0
+                        let inverse = 1 / Swift.max(norms[i], 1e-12)
+                        for r in 0..<d { g[r] = (g[r] - projection * q[r]) * inverse }
+                    }
+                }
             }
             return [Tensor(storage: out, shape: [n, d])]
         }
