@@ -1,11 +1,10 @@
-/// Scalar math that the compiler can inline and vectorise, unlike calls into libm (public for fused kernels in the
-/// other modules).
-public enum FastMath {
+/// Scalar math that the compiler can inline and vectorise, unlike calls into libm.
+enum FastMath {
     /// eˣ for Float: Cody–Waite range reduction plus a degree-6 polynomial, branch-free so loops over it
     /// vectorise (even with only SSE2). Relative error ≤ 2 ulp where the result is a normal float;
     /// 0 below −87.34 (where eˣ is subnormal), +∞ above 88.72, NaN for NaN.
-    @inlinable @inline(__always)
-    public static func exp(_ x: Float) -> Float {
+    @inline(__always)
+    static func exp(_ x: Float) -> Float {
         let xc = Swift.min(Swift.max(x, -87.33654), 88.72283)
         // k = round(x / ln 2) by the 1.5·2²³ trick (no rounding instruction needed).
         let shifted = xc * 1.442695041 + 12_582_912
