@@ -132,6 +132,20 @@ import SiameseNN
         // A mean of the maps would give other scores (the module is not linear).
         let means = loss.relation(q, sums * 0.5).scalars
         #expect(abs(means[0] - expected[0]) > 1e-6 || abs(means[1] - expected[1]) > 1e-6)
+        // classMaps: mean compares the query with the mean map, and a model folder's head keeps that choice.
+        let meanLoss = RelationLoss(relation: RelationModule(channels: 2, side: 2, hidden: 4, classMaps: .mean))
+        meanLoss.eval()
+        let meanScores = meanLoss.scores(support: maps.indexSelect(axis: 0, [0, 1, 2, 3]), supportClasses: [0, 0, 1, 1],
+                                         query: maps.indexSelect(axis: 0, [4])).scalars
+        let meanExpected = meanLoss.relation(q, sums * 0.5).scalars
+        #expect(abs(meanScores[0] - meanExpected[0]) < 1e-5 && abs(meanScores[1] - meanExpected[1]) < 1e-5)
+        let stage = ComparisonHeadStage(relation: meanLoss.relation)
+        #expect(stage.configuration.classMaps == "mean" && ComparisonHeadStage(relation: loss.relation).configuration.classMaps == nil)
+        guard case .relation(let rebuilt) = try stage.configuration.makeHead() else { Issue.record("not a relation head"); return }
+        #expect(rebuilt.classMaps == .mean)
+        let made = try EpisodicLosses.registry.make(ComponentSpec(name: "relation", parameters: ["channels": 2, "classMaps": "mean"]),
+                                                    context: RegistryContext(embeddingSize: 8))
+        #expect((made as? RelationLoss)?.relation.classMaps == .mean)
     }
 
     /// Every recipe of the comparison table (`siamese-bench fewshot-table`) loads without problems and measures a grid.
