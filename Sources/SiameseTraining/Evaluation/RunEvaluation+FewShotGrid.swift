@@ -40,7 +40,8 @@ extension RunEvaluation {
     /// - matching networks: softmax **attention over all N·K support items** (re-embedded together when the recipe has
     ///   full-context embeddings), summed per class;
     /// - relation networks: the relation module on the query's feature map beside the **sum of the class's K feature
-    ///   maps** (the authors' code for 5-shot);
+    ///   maps** (the authors' code, which trains one model per K), or their **mean** with `classMaps: mean`
+    ///   (``RelationModule/ClassMaps``), the choice for a module trained on 1-shot episodes;
     /// - Koch et al.'s head: the **mean logit** of the query against the class's K support items.
     ///
     /// - Parameters:
