@@ -120,7 +120,8 @@ import SiameseNN
     @Test func relationKShotSumsTheFeatureMaps() throws {
         var g = SeededGenerator(seed: 4)
         let maps = Tensor((0..<(5 * 2 * 2 * 2)).map { _ in Float.random(in: -1...1, using: &g) }, shape: [5, 8])
-        let loss = RelationLoss(relation: RelationModule(channels: 2, side: 2, hidden: 4))
+        // Seeded weights, so that the module is not constant on these maps (checked below).
+        let loss = GlobalGenerator.withSeed(4) { RelationLoss(relation: RelationModule(channels: 2, side: 2, hidden: 4)) }
         loss.eval()
         let scores = loss.scores(support: maps.indexSelect(axis: 0, [0, 1, 2, 3]), supportClasses: [0, 0, 1, 1],
                                  query: maps.indexSelect(axis: 0, [4])).scalars
@@ -129,11 +130,11 @@ import SiameseNN
                                        maps.indexSelect(axis: 0, [2, 3]).sum(axis: 0, keepDims: true)], axis: 0)
         let expected = loss.relation(q, sums).scalars
         #expect(abs(scores[0] - expected[0]) < 1e-5 && abs(scores[1] - expected[1]) < 1e-5, "\(scores) vs \(expected)")
-        // A mean of the maps would give other scores (the module is not linear).
+        // A mean of the maps gives other scores (so the check above can fail).
         let means = loss.relation(q, sums * 0.5).scalars
         #expect(abs(means[0] - expected[0]) > 1e-6 || abs(means[1] - expected[1]) > 1e-6)
         // classMaps: mean compares the query with the mean map, and a model folder's head keeps that choice.
-        let meanLoss = RelationLoss(relation: RelationModule(channels: 2, side: 2, hidden: 4, classMaps: .mean))
+        let meanLoss = GlobalGenerator.withSeed(4) { RelationLoss(relation: RelationModule(channels: 2, side: 2, hidden: 4, classMaps: .mean)) }
         meanLoss.eval()
         let meanScores = meanLoss.scores(support: maps.indexSelect(axis: 0, [0, 1, 2, 3]), supportClasses: [0, 0, 1, 1],
                                          query: maps.indexSelect(axis: 0, [4])).scalars
