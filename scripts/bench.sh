@@ -11,10 +11,13 @@
 #   bash scripts/bench.sh koch       # Koch et al.'s network, training batch 32 and inference (peer: koch.py, and
 #                                    # scripts/bench/koch_peer_cpu.py for CPU time; KOCH_THREADS=1 for one thread,
 #                                    # e.g. `KOCH_THREADS=1 taskset -c 0 bash scripts/bench.sh koch` on a busy machine)
+#   bash scripts/bench.sh fewshot-table   # issue 17's few-shot comparison table: trains recipes/fewshot/*.yaml one at a
+#                                    # time (reusing finished runs under runs/fewshot-table), prints the markdown table;
+#                                    # e.g. `OPENBLAS_NUM_THREADS=1 nice -n 5 bash scripts/bench.sh fewshot-table --threads 1`
 # Extra arguments go to siamese-bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what="${1:?usage: bash scripts/bench.sh engine|losses|tutorial|tsne|text|search|koch [siamese-bench options]}"
+what="${1:?usage: bash scripts/bench.sh engine|losses|tutorial|tsne|text|search|koch|fewshot-table [siamese-bench options]}"
 shift
 case "$what" in
   engine) steps="gemm conv" ;;
@@ -23,8 +26,9 @@ case "$what" in
   tsne) steps="" ;;  # our own peer script, below
   text) steps="minilm minilm_ort"; bash scripts/get-minilm.sh >&2 ;;
   search) steps="faiss ann"; export PEERS_MNIST_DIR="${PEERS_MNIST_DIR:-$(cd ../shared/datasets/mnist && pwd)}" ;;
+  fewshot-table) steps="" ;;  # no peer: the table compares SiameseKit's methods with each other
   koch) steps="koch"; [ "${KOCH_THREADS:-2}" = 2 ] || steps="" ;;  # koch.py trains with 2 threads only
-  *) echo "bench: unknown benchmark '$what' (engine, losses, tutorial, tsne, text, search or koch)" >&2; exit 2 ;;
+  *) echo "bench: unknown benchmark '$what' (engine, losses, tutorial, tsne, text, search, koch or fewshot-table)" >&2; exit 2 ;;
 esac
 # Build output goes to standard error; standard output holds only siamese-bench's report.
 bash scripts/setup.sh >&2

@@ -15,6 +15,7 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
        siamese-bench search [--peers DIR] [--mnist MNIST_DIR] [--only exact,sequential,hnsw,latency] [--points N] [--reps N]
        siamese-bench text-train --recipe FILE --output RUN_DIR   (timed text training; no Hummingbird/NIO in the build)
        siamese-bench fewshot-train --recipe FILE --output RUN_DIR [--epochs N] [--steps N]   (timed image recipe, one-shot results)
+       siamese-bench fewshot-table [--recipes DIR] [--output DIR] [--only NAME,…] [--no-train yes] [--threads N]   (issue 17's table: every recipes/fewshot recipe, markdown)
        siamese-bench accuracy --recipe FILE --output DIR [--seeds 1,2,3] [--epochs N] [--steps N] [--threads N]   (a recipe per seed: verification, one-shot, CPU time)
        siamese-bench accuracy --runs RUN_DIR,RUN_DIR,…   (trained runs re-measured: test-time flip on and off, their ensemble)
   --peers DIR   the peer kit's raw JSON folder ($PEERS_OUT/raw), measured in the same run
@@ -24,7 +25,7 @@ usage: siamese-bench engine [--peers DIR] [--only gemm|conv] [--shape TEXT] [--t
 """
 
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train", "koch", "accuracy"].contains(command) else {
+guard let command = args.first, ["engine", "losses", "tutorial", "loader", "tsne", "text", "search", "text-train", "fewshot-train", "fewshot-table", "koch", "accuracy"].contains(command) else {
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
@@ -45,6 +46,8 @@ var epochsOverride: Int?
 var stepsOverride: Int?
 var seedList: [UInt64] = [1, 2, 3]
 var runList: [String] = []
+var recipesDir = "recipes/fewshot"
+var train = true
 var modelDir = ProcessInfo.processInfo.environment["SIAMESE_MINILM_DIR"]
     ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/siamese/all-MiniLM-L6-v2").path
 while !args.isEmpty {
@@ -75,6 +78,8 @@ while !args.isEmpty {
     case "--epochs": epochsOverride = Int(value)
     case "--steps": stepsOverride = Int(value)
     case "--seeds": seedList = value.split(separator: ",").compactMap { UInt64($0) }
+    case "--recipes": recipesDir = value
+    case "--no-train": train = !["yes", "true", "1"].contains(value)
     case "--runs": runList = value.split(separator: ",").map(String.init)
     default:
         FileHandle.standardError.write(Data("siamese-bench: unknown option \(flag)\n\(usage)".utf8))
@@ -121,6 +126,14 @@ if command == "loader" {
             exit(2)
         }
         try FewShotTrainingBenchmark.run(recipe: recipePath, output: outputPath, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
+    } catch {
+        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+        exit(1)
+    }
+} else if command == "fewshot-table" {
+    if threadsGiven, let n = threads.first { Threading.threadCount = n }
+    do {
+        try FewShotTableBenchmark.run(recipes: recipesDir, output: outputPath ?? "runs/fewshot-table", only: only, train: train)
     } catch {
         FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
         exit(1)

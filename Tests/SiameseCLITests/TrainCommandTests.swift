@@ -247,7 +247,9 @@ import SiameseTestSupport
     @Test func shippedRecipesParse() throws {
         let recipes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("recipes")
-        let files = try FileManager.default.contentsOfDirectory(atPath: recipes.path).sorted()
+        // Every recipe file, including those in sub-folders (recipes/fewshot).
+        let files = (FileManager.default.subpaths(atPath: recipes.path) ?? [])
+            .filter { [".yaml", ".yml", ".json"].contains(where: $0.hasSuffix) }.sorted()
         #expect(files.count >= 3)
         for file in files {
             let r = try runSiamese(["train", "--recipe", recipes.appendingPathComponent(file).path, "--dry-run"])

@@ -8,7 +8,9 @@ import SiameseNN
 ///
 /// `cₖ = Σ{ f(x) : x ∈ Sₖ }`, `r_{q,k} = g([f(q) ‖ cₖ])`, `L = mean_{q,k} (r_{q,k} − 1[y_q = k])²`.
 ///
-/// Embeddings are feature maps flattened by the encoder (`[n, C · side²]`), reshaped by the relation module.
+/// Embeddings are feature maps flattened by the encoder (`[n, C · side²]`), reshaped by the relation module. With the
+/// module's `classMaps: .mean`, `cₖ` is the mean instead of the sum: one scale at every K, so a module trained on 1-shot
+/// episodes scores K-shot episodes with maps of the scale it was trained on.
 /// Reference: the authors' `LearningToCompare_FSL` code (MSE on one-hot, summed support features for K-shot).
 ///
 /// ```swift
@@ -31,7 +33,7 @@ public final class RelationLoss: Module, EpisodicLoss {
 
     func relations(support: Tensor, query: Tensor, layout: EpisodeLayout) -> Tensor {
         let flatSupport = support.reshaped([support.shape[0], -1]), flatQuery = query.reshaped([query.shape[0], -1])
-        let classes = matmul(layout.classMatrix(mean: false), flatSupport)          // [ways, d]
+        let classes = matmul(layout.classMatrix(mean: relation.classMaps == .mean), flatSupport)          // [ways, d]
         let q = query.shape[0], ways = layout.ways
         // Every (query, class) pair, query-major.
         let left = flatQuery.indexSelect(axis: 0, (0..<(q * ways)).map { $0 / ways })

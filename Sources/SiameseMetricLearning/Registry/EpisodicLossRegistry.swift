@@ -31,7 +31,7 @@ public enum EpisodicLosses {
             try r.check(size <= 1024, "fullContext", "the embedding size \(size) is too large for the LSTMs (at most 1024)")
             return MatchingLoss(scale: scale, fullContext: FullContextEmbedding(size: size, steps: steps))
         }
-        registry.register("relation", summary: "relation networks: learned relation module on feature maps, MSE on one-hot; channels 64, hidden 8, initialisation pytorch (or authors)") { r, context in
+        registry.register("relation", summary: "relation networks: learned relation module on feature maps, MSE on one-hot; channels 64, hidden 8, initialisation pytorch (or authors), classMaps sum (or mean)") { r, context in
             let channels = try r.int("channels", default: 64), hidden = try r.int("hidden", default: 8)
             let initialisation = RelationModule.Initialisation(rawValue: try r.choice("initialisation", default: "pytorch",
                                                                                       from: RelationModule.Initialisation.allCases.map(\.rawValue)))!
@@ -41,7 +41,10 @@ public enum EpisodicLosses {
             let side = Int(Double(size / channels).squareRoot().rounded())
             try r.check(size % channels == 0 && side * side * channels == size, "channels",
                         "the embedding size \(size) is not \(channels) channels × a square map")
-            return RelationLoss(relation: RelationModule(channels: channels, side: side, hidden: hidden, initialisation: initialisation))
+            let classMaps = RelationModule.ClassMaps(rawValue: try r.choice("classMaps", default: "sum",
+                                                                            from: RelationModule.ClassMaps.allCases.map(\.rawValue)))!
+            return RelationLoss(relation: RelationModule(channels: channels, side: side, hidden: hidden, initialisation: initialisation,
+                                                         classMaps: classMaps))
         }
         registry.register("koch", summary: "Koch et al.: weighted-L1 head, sigmoid, binary cross-entropy on twin pairs; no parameters") { r, context in
             KochPairLoss(features: try context.require(.embeddingSize, for: r))

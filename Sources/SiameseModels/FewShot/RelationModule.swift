@@ -20,8 +20,18 @@ import SiameseNN
 /// ```
 public final class RelationModule: Module {
     public let channels: Int, side: Int
+    /// How a class's feature map is formed from its K support maps before it meets a query (``RelationLoss``).
+    public let classMaps: ClassMaps
     public let blocks: Sequential
     public let fc1: Linear, fc2: Linear
+
+    /// A class's map from its K support maps.
+    public enum ClassMaps: String, Sendable, CaseIterable {
+        /// The sum (the authors' code and paper; they train a separate model for each K).
+        case sum
+        /// The mean: the same scale at every K, so a module trained on 1-shot episodes can score K-shot episodes.
+        case mean
+    }
 
     /// How the weights start.
     public enum Initialisation: String, Sendable, CaseIterable {
@@ -36,10 +46,12 @@ public final class RelationModule: Module {
     ///   - side: the maps' spatial side.
     ///   - hidden: units of the hidden fully connected layer.
     ///   - initialisation: PyTorch's defaults or the authors' scheme; draws from ``GlobalGenerator``.
-    public init(channels: Int, side: Int, hidden: Int = 8, initialisation: Initialisation = .pytorch) {
+    ///   - classMaps: how ``RelationLoss`` forms a class's map from K support maps; default the sum, as the authors.
+    public init(channels: Int, side: Int, hidden: Int = 8, initialisation: Initialisation = .pytorch, classMaps: ClassMaps = .sum) {
         precondition(channels >= 1 && side >= 1 && hidden >= 1, "RelationModule: channels, side and hidden must be positive")
         self.channels = channels
         self.side = side
+        self.classMaps = classMaps
         var layers: [any UnaryLayer] = []
         var s = side
         for b in 0..<2 {

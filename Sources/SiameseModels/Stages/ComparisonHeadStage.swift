@@ -38,9 +38,12 @@ public final class ComparisonHeadStage: ModelStage {
         public var channels: Int?
         public var side: Int?
         public var hidden: Int?
+        /// `relation`: `sum` or `mean` (``RelationModule/ClassMaps``); absent: `sum`.
+        public var classMaps: String?
 
-        public init(kind: Kind, features: Int? = nil, channels: Int? = nil, side: Int? = nil, hidden: Int? = nil) {
+        public init(kind: Kind, features: Int? = nil, channels: Int? = nil, side: Int? = nil, hidden: Int? = nil, classMaps: String? = nil) {
             self.kind = kind; self.features = features; self.channels = channels; self.side = side; self.hidden = hidden
+            self.classMaps = classMaps
         }
 
         /// The embedding size the head takes: `features`, or `channels · side²`.
@@ -63,8 +66,11 @@ public final class ComparisonHeadStage: ModelStage {
             switch kind {
             case .koch: return .koch(KochHead(features: try positive(features, "features")))
             case .relation:
+                guard let maps = RelationModule.ClassMaps(rawValue: classMaps ?? "sum") else {
+                    throw ModelFolderError.invalidConfiguration(path: "config.json", reason: "classMaps '\(classMaps!)' is not sum or mean")
+                }
                 return .relation(RelationModule(channels: try positive(channels, "channels"), side: try positive(side, "side"),
-                                      hidden: try positive(hidden ?? 8, "hidden")))
+                                      hidden: try positive(hidden ?? 8, "hidden"), classMaps: maps))
             }
         }
     }
@@ -105,7 +111,8 @@ public final class ComparisonHeadStage: ModelStage {
 
     /// Wraps a trained relation module (shared, not copied).
     public init(relation: RelationModule) {
-        configuration = Configuration(kind: .relation, channels: relation.channels, side: relation.side, hidden: relation.fc1.weight.shape[0])
+        configuration = Configuration(kind: .relation, channels: relation.channels, side: relation.side, hidden: relation.fc1.weight.shape[0],
+                                      classMaps: relation.classMaps == .sum ? nil : relation.classMaps.rawValue)
         head = .relation(relation)
     }
 

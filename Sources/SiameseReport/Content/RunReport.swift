@@ -152,6 +152,10 @@ public enum RunReport {
         var fewShot = [ReportContent.FewShot(name: "held-out \(e.oneShotWays)-way 1-shot (\(e.episodes) episodes)", accuracy: e.validationOneShot,
                                              low: e.validationOneShotInterval95.first ?? .nan, high: e.validationOneShotInterval95.last ?? .nan,
                                              trials: e.queries)]
+        fewShot += (e.fewShot ?? []).map { t in
+            .init(name: "held-out \(t.ways)-way \(t.shots)-shot (\(t.episodes) episodes)", accuracy: t.accuracy,
+                  low: t.interval95.first ?? .nan, high: t.interval95.last ?? .nan, trials: t.queries)
+        }
         if let a = e.oneShotAccuracy, let ci = e.oneShotInterval95, let n = e.oneShotTrials {
             fewShot.append(.init(name: "Omniglot official 20-way 1-shot", accuracy: a, low: ci[0], high: ci[1], trials: n))
         }

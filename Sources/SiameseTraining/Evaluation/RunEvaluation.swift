@@ -6,7 +6,7 @@ import SiameseMetricLearning
 import SiameseModels
 
 /// What `siamese train` reports after training and `siamese evaluate` re-measures: verification on held-out
-/// pairs, N-way one-shot accuracy on held-out episodes, retrieval among the held-out images (PML's accuracy
+/// pairs, N-way one-shot accuracy on held-out episodes, the recipe's N-way K-shot grid (`fewShotGrid`), retrieval among the held-out images (PML's accuracy
 /// calculator metrics) and, for Omniglot, the 400 official trials.
 public struct RunEvaluation: Codable, Sendable {
     /// Held-out pairs: the first half chooses the threshold, the second half is scored with it.
@@ -34,6 +34,9 @@ public struct RunEvaluation: Codable, Sendable {
     /// `k = max_bin_count`): `precisionAt1`, `rPrecision`, `meanAveragePrecisionAtR`, `meanAveragePrecision`,
     /// `meanReciprocalRank`, `nmi`, `ami`, with `k`, `queries` and `loneQueries` (absent in earlier runs).
     public let retrieval: [String: Double]?
+    /// The recipe's `fewShotGrid`: N-way K-shot accuracy on the held-out classes for each task (absent when the recipe
+    /// has none, and in runs written before it was recorded).
+    public var fewShot: [FewShotTaskResult]? = nil
 
     /// Measures a model given as `embed` (prepared images → embeddings) and `embedRaw` (raw images → embeddings).
     ///
@@ -64,6 +67,9 @@ public struct RunEvaluation: Codable, Sendable {
         if let runs = data.officialRuns {
             official = try officialAccuracy(runs, distance: distance, embedRaw: embedAnyRaw, scorer: scorer)
         }
+        let grid = try recipe.fewShotGrid.map {
+            try measureFewShotGrid($0, labels: heldLabels, embeddings: embeddings, recipe: recipe, distance: distance, scorer: scorer)
+        }
         let m = verification.metrics
         return RunEvaluation(
             validationROCAUC: m["rocAUC"]!, validationEER: m["equalErrorRate"]!, threshold: m["threshold"]!,
@@ -72,7 +78,7 @@ public struct RunEvaluation: Codable, Sendable {
             validationOneShotInterval95: [oneShotAccuracy.interval95.lowerBound, oneShotAccuracy.interval95.upperBound],
             episodes: oneShot.episodes.count, queries: oneShotAccuracy.trials,
             oneShotAccuracy: official?.accuracy, oneShotInterval95: official.map { [$0.interval95.lowerBound, $0.interval95.upperBound] },
-            oneShotTrials: official?.trials, thresholds: verification.thresholds, retrieval: retrieval)
+            oneShotTrials: official?.trials, thresholds: verification.thresholds, retrieval: retrieval, fewShot: grid)
     }
 
     /// Accuracy on Omniglot's official 20-way one-shot trials: each query against its run's 20 candidates, by
@@ -104,6 +110,7 @@ public struct RunEvaluation: Codable, Sendable {
             String(format: "Held-out %d-way one-shot: %.1f %% over %d episodes, %d queries (95 %% interval %.1f–%.1f %%)",
                    oneShotWays, 100 * validationOneShot, episodes, queries, 100 * validationOneShotInterval95[0], 100 * validationOneShotInterval95[1]),
         ]
+        lines += (fewShot ?? []).map(\.text)
         if let retrieval { lines.append(Self.retrievalLine(retrieval, items: "held-out images")) }
         if let a = oneShotAccuracy, let ci = oneShotInterval95, let n = oneShotTrials {
             lines.append(String(format: "Omniglot official 20-way one-shot: %.1f %% over %d trials (95 %% interval %.1f–%.1f %%)",

@@ -101,6 +101,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var ways = 20
     public var evaluationPairs = 4000
     public var seed: UInt64 = 42
+    /// N-way K-shot tasks measured on the held-out classes after training (``FewShotTask``), besides the N-way one-shot
+    /// accuracy every run reports; results in ``RunEvaluation/fewShot``. `nil`: none.
+    public var fewShotGrid: [FewShotTask]?
 
     public init() {}
 
@@ -133,6 +136,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         if let augmentation { out += augmentation.problems }
         if let testFraction, !(testFraction > 0 && testFraction < 1) { out.append("testFraction must lie strictly between 0 and 1") }
         if testData != nil && testFraction != nil { out.append("testData and testFraction both set a test part apart; give one") }
+        for task in fewShotGrid ?? [] { out += task.problems }
         if !Distances.registry.contains(distance.name) {
             out.append("distance: unknown '\(distance.name)' (known: \(Distances.registry.names.joined(separator: ", ")))")
         }
@@ -193,7 +197,7 @@ extension TrainingRecipe {
         case normalizeEmbeddings, optimizer, learningRate
         case weightDecay, warmupSteps, epochs, stepsPerEpoch, batchSize, samplesPerClass, patience, split
         case validationFraction, criterion, ways, evaluationPairs, seed
-        case augmentation, testTimeAugmentation, testFraction, testData
+        case augmentation, testTimeAugmentation, testFraction, testData, fewShotGrid
     }
 
     public init(from decoder: Decoder) throws {
@@ -244,6 +248,7 @@ extension TrainingRecipe {
         try read(.testTimeAugmentation, into: &testTimeAugmentation)
         testFraction = try c.decodeIfPresent(Double.self, forKey: .testFraction)
         testData = try c.decodeIfPresent(String.self, forKey: .testData)
+        fewShotGrid = try c.decodeIfPresent([FewShotTask].self, forKey: .fewShotGrid)
     }
 }
 
