@@ -49,6 +49,7 @@ struct OmniglotDemo {
         r.augment = s.augment
         r.patience = s.patience
         r.seed = s.seed
+        if let tta = s.testTimeAugmentation { r.testTimeAugmentation = tta }
         r.evaluationPairs = s.resolvedEvaluationPairs
         return r
     }
