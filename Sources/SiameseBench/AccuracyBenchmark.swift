@@ -71,13 +71,13 @@ enum AccuracyBenchmark {
             models.append(model)
             if measured == nil { measured = (data, recipe) }
             guard recipe.testTimeAugmentation != .none || (recipe.augmentation?.horizontalFlip ?? 0) > 0 else { continue }
-            for tta in TestTimeAugmentation.allCases {
+            for tta in [TestTimeAugmentation.none, .horizontalFlip] {
                 var r = recipe
                 r.testTimeAugmentation = tta
                 let o = try RunEvaluation.measure(data: data, recipe: r, embed: { try model.embed(prepared: $0) },
                                                   embedRaw: { try model.embed(images: $0) })
                 emit(String(format: "accuracy %@ with test-time augmentation %@: ROC-AUC %.5f, EER %.4f; %d-way one-shot %.2f %%",
-                            folder.path, tta.rawValue, o.validationROCAUC, o.validationEER, o.oneShotWays, 100 * o.validationOneShot))
+                            folder.path, tta.description, o.validationROCAUC, o.validationEER, o.oneShotWays, 100 * o.validationOneShot))
             }
         }
         // The models as one ensemble: the mean of their embeddings (re-normalised when the recipe normalises).

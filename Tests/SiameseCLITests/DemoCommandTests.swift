@@ -65,8 +65,9 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
     @Test func omniglotDemoEvaluatesTheOfficialTrials() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("siamese-omniglot-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
+        // Without the default 9 test-time views, which multiply the evaluation's work by 9 in a debug build.
         let r = try runSiamese(["demo", "--epochs", "1", "--pairs-per-epoch", "128", "--batch-size", "128", "--no-augment",
-                                "--evaluation-pairs", "40", "--output", dir.path, "--json", "--no-report"])
+                                "--evaluation-pairs", "40", "--test-time-augmentation", "none", "--output", dir.path, "--json", "--no-report"])
         #expect(r.status == 0, "\(r.stderr)")
         let metrics = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(metrics?["oneShotTrials"] as? Int == 400)
@@ -81,7 +82,7 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         let recipe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("recipes/omniglot-conv4.yaml")
         let resolved = try runSiamese(["train", "--recipe", recipe.path, "--epochs", "1", "--steps-per-epoch", "1",
-                                       "--batch-size", "128", "--no-augment", "--evaluation-pairs", "40", "--dry-run"])
+                                       "--batch-size", "128", "--no-augment", "--evaluation-pairs", "40", "--test-time-augmentation", "none", "--dry-run"])
         #expect(resolved.status == 0, "\(resolved.stderr)")
         let fromFile = try JSONSerialization.jsonObject(with: Data(resolved.stdout.utf8)) as? NSDictionary
         #expect(fromFile == (config.map { NSDictionary(dictionary: $0) }))
@@ -91,6 +92,14 @@ func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String,
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.html").path))
         let again = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any]
         #expect(again?["oneShotAccuracy"] as? Double == accuracy)
+        // evaluate can measure the same model under test-time views, and names a bad value.
+        #expect(config?["testTimeAugmentation"] as? String == "none")
+        let viewed = try runSiamese(["evaluate", "--run", dir.path, "--test-time-augmentation", "views-2", "--json", "--no-report"])
+        #expect(viewed.status == 0, "\(viewed.stderr)")
+        let viewedMetrics = try JSONSerialization.jsonObject(with: Data(viewed.stdout.utf8)) as? [String: Any]
+        #expect(viewedMetrics?["oneShotTrials"] as? Int == 400 && viewedMetrics?["validationROCAUC"] as? Double != again?["validationROCAUC"] as? Double)
+        let bad = try runSiamese(["evaluate", "--run", dir.path, "--test-time-augmentation", "views-10"])
+        #expect(bad.status != 0 && bad.stderr.contains("test-time-augmentation"), "\(bad.stderr)")
     }
 
     @Test func badOptionsGiveOneLineErrors() throws {

@@ -32,6 +32,32 @@ import Yams
         #expect(plain.augmentation == nil && plain.testTimeAugmentation == .none && plain.testFraction == nil)
     }
 
+    @Test func recipeReadsTestTimeViewsAndNamesBadOnes() throws {
+        let folder = temporaryFolder("tta-recipe")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good.yaml")
+        try Data("data: omniglot\ntestTimeAugmentation: {views: 5}\n".utf8).write(to: good)
+        let r = try TrainingRecipe.load(good)
+        #expect(r.testTimeAugmentation == .affine(views: 5) && r.problems.isEmpty, "\(r.problems)")
+        // config.json keeps it.
+        #expect(try JSONDecoder().decode(TrainingRecipe.self, from: JSONEncoder().encode(r)) == r)
+        for (text, says) in [("{views: 12}", "got 12"), ("{views: 0}", "got 0"), ("{turns: 3}", "turns"), ("flip", "flip")] {
+            let file = folder.appendingPathComponent("bad.yaml")
+            try Data("testTimeAugmentation: \(text)\n".utf8).write(to: file)
+            do {
+                _ = try TrainingRecipe.load(file)
+                Issue.record("testTimeAugmentation: \(text) was accepted")
+            } catch let error as RecipeError {
+                guard case let .invalid(name, reason) = error else { Issue.record("\(error)"); continue }
+                #expect(name == "bad.yaml" && reason.contains(says), "\(reason)")
+            }
+        }
+        var built = TrainingRecipe()
+        built.testTimeAugmentation = .affine(views: 10)
+        #expect(built.problems.contains { $0.contains("testTimeAugmentation") && $0.contains("got 10") }, "\(built.problems)")
+    }
+
     @Test func unknownOrOutOfRangeSettingsAreNamed() throws {
         let folder = temporaryFolder("augmentation-recipe")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiameseCore
+import SiameseModels
 import SiameseTraining
 
 /// `siamese demo`: trains a twin network on data bundled with the program and reports how well it works.
@@ -37,6 +38,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "omniglot: multi-similarity (P×K batches, mined) or pairs (contrastive twin pairs).") var objective: Objective = .multiSimilarity
     @Option(help: "omniglot: stop after this many epochs without a better held-out one-shot accuracy.") var patience = 4
     @Option(help: "Random seed (weights, pairs, augmentation).") var seed: UInt64 = 42
+    @Option(help: "omniglot: test-time augmentation of the final evaluation (default views-9: the mean over 9 fixed views; none, horizontal-flip, views-N).")
+    var testTimeAugmentation: TestTimeAugmentation?
     @Option(help: "Threads for the engine and the BLAS (default: all cores).") var threads: Int?
     @Option(help: "Run folder (default: runs/demo-<dataset>-<time>).") var output: String?
     @Flag(help: "Print the final metrics as JSON on standard output.") var json = false

@@ -20,6 +20,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("model"), help: "A sentence-transformers text model folder (with --pairs).") var textModel: String?
     @Option(help: "Scored sentence pairs (STS benchmark TSV, or score<TAB>a<TAB>b): Spearman and Pearson ×100 of cosine similarity.")
     var pairs: String?
+    @Option(help: "Runs of `siamese train`/`demo`: test-time augmentation instead of the recipe's: none, horizontal-flip, or views-N (each image embedded under the first N of 9 fixed shifts, turns and scales, the embeddings averaged).")
+    var testTimeAugmentation: TestTimeAugmentation?
     @Option(help: "MNIST: held-out pairs to report on.") var evaluationPairs = 8000
     @Option(help: "Seed for drawing the MNIST evaluation pairs.") var seed: UInt64 = 43
     @Flag(help: "Print the metrics as JSON.") var json = false
@@ -31,6 +33,7 @@ struct EvaluateCommand: ParsableCommand {
 
     private func execute() throws {
         if let pairs {
+            guard testTimeAugmentation == nil else { throw ValidationError("--test-time-augmentation is for image runs, not text pairs") }
             guard let textModel, runFolder == nil else { throw ValidationError("--pairs needs --model DIR (a text model) and no --run") }
             let model = try TextModelFolder.load(URL(fileURLWithPath: textModel))
             let scored = try ScoredPairs.read(URL(fileURLWithPath: pairs))
@@ -40,6 +43,7 @@ struct EvaluateCommand: ParsableCommand {
         guard let runFolder, textModel == nil else { throw ValidationError("give --run DIR, or --model DIR with --pairs FILE") }
         let folder = URL(fileURLWithPath: runFolder)
         if TextTrainingRun.isTextRun(folder) {
+            guard testTimeAugmentation == nil else { throw ValidationError("--test-time-augmentation is for image runs, not text runs") }
             let results = try TextTrainingRun.evaluate(run: folder)
             return try publish(results, results.map(\.text).joined(separator: "\n"))
         }
@@ -51,10 +55,13 @@ struct EvaluateCommand: ParsableCommand {
         }
         if config.data != nil {
             // A `siamese train` run: its recipe names the data and the held-out split.
-            let recipe = try TrainingRecipe.load(folder.appendingPathComponent("config.json"))
+            var recipe = try TrainingRecipe.load(folder.appendingPathComponent("config.json"))
+            if let testTimeAugmentation { recipe.testTimeAugmentation = testTimeAugmentation }
             let data = try TrainingData.load(recipe)
             let evaluation = try RunEvaluation.measure(model, data: data, recipe: recipe.adapted(to: data).recipe)
             try publish(evaluation, evaluation.text)
+        } else if testTimeAugmentation != nil {
+            throw ValidationError("--test-time-augmentation needs a run of `siamese train` or `siamese demo` (with a recipe in config.json)")
         } else if config.dataset?.hasPrefix("Omniglot") ?? false {
             let runs = try OmniglotOneShotRuns(archive: try BundledData.folder("omniglot").appendingPathComponent("all_runs.zip"))
             let r = try RunEvaluation.officialAccuracy(runs, model: model)

@@ -56,6 +56,8 @@ struct TrainCommand: ParsableCommand {
                                discussion: "The schedule still spans all --epochs, so a paused and resumed run equals an uninterrupted one."))
     var pauseAfter: Int?
     @Option(help: "Random seed.") var seed: UInt64?
+    @Option(help: "Test-time augmentation of the final evaluation: none, horizontal-flip, or views-N (the mean over N of 9 fixed views).")
+    var testTimeAugmentation: TestTimeAugmentation?
     @Option(help: "Threads for the engine and the BLAS (default: all cores).") var threads: Int?
     @Option(help: "Run folder (default: runs/train-<time>).") var output: String?
     @Flag(help: "Print the resolved recipe as JSON and stop without training.") var dryRun = false
@@ -74,7 +76,7 @@ struct TrainCommand: ParsableCommand {
         note(samplesPerClass, "--samples-per-class"); note(split, "--split"); note(criterion, "--criterion")
         note(validationFraction, "--validation-fraction"); note(ways, "--ways"); note(evaluationPairs, "--evaluation-pairs")
         note(warmupSteps, "--warmup-steps")
-        note(augment, "--augment"); note(color, "--color"); note(rotationClasses, "--rotation-classes"); note(seed, "--seed"); note(output, "--output")
+        note(augment, "--augment"); note(color, "--color"); note(rotationClasses, "--rotation-classes"); note(seed, "--seed"); note(testTimeAugmentation, "--test-time-augmentation"); note(output, "--output")
         return out
     }
 
@@ -113,6 +115,7 @@ struct TrainCommand: ParsableCommand {
         if let augment { r.augment = augment }
         if let rotationClasses { r.rotationClasses = rotationClasses }
         if let seed { r.seed = seed }
+        if let testTimeAugmentation { r.testTimeAugmentation = testTimeAugmentation }
         return r
     }
 

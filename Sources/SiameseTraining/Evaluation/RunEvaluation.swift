@@ -38,7 +38,8 @@ public struct RunEvaluation: Codable, Sendable {
     /// has none, and in runs written before it was recorded).
     public var fewShot: [FewShotTaskResult]? = nil
 
-    /// Measures a model given as `embed` (prepared images → embeddings) and `embedRaw` (raw images → embeddings).
+    /// Measures a model given as `embed` (prepared images → embeddings) and `embedRaw` (raw images → embeddings), under
+    /// the recipe's ``TrainingRecipe/testTimeAugmentation`` (every embedding the mean over the image's views).
     ///
     /// - Parameters:
     ///   - scorer: a learned comparison (the objective's ``TrainingObjective/episodeScorer``) that classifies the one-shot
@@ -52,9 +53,12 @@ public struct RunEvaluation: Codable, Sendable {
         // The test part when the recipe sets one apart (never seen in training or early stopping), else the validation part.
         let measured = data.test.isEmpty ? data.validation : data.test
         let heldLabels = measured.map { data.labels[$0] }
-        let tta = recipe.testTimeAugmentation, normalize = recipe.normalizeEmbeddings
-        func embedPrepared(_ images: [Image]) throws -> Tensor { try tta.embed(images, normalize: normalize, embed) }
-        func embedAnyRaw(_ images: [Image]) throws -> Tensor { try tta.embed(images, normalize: normalize, embedRaw) }
+        func embedPrepared(_ images: [Image]) throws -> Tensor {
+            try augmentedEmbeddings(images, raw: false, recipe: recipe, embed: embed, embedRaw: embedRaw)
+        }
+        func embedAnyRaw(_ images: [Image]) throws -> Tensor {
+            try augmentedEmbeddings(images, raw: true, recipe: recipe, embed: embed, embedRaw: embedRaw)
+        }
         let embeddings = try embedPrepared(measured.map { data.images[$0] })
         let distance = try Distances.registry.make(recipe.distance)
         let verification = try VerificationEvaluator(labels: heldLabels, pairs: recipe.evaluationPairs, seed: recipe.seed &+ 1,
@@ -79,6 +83,20 @@ public struct RunEvaluation: Codable, Sendable {
             episodes: oneShot.episodes.count, queries: oneShotAccuracy.trials,
             oneShotAccuracy: official?.accuracy, oneShotInterval95: official.map { [$0.interval95.lowerBound, $0.interval95.upperBound] },
             oneShotTrials: official?.trials, thresholds: verification.thresholds, retrieval: retrieval, fewShot: grid)
+    }
+
+    /// Embeddings of `images` under the recipe's ``TestTimeAugmentation`` (each image's views embedded and averaged),
+    /// through `embed` for prepared images, or `embedRaw` for raw ones (`raw`). Views that move pixels (`affine(views:)`) act
+    /// on the encoder's input, so raw images are then first prepared as training prepares them
+    /// (``ImageInput/prepare(_:size:invert:)`` at the encoder's side, inverted when the recipe inverts) and go through
+    /// `embed`; a mirror acts on raw images as well as on prepared ones.
+    static func augmentedEmbeddings(_ images: [Image], raw: Bool, recipe: TrainingRecipe, embed: ([Image]) throws -> Tensor,
+                                    embedRaw: ([Image]) throws -> Tensor) throws -> Tensor {
+        let tta = recipe.testTimeAugmentation, normalize = recipe.normalizeEmbeddings
+        guard raw else { return try tta.embed(images, normalize: normalize, embed) }
+        guard tta.movesPixels else { return try tta.embed(images, normalize: normalize, embedRaw) }
+        let side = recipe.encoder.inputSide, invert = recipe.resolvedInvert
+        return try tta.embed(images.map { ImageInput.prepare($0, size: side, invert: invert) }, normalize: normalize, embed)
     }
 
     /// Accuracy on Omniglot's official 20-way one-shot trials: each query against its run's 20 candidates, by

@@ -54,7 +54,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var augment = true
     /// Which distortions `augment` applies (``TrainingAugmentation``); `nil`: Koch et al.'s affine ranges with p = ½.
     public var augmentation: TrainingAugmentation?
-    /// Test-time augmentation of the final evaluation's embeddings (``TestTimeAugmentation``); default none.
+    /// Test-time augmentation of the final evaluation's embeddings (and `siamese evaluate`'s), not of the per-epoch
+    /// validation: `none` (default), `horizontal-flip`, or `{views: n}`, the mean of each image's embeddings under n
+    /// fixed shifts, turns and scales (``TestTimeAugmentation``).
     public var testTimeAugmentation: TestTimeAugmentation = .none
     /// The loss, by name and parameters. Besides every name in `Losses.registry`, `PairLosses.registry` and
     /// `TwoViewLosses.registry` (these train on two views of each sample), three
@@ -134,6 +136,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         if evaluationPairs < 20 { out.append("evaluationPairs must be at least 20") }
         if let problem = objectiveProblem { out.append(problem) }
         if let augmentation { out += augmentation.problems }
+        out += testTimeAugmentation.problems
         if let testFraction, !(testFraction > 0 && testFraction < 1) { out.append("testFraction must lie strictly between 0 and 1") }
         if testData != nil && testFraction != nil { out.append("testData and testFraction both set a test part apart; give one") }
         for task in fewShotGrid ?? [] { out += task.problems }
