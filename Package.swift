@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SiameseText", targets: ["SiameseText"]),
         .library(name: "SiameseServe", targets: ["SiameseServe"]),
         .executable(name: "siamese", targets: ["SiameseCLI"]),
+        .executable(name: "siamese-demo", targets: ["SiameseDemo"]),
         .executable(name: "siamese-bench", targets: ["SiameseBench"]),
     ],
     dependencies: [
@@ -78,12 +79,21 @@ let package = Package(
             name: "SiameseReport",
             dependencies: ["SiameseCore", "SiameseNN", "SiameseData", "SiameseZlib", "SiameseEvaluation", "SiameseModels", "SiameseTraining"]
         ),
+        // Floor 8: what the command-line programs share: terminal output (progress bar, status lines, one-line errors),
+        // argument types, and the demo command that both `siamese` and `siamese-demo` run.
+        .target(
+            name: "SiameseCommandLine",
+            dependencies: [
+                "SiameseCore", "SiameseMetricLearning", "SiameseModels", "SiameseTraining", "SiameseReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "SiameseCLI",
             dependencies: [
                 "SiameseCore", "SiameseNN", "SiameseOptimizers", "SiameseData", "SiameseEvaluation", "SiameseModels",
                 "SiameseMetricLearning", "SiameseTraining", "SiameseReport", "SiameseGallery", "SiameseText", "SiameseServe",
-                "SiameseGalleryPostgres",
+                "SiameseGalleryPostgres", "SiameseCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -110,6 +120,11 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.json")]
         ),
+        // `bash scripts/demo.sh`'s program: `siamese demo` without the service's dependencies (a first build in minutes).
+        .executableTarget(
+            name: "SiameseDemo",
+            dependencies: ["SiameseCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The README's ten-line program (a test builds and runs it).
         .executableTarget(name: "compare-images", dependencies: ["SiameseModels"], path: "Examples/CompareImages"),
         .executableTarget(
@@ -123,7 +138,7 @@ let package = Package(
         .target(name: "SiameseTestSupport", dependencies: ["SiameseCore"], path: "Tests/SiameseTestSupport", resources: [.copy("Fixtures")]),
         .testTarget(name: "SiameseCoreTests", dependencies: ["SiameseCore", "SiameseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "SiameseNNTests", dependencies: ["SiameseCore", "SiameseNN", "SiameseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
-        .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI", "SiameseCore", "SiameseNN", "SiameseTestSupport"]),
+        .testTarget(name: "SiameseCLITests", dependencies: ["SiameseCLI", "SiameseDemo", "SiameseCore", "SiameseNN", "SiameseTestSupport"]),
         .testTarget(name: "SiameseDataTests", dependencies: ["SiameseCore", "SiameseData", "SiameseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")], exclude: ["Fixtures"]),
         .testTarget(name: "SiameseEvaluationTests", dependencies: ["SiameseCore", "SiameseData", "SiameseEvaluation", "SiameseTestSupport", "retrieval-probe"]),
         // Issue 13: one retrieval evaluation in its own process, so a test can read its peak memory.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SiameseCommandLine
 import SiameseMetricLearning
 import SiameseModels
 import SiameseTraining
@@ -12,15 +13,4 @@ struct SiameseCommand: AsyncParsableCommand {
         subcommands: [TrainCommand.self, DemoCommand.self, EvaluateCommand.self, CompareCommand.self, EmbedCommand.self,
                       ConvertCommand.self, ReportCommand.self, GalleryCommand.self, ServeCommand.self]
     )
-}
-
-extension EncoderConfiguration.Kind: ExpressibleByArgument {
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
-}
-extension TrainingRecipe.Optimizer: ExpressibleByArgument {}
-extension TrainingRecipe.Split: ExpressibleByArgument {}
-extension TrainingRecipe.Criterion: ExpressibleByArgument {}
-extension TrainingRecipe.Objective: ExpressibleByArgument {}
-extension TestTimeAugmentation: ExpressibleByArgument {
-    public static var allValueStrings: [String] { ["none", "horizontal-flip"] + (2...maximumViews).map { "views-\($0)" } }
 }

@@ -9,8 +9,13 @@ import SiameseTestSupport
 /// It runs in a fresh temporary working directory, removed afterwards, so a command that falls back to its
 /// default `runs/…` folder never writes into the checkout.
 func runSiamese(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    try runBuiltProgram("siamese", arguments)
+}
+
+/// Runs the built program `name` (`siamese`, `siamese-demo`) as ``runSiamese(_:)`` does.
+func runBuiltProgram(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent()].map { $0.appendingPathComponent("siamese") }
+    let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent()].map { $0.appendingPathComponent(name) }
     guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
         throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
     }

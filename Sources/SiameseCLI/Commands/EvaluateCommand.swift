@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SiameseCommandLine
 import SiameseCore
 import SiameseData
 import SiameseEvaluation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SiameseCommandLine
 import SiameseGallery
 import SiameseGalleryPostgres
 import SiameseModels
@@ -76,17 +77,6 @@ func jsonLine<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
-
-/// The async twin of `reportingPlainly`.
-func reportingPlainlyAsync(_ body: () async throws -> Void) async throws {
-    do { try await body() } catch let error as ValidationError {
-        throw CommandFailure(description: error.message)
-    } catch let error as CommandFailure {
-        throw error
-    } catch {
-        throw CommandFailure(description: "\(error)")
-    }
 }
 
 struct GalleryEnrollCommand: AsyncParsableCommand {

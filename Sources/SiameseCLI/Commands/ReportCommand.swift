@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SiameseCommandLine
 import SiameseReport
 
 /// `siamese report --run DIR`: the run's self-contained HTML report (and, on request, its plots as SVG files).
@@ -24,17 +25,5 @@ struct ReportCommand: ParsableCommand {
                                                        plots: svg.map { URL(fileURLWithPath: $0) }, options: options)
         print(document.textSummary)
         print("Report: \(url.path)" + (svg.map { " (plots in \($0))" } ?? ""))
-    }
-}
-
-
-/// Writes the report of a finished run for `train`, `evaluate` and `demo`; a failure is a warning, never the command's.
-func writeReport(run folder: URL, enabled: Bool) {
-    guard enabled else { return }
-    do {
-        let (_, url) = try ReportDocument.write(run: folder)
-        status("report: \(url.path)")
-    } catch {
-        status("warning: no report written: \(error)")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SiameseCommandLine
 import SiameseGallery
 import SiameseGalleryPostgres
 import SiameseModels

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SiameseCore
 import Foundation
 import SiameseMetricLearning
 import SiameseModels
@@ -6,37 +7,14 @@ import SiameseTraining
 
 /// One-shot recognition on Omniglot: train on the minimal background sets, test on the 400 official
 /// 20-way one-shot trials drawn from alphabets never seen in training. It is `siamese train` with the
-/// built-in recipe below (the same as `recipes/omniglot-conv4.yaml`), adjusted by the demo's flags.
+/// library's ``TrainingRecipe/omniglotDemo`` (the same as `recipes/omniglot-conv4.yaml`), adjusted by the demo's flags.
 struct OmniglotDemo {
     let settings: DemoCommand
     let folder: RunFolder
 
-    /// The recipe behind the default demo: Conv-4 on 36×36 drawings (28×28 reached 80 %, 36×36 89 % on the official trials), multi-similarity loss on P×K batches,
-    /// each training character also turned by 90°, 180° and 270° as new characters, affine distortions, and test-time
-    /// augmentation in the final evaluation (each drawing embedded under 9 fixed views, the embeddings averaged).
-    static var recipe: TrainingRecipe {
-        var r = TrainingRecipe()
-        r.data = "omniglot"
-        r.encoder = EncoderConfiguration(kind: .convNet, inputSide: 36, width: 64, blocks: 4)
-        r.loss = "multi-similarity"
-        r.normalizeEmbeddings = true
-        r.rotationClasses = true
-        r.augment = true
-        r.epochs = 12
-        r.stepsPerEpoch = 100
-        r.batchSize = 256
-        r.samplesPerClass = 4
-        r.patience = 4
-        r.split = .classes
-        r.validationFraction = 0.1
-        r.criterion = .oneShot
-        r.testTimeAugmentation = .affine(views: 9)
-        return r
-    }
-
     /// The demo's recipe with its flags applied.
     static func recipe(for s: DemoCommand) -> TrainingRecipe {
-        var r = recipe
+        var r = TrainingRecipe.omniglotDemo
         if let epochs = s.epochs { r.epochs = epochs }
         if s.objective == .pairs {
             r.loss = "contrastive"

@@ -4,9 +4,9 @@ import SiameseCore
 import SiameseModels
 import SiameseTraining
 
-/// `siamese demo`: trains a twin network on data bundled with the program and reports how well it works.
-struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `siamese demo` (and the `siamese-demo` program): trains a twin network on data bundled with the program and reports how well it works.
+public struct DemoCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Train a Siamese CNN on bundled data and report one-shot or verification results.",
         discussion: """
@@ -18,6 +18,8 @@ struct DemoCommand: ParsableCommand {
         held-out digits. Every run writes a folder with its config, metrics, a checkpoint and a log.
         """
     )
+
+    public init() {}
 
     enum Dataset: String, ExpressibleByArgument, CaseIterable, Codable { case omniglot, mnist }
     /// What the Omniglot demo optimises: twin pairs with the contrastive loss, or P×K batches with multi-similarity.
@@ -45,12 +47,12 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Print the final metrics as JSON on standard output.") var json = false
     @Flag(name: .customLong("no-report"), help: "Do not write report.html into the run folder.") var noReport = false
 
-    var resolvedEvaluationPairs: Int { evaluationPairs ?? (dataset == .omniglot ? OmniglotDemo.recipe.evaluationPairs : 8000) }
-    var resolvedEpochs: Int { epochs ?? (dataset == .omniglot ? OmniglotDemo.recipe.epochs : 3) }
+    var resolvedEvaluationPairs: Int { evaluationPairs ?? (dataset == .omniglot ? TrainingRecipe.omniglotDemo.evaluationPairs : 8000) }
+    var resolvedEpochs: Int { epochs ?? (dataset == .omniglot ? TrainingRecipe.omniglotDemo.epochs : 3) }
     var resolvedBatchSize: Int { batchSize ?? (dataset == .omniglot && objective == .multiSimilarity ? 256 : 128) }
     var resolvedPairs: Int { pairsPerEpoch ?? (dataset == .omniglot ? 25_600 : 12_000) }
 
-    func validate() throws {
+    public func validate() throws {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive") }
         guard resolvedBatchSize > 1 else { throw ValidationError("--batch-size must be at least 2") }
         guard resolvedPairs >= resolvedBatchSize else { throw ValidationError("--pairs-per-epoch must be at least --batch-size") }
@@ -60,7 +62,7 @@ struct DemoCommand: ParsableCommand {
         guard patience >= 1 else { throw ValidationError("--patience must be at least 1") }
     }
 
-    func run() throws { try reportingPlainly(execute) }
+    public func run() throws { try reportingPlainly(execute) }
 
     private func execute() throws {
         if let threads { Threading.threadCount = threads }
