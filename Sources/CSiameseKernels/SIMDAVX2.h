@@ -27,6 +27,30 @@ static SK_TARGET inline float hsum_avx2(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+// Element-wise and integer operations of the row kernels (SoftmaxRowKernels.h) and their vector eˣ.
+#define MUL(a, b) _mm256_mul_ps((a), (b))
+#define SUB(a, b) _mm256_sub_ps((a), (b))
+#define VMAX(a, b) _mm256_max_ps((a), (b))
+#define VMIN(a, b) _mm256_min_ps((a), (b))
+#define FNMADD(a, b, c) _mm256_fnmadd_ps((a), (b), (c))
+#define HMAX(v) hmax_avx2(v)
+#define VECI __m256i
+#define SET1I(x) _mm256_set1_epi32(x)
+#define IADD(a, b) _mm256_add_epi32((a), (b))
+#define ISUB(a, b) _mm256_sub_epi32((a), (b))
+#define ISRAI(a, n) _mm256_srai_epi32((a), (n))
+#define ISLLI(a, n) _mm256_slli_epi32((a), (n))
+#define BITS_TO_INT(v) _mm256_castps_si256(v)
+#define BITS_TO_FLOAT(i) _mm256_castsi256_ps(i)
+// Lanes where `x pred y` (a _CMP_… predicate) take `a`, the others `b`.
+#define SELECT_IF(x, y, pred, a, b) _mm256_blendv_ps((b), (a), _mm256_cmp_ps((x), (y), (pred)))
+static SK_TARGET inline float hmax_avx2(__m256 v) {
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_max_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
 // Register blocks: the kernels unroll every loop over a block dimension, so the accumulators stay in registers.
 #define SK_UNROLL _Pragma("clang loop unroll(full)")
 

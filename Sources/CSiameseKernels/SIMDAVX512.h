@@ -21,6 +21,24 @@
 #define WG_T_MAX 12
 #define SK_DIRECT_STORE 1  // masked stores are cheap: write each row straight into the output
 
+// Element-wise and integer operations of the row kernels (SoftmaxRowKernels.h) and their vector eˣ.
+#define MUL(a, b) _mm512_mul_ps((a), (b))
+#define SUB(a, b) _mm512_sub_ps((a), (b))
+#define VMAX(a, b) _mm512_max_ps((a), (b))
+#define VMIN(a, b) _mm512_min_ps((a), (b))
+#define FNMADD(a, b, c) _mm512_fnmadd_ps((a), (b), (c))
+#define HMAX(v) _mm512_reduce_max_ps(v)
+#define VECI __m512i
+#define SET1I(x) _mm512_set1_epi32(x)
+#define IADD(a, b) _mm512_add_epi32((a), (b))
+#define ISUB(a, b) _mm512_sub_epi32((a), (b))
+#define ISRAI(a, n) _mm512_srai_epi32((a), (n))
+#define ISLLI(a, n) _mm512_slli_epi32((a), (n))
+#define BITS_TO_INT(v) _mm512_castps_si512(v)
+#define BITS_TO_FLOAT(i) _mm512_castsi512_ps(i)
+// Lanes where `x pred y` (a _CMP_… predicate) take `a`, the others `b`.
+#define SELECT_IF(x, y, pred, a, b) _mm512_mask_blend_ps(_mm512_cmp_ps_mask((x), (y), (pred)), (b), (a))
+
 // Register blocks: the kernels unroll every loop over a block dimension, so the accumulators stay in registers.
 #define SK_UNROLL _Pragma("clang loop unroll(full)")
 

@@ -18,6 +18,21 @@
 #undef FWD_PB_MAX
 #undef WG_T_MAX
 #undef SK_DIRECT_STORE
+#undef MUL
+#undef SUB
+#undef VMAX
+#undef VMIN
+#undef FNMADD
+#undef HMAX
+#undef VECI
+#undef SET1I
+#undef IADD
+#undef ISUB
+#undef ISRAI
+#undef ISLLI
+#undef BITS_TO_INT
+#undef BITS_TO_FLOAT
+#undef SELECT_IF
 
 #undef SK_RANGE
 #undef SK_UNROLL

@@ -1,6 +1,7 @@
 // Row kernels of the fused softmax cross-entropy losses (SiameseMetricLearning's SoftmaxCrossEntropy and
 // MarginSoftmaxCrossEntropy): scaled logits, row maximum, exponentials, sum and normalisation of one row, and the
-// backward row of the margin losses, in AVX-512F or AVX2 + FMA chosen at run time, with a portable fallback.
+// backward row of the margin losses, in AVX-512F or AVX2 + FMA chosen at run time (written once, SoftmaxRowKernels.h,
+// with the macros of SIMDAVX2.h / SIMDAVX512.h), with a portable fallback.
 //
 // eˣ is SiameseCore's FastMath.exp in vector form: Cody–Waite range reduction and the same degree-6 polynomial
 // (relative error ≤ 2 ulp for normal results; 0 below −87.34, +∞ above 88.72).
@@ -58,167 +59,16 @@ static float margin_backward_row_portable(const float *p, const float *src, cons
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-// ---- AVX-512F: 16 lanes.
-#define T512 __attribute__((target("avx512f")))
+#include "SIMDAVX2.h"
+#include "SoftmaxRowKernels.h"
+#include "SIMDUndef.h"
 
-static T512 inline __m512 exp_avx512(__m512 x) {
-    const __m512 xc = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.33654f)), _mm512_set1_ps(88.72283f));
-    const __m512 magic = _mm512_set1_ps(12582912.0f);
-    const __m512 shifted = _mm512_fmadd_ps(xc, _mm512_set1_ps(1.442695041f), magic);
-    const __m512 k = _mm512_sub_ps(shifted, magic);
-    const __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(-2.12194440e-4f), _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693359375f), xc));
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    const __m512 er = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.0f));
-    const __m512i ki = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_set1_epi32(0x4B400000));
-    const __m512i half = _mm512_srai_epi32(ki, 1), bias = _mm512_set1_epi32(127);
-    const __m512 s1 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(half, bias), 23));
-    const __m512 s2 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(ki, half), bias), 23));
-    __m512 result = _mm512_mul_ps(_mm512_mul_ps(er, s1), s2);
-    result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.33654f), _CMP_LT_OQ), result, _mm512_setzero_ps());
-    result = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(88.72283f), _CMP_GT_OQ), result, _mm512_set1_ps(INFINITY));
-    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), result, x);
-}
+#include "SIMDAVX512.h"
+#include "SoftmaxRowKernels.h"
+#include "SIMDUndef.h"
 
-static T512 float softmax_row_avx512(const float *src, const float *scale, float rowScale, long n, long target,
-                                     float targetValue, float *dst) {
-    const __m512 rs = _mm512_set1_ps(rowScale);
-    long j = 0;
-    for (; j + 16 <= n; j += 16) {
-        __m512 l = _mm512_loadu_ps(src + j);
-        if (scale) l = _mm512_mul_ps(l, _mm512_loadu_ps(scale + j));
-        _mm512_storeu_ps(dst + j, _mm512_mul_ps(l, rs));
-    }
-    for (; j < n; j++) dst[j] = src[j] * (scale ? scale[j] : 1.0f) * rowScale;
-    if (target >= 0) dst[target] = targetValue;
-    __m512 vm = _mm512_set1_ps(-INFINITY);
-    for (j = 0; j + 16 <= n; j += 16) vm = _mm512_max_ps(_mm512_loadu_ps(dst + j), vm);
-    float m = _mm512_reduce_max_ps(vm);
-    for (; j < n; j++) m = dst[j] > m ? dst[j] : m;
-    if (!isfinite(m)) m = 0;
-    const __m512 mv = _mm512_set1_ps(m);
-    __m512 vs = _mm512_setzero_ps();
-    for (j = 0; j + 16 <= n; j += 16) {
-        const __m512 e = exp_avx512(_mm512_sub_ps(_mm512_loadu_ps(dst + j), mv));
-        _mm512_storeu_ps(dst + j, e);
-        vs = _mm512_add_ps(vs, e);
-    }
-    float sum = _mm512_reduce_add_ps(vs);
-    for (; j < n; j++) { dst[j] = exp_portable(dst[j] - m); sum += dst[j]; }
-    const float inverse = 1 / sum;
-    const __m512 iv = _mm512_set1_ps(inverse);
-    for (j = 0; j + 16 <= n; j += 16) _mm512_storeu_ps(dst + j, _mm512_mul_ps(_mm512_loadu_ps(dst + j), iv));
-    for (; j < n; j++) dst[j] *= inverse;
-    return m + logf(sum);
-}
-
-static T512 float margin_backward_row_avx512(const float *p, const float *src, const float *scale, float g, float rowScale,
-                                             long n, float *e, float *columnSums) {
-    const __m512 gv = _mm512_set1_ps(g), rs = _mm512_set1_ps(rowScale);
-    __m512 acc = _mm512_setzero_ps();
-    long j = 0;
-    for (; j + 16 <= n; j += 16) {
-        const __m512 ej = _mm512_mul_ps(_mm512_mul_ps(gv, _mm512_loadu_ps(p + j)), _mm512_mul_ps(_mm512_loadu_ps(scale + j), rs));
-        const __m512 hl = _mm512_mul_ps(ej, _mm512_loadu_ps(src + j));
-        _mm512_storeu_ps(e + j, ej);
-        _mm512_storeu_ps(columnSums + j, _mm512_add_ps(_mm512_loadu_ps(columnSums + j), hl));
-        acc = _mm512_add_ps(acc, hl);
-    }
-    float total = _mm512_reduce_add_ps(acc);
-    return total + margin_backward_row_portable(p + j, src + j, scale + j, g, rowScale, n - j, e + j, columnSums + j);
-}
-
-// ---- AVX2 + FMA: 8 lanes.
+// The transposed tiles below are AVX2 only.
 #define T256 __attribute__((target("avx2,fma")))
-
-static T256 inline __m256 exp_avx2(__m256 x) {
-    const __m256 xc = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.33654f)), _mm256_set1_ps(88.72283f));
-    const __m256 magic = _mm256_set1_ps(12582912.0f);
-    const __m256 shifted = _mm256_fmadd_ps(xc, _mm256_set1_ps(1.442695041f), magic);
-    const __m256 k = _mm256_sub_ps(shifted, magic);
-    const __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(-2.12194440e-4f), _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), xc));
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-    const __m256 er = _mm256_add_ps(_mm256_fmadd_ps(_mm256_mul_ps(p, r), r, r), _mm256_set1_ps(1.0f));
-    const __m256i ki = _mm256_sub_epi32(_mm256_castps_si256(shifted), _mm256_set1_epi32(0x4B400000));
-    const __m256i half = _mm256_srai_epi32(ki, 1), bias = _mm256_set1_epi32(127);
-    const __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(half, bias), 23));
-    const __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_sub_epi32(ki, half), bias), 23));
-    __m256 result = _mm256_mul_ps(_mm256_mul_ps(er, s1), s2);
-    result = _mm256_blendv_ps(result, _mm256_setzero_ps(), _mm256_cmp_ps(x, _mm256_set1_ps(-87.33654f), _CMP_LT_OQ));
-    result = _mm256_blendv_ps(result, _mm256_set1_ps(INFINITY), _mm256_cmp_ps(x, _mm256_set1_ps(88.72283f), _CMP_GT_OQ));
-    return _mm256_blendv_ps(result, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
-}
-
-static T256 inline float hsum_avx2_rows(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-}
-
-static T256 inline float hmax_avx2_rows(__m256 v) {
-    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_max_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-}
-
-static T256 float softmax_row_avx2(const float *src, const float *scale, float rowScale, long n, long target,
-                                   float targetValue, float *dst) {
-    const __m256 rs = _mm256_set1_ps(rowScale);
-    long j = 0;
-    for (; j + 8 <= n; j += 8) {
-        __m256 l = _mm256_loadu_ps(src + j);
-        if (scale) l = _mm256_mul_ps(l, _mm256_loadu_ps(scale + j));
-        _mm256_storeu_ps(dst + j, _mm256_mul_ps(l, rs));
-    }
-    for (; j < n; j++) dst[j] = src[j] * (scale ? scale[j] : 1.0f) * rowScale;
-    if (target >= 0) dst[target] = targetValue;
-    __m256 vm = _mm256_set1_ps(-INFINITY);
-    for (j = 0; j + 8 <= n; j += 8) vm = _mm256_max_ps(_mm256_loadu_ps(dst + j), vm);
-    float m = hmax_avx2_rows(vm);
-    for (; j < n; j++) m = dst[j] > m ? dst[j] : m;
-    if (!isfinite(m)) m = 0;
-    const __m256 mv = _mm256_set1_ps(m);
-    __m256 vs = _mm256_setzero_ps();
-    for (j = 0; j + 8 <= n; j += 8) {
-        const __m256 e = exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(dst + j), mv));
-        _mm256_storeu_ps(dst + j, e);
-        vs = _mm256_add_ps(vs, e);
-    }
-    float sum = hsum_avx2_rows(vs);
-    for (; j < n; j++) { dst[j] = exp_portable(dst[j] - m); sum += dst[j]; }
-    const float inverse = 1 / sum;
-    const __m256 iv = _mm256_set1_ps(inverse);
-    for (j = 0; j + 8 <= n; j += 8) _mm256_storeu_ps(dst + j, _mm256_mul_ps(_mm256_loadu_ps(dst + j), iv));
-    for (; j < n; j++) dst[j] *= inverse;
-    return m + logf(sum);
-}
-
-static T256 float margin_backward_row_avx2(const float *p, const float *src, const float *scale, float g, float rowScale,
-                                           long n, float *e, float *columnSums) {
-    const __m256 gv = _mm256_set1_ps(g), rs = _mm256_set1_ps(rowScale);
-    __m256 acc = _mm256_setzero_ps();
-    long j = 0;
-    for (; j + 8 <= n; j += 8) {
-        const __m256 ej = _mm256_mul_ps(_mm256_mul_ps(gv, _mm256_loadu_ps(p + j)), _mm256_mul_ps(_mm256_loadu_ps(scale + j), rs));
-        const __m256 hl = _mm256_mul_ps(ej, _mm256_loadu_ps(src + j));
-        _mm256_storeu_ps(e + j, ej);
-        _mm256_storeu_ps(columnSums + j, _mm256_add_ps(_mm256_loadu_ps(columnSums + j), hl));
-        acc = _mm256_add_ps(acc, hl);
-    }
-    float total = hsum_avx2_rows(acc);
-    return total + margin_backward_row_portable(p + j, src + j, scale + j, g, rowScale, n - j, e + j, columnSums + j);
-}
 #endif
 
 float sk_softmax_row(int level, const float *src, const float *scale, float rowScale, long n, long target,

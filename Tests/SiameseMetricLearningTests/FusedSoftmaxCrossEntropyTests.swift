@@ -92,8 +92,9 @@ import Darwin
     }
 
     /// Values and gradients against the composed loss on batches of 300 × 67 classes (two chunks, vector tails) and
-    /// sub-centres, at the default SIMD level and at level 0 (the portable kernels).
-    @Test(arguments: [Int.max, 0])
+    /// sub-centres, at the default SIMD level (AVX-512 where the CPU has it), at level 1 (AVX2 + FMA, which an AVX-512
+    /// machine would otherwise never run) and at level 0 (the portable kernels).
+    @Test(arguments: [Int.max, 1, 0])
     func matchesComposedLoss(level: Int) {
         SIMDKernels.$maximumLevel.withValue(level) {
             let n = 300, d = 24, classes = 67
