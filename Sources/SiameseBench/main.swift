@@ -86,105 +86,64 @@ while !args.isEmpty {
         exit(2)
     }
 }
+/// A missing required option: the message, then the usage text, exit status 2.
+struct UsageError: Error { let message: String }
+
+/// `value`, or a ``UsageError`` naming what `command` needs.
+func required<T>(_ value: T?, _ what: String) throws -> T {
+    guard let value else { throw UsageError(message: "siamese-bench \(command): \(what) is required") }
+    return value
+}
+
 let env = ProcessInfo.processInfo.environment
 emit("SiameseKit \(command) benchmark — OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset") "
       + "OPENBLAS_L2_SIZE=\(env["OPENBLAS_L2_SIZE"] ?? "unset"), peers: \(peersDir ?? "none")")
-if command == "loader" {
-    do {
-        guard let directory = peersDir else {
-            FileHandle.standardError.write(Data("siamese-bench loader: --data MNIST_DIR is required\n".utf8))
-            exit(2)
-        }
-        try LoaderBenchmark.run(mnist: directory, reps: reps)
-    } catch {
-        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
-        exit(1)
-    }
-} else if command == "tsne" {
-    do {
+// Training benchmarks take one thread count (one thread per process suits several runs side by side on a busy machine).
+if threadsGiven, let n = threads.first, ["fewshot-table", "accuracy"].contains(command) { Threading.threadCount = n }
+do {
+    switch command {
+    case "loader":
+        try LoaderBenchmark.run(mnist: try required(peersDir, "--data MNIST_DIR"), reps: reps)
+    case "tsne":
         try TSNEBenchmark.run(peers: peersDir, points: pointCount)
-    } catch {
-        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
-        exit(1)
-    }
-} else if command == "search" {
-    do {
-        guard let mnistDir else {
-            FileHandle.standardError.write(Data("siamese-bench search: --mnist MNIST_DIR (or PEERS_MNIST_DIR) is required\n".utf8))
-            exit(2)
-        }
-        try SearchBenchmark.run(mnist: mnistDir, peers: peersDir, reps: reps, basePoints: pointCount,
-                                  parts: only.map { Set($0.split(separator: ",").map(String.init)) } ?? SearchBenchmark.allParts)
-    } catch {
-        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
-        exit(1)
-    }
-} else if command == "fewshot-train" {
-    do {
-        guard let recipePath, let outputPath else {
-            FileHandle.standardError.write(Data("siamese-bench fewshot-train: --recipe FILE and --output DIR are required\n".utf8))
-            exit(2)
-        }
-        try FewShotTrainingBenchmark.run(recipe: recipePath, output: outputPath, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
-    } catch {
-        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
-        exit(1)
-    }
-} else if command == "fewshot-table" {
-    if threadsGiven, let n = threads.first { Threading.threadCount = n }
-    do {
+    case "search":
+        try SearchBenchmark.run(mnist: try required(mnistDir, "--mnist MNIST_DIR (or PEERS_MNIST_DIR)"), peers: peersDir, reps: reps,
+                                basePoints: pointCount,
+                                parts: only.map { Set($0.split(separator: ",").map(String.init)) } ?? SearchBenchmark.allParts)
+    case "fewshot-train":
+        try FewShotTrainingBenchmark.run(recipe: try required(recipePath, "--recipe FILE"), output: try required(outputPath, "--output DIR"),
+                                         epochs: epochsOverride, stepsPerEpoch: stepsOverride)
+    case "fewshot-table":
         try FewShotTableBenchmark.run(recipes: recipesDir, output: outputPath ?? "runs/fewshot-table", only: only, train: train)
-    } catch {
-        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
-        exit(1)
-    }
-} else if command == "accuracy" {
-    // One thread per process suits several seeds trained side by side on a busy machine.
-    if threadsGiven, let n = threads.first { Threading.threadCount = n }
-    do {
-        if !runList.isEmpty {
-            try AccuracyBenchmark.compare(runs: runList.map { URL(fileURLWithPath: $0) })
-            exit(0)
+    case "accuracy" where !runList.isEmpty:
+        try AccuracyBenchmark.compare(runs: runList.map { URL(fileURLWithPath: $0) })
+    case "accuracy":
+        if seedList.isEmpty { throw UsageError(message: "siamese-bench accuracy: --seeds needs at least one seed") }
+        try AccuracyBenchmark.run(recipe: try required(recipePath, "--recipe FILE"), output: try required(outputPath, "--output DIR"),
+                                  seeds: seedList, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
+    case "text-train":
+        try TextTrainingBenchmark.run(recipe: try required(recipePath, "--recipe FILE"), output: try required(outputPath, "--output DIR"))
+    case "text":
+        try TextBenchmark.run(peers: peersDir, model: modelDir, reps: reps)
+    case "koch":
+        KochBenchmark.run(peers: peersDir, threads: threads == [1, 2] ? [2] : threads, reps: reps == 5 ? 3 : reps)
+    case "tutorial":
+        TutorialBenchmark.run(peers: peersDir, only: only, reps: reps)
+    case "losses":
+        if let only, !["earlier", "breadth", "miners"].contains(only) {
+            throw UsageError(message: "siamese-bench losses: --only is earlier, breadth or miners, not '\(only)'")
         }
-        guard let recipePath, let outputPath, !seedList.isEmpty else {
-            FileHandle.standardError.write(Data("siamese-bench accuracy: --recipe FILE, --output DIR and a non-empty --seeds are required\n".utf8))
-            exit(2)
-        }
-        try AccuracyBenchmark.run(recipe: recipePath, output: outputPath, seeds: seedList, epochs: epochsOverride, stepsPerEpoch: stepsOverride)
-    } catch {
-        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
-        exit(1)
+        let options = LossBenchOptions(filter: caseFilter, threads: threadsGiven ? (threads.first ?? 2) : 2, cpuTime: cpuClock, reps: reps)
+        if only == nil || only == "earlier" { LossBenchmark.run(peers: peersDir, options: options) }
+        if only == nil || only == "breadth" { BreadthLossBenchmark.run(peers: peersDir, options: options) }
+        if only == nil || only == "miners" { MinerBenchmark.run(peers: peersDir, options: options) }
+    default:  // "engine"; the guard above admits only the listed commands
+        EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, shape: shapeFilter, reps: reps)
     }
-} else if command == "text-train" {
-    do {
-        guard let recipePath, let outputPath else {
-            FileHandle.standardError.write(Data("siamese-bench text-train: --recipe FILE and --output DIR are required\n".utf8))
-            exit(2)
-        }
-        try TextTrainingBenchmark.run(recipe: recipePath, output: outputPath)
-    } catch {
-        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
-        exit(1)
-    }
-} else if command == "text" {
-    do { try TextBenchmark.run(peers: peersDir, model: modelDir, reps: reps) } catch {
-        FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
-        exit(1)
-    }
-} else if command == "koch" {
-    KochBenchmark.run(peers: peersDir, threads: threads == [1, 2] ? [2] : threads, reps: reps == 5 ? 3 : reps)
-} else if command == "tutorial" {
-    TutorialBenchmark.run(peers: peersDir, only: only, reps: reps)
-} else if command == "losses" {
-    guard only == nil || ["earlier", "breadth", "miners"].contains(only!) else {
-        FileHandle.standardError.write(Data("siamese-bench losses: --only is earlier, breadth or miners, not '\(only!)'\n".utf8))
-        exit(2)
-    }
-    let options = LossBenchOptions(filter: caseFilter, threads: threadsGiven ? (threads.first ?? 2) : 2, cpuTime: cpuClock, reps: reps)
-    if only == nil || only == "earlier" { LossBenchmark.run(peers: peersDir, options: options) }
-    if only == nil || only == "breadth" { BreadthLossBenchmark.run(peers: peersDir, options: options) }
-    if only == nil || only == "miners" { MinerBenchmark.run(peers: peersDir, options: options) }
-} else {
-    EngineBenchmark.run(threads: threads, peers: PeerResults(directory: peersDir), only: only, shape: shapeFilter,
-                        reps: reps)
+} catch let error as UsageError {
+    FileHandle.standardError.write(Data("\(error.message)\n\(usage)".utf8))
+    exit(2)
+} catch {
+    FileHandle.standardError.write(Data("siamese-bench: \(error)\n".utf8))
+    exit(1)
 }
