@@ -1,5 +1,3 @@
-import SiameseCore
-
 /// A way to compare embeddings, injected into losses and miners so each is written once.
 ///
 /// A distance knows whether larger values mean *closer* (a similarity, ``isInverted``) or *farther*,

@@ -1,5 +1,3 @@
-import SiameseCore
-
 /// The Lp distance `‖a − b‖ₚ`, optionally raised to `power` (PML's `LpDistance`).
 ///
 /// Defaults: `p = 2`, `power = 1`, embeddings L2-normalised first. `p = 2, power = 2` is the squared
