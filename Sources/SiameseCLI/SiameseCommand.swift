@@ -20,6 +20,7 @@ extension EncoderConfiguration.Kind: ExpressibleByArgument {
 extension TrainingRecipe.Optimizer: ExpressibleByArgument {}
 extension TrainingRecipe.Split: ExpressibleByArgument {}
 extension TrainingRecipe.Criterion: ExpressibleByArgument {}
+extension EarlyStopping.Keep: ExpressibleByArgument {}
 extension TrainingRecipe.Objective: ExpressibleByArgument {}
 extension TestTimeAugmentation: ExpressibleByArgument {
     public static var allValueStrings: [String] { ["none", "horizontal-flip"] + (2...maximumViews).map { "views-\($0)" } }
