@@ -1,4 +1,5 @@
 import ArgumentParser
+import SiameseMetricLearning
 import SiameseModels
 import SiameseTraining
 
@@ -10,6 +11,7 @@ extension EncoderConfiguration.Kind: ExpressibleByArgument {
 extension TrainingRecipe.Optimizer: ExpressibleByArgument {}
 extension TrainingRecipe.Split: ExpressibleByArgument {}
 extension TrainingRecipe.Criterion: ExpressibleByArgument {}
+extension EarlyStopping.Keep: ExpressibleByArgument {}
 extension TrainingRecipe.Objective: ExpressibleByArgument {}
 extension TestTimeAugmentation: ExpressibleByArgument {
     public static var allValueStrings: [String] { ["none", "horizontal-flip"] + (2...maximumViews).map { "views-\($0)" } }

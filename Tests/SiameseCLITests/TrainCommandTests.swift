@@ -195,6 +195,9 @@ import SiameseTestSupport
         try fails(["train", "--encoder", "tutorial-cnn", "--input-side", "32"], saying: "28×28")
         try fails(["train", "--encoder", "resnet"], saying: "resnet")
         try fails(["train", "--epochs", "0"], saying: "epochs must be positive")
+        try fails(["train", "--validation-fraction", "0", "--dry-run"], saying: "validationFraction 0 (no validation part) needs keep: last")
+        try fails(["train", "--keep", "last", "--validation-fraction", "0", "--dry-run"], saying: "set testFraction or testData")
+        try fails(["train", "--keep", "latest", "--dry-run"], saying: "keep")
         try fails(["train", "--resume", dir.path], saying: "no last/ checkpoint")
         try fails(["train", "--resume", dir.path, "--learning-rate", "0.1"], saying: "--learning-rate cannot be combined with --resume")
         // An empty class folder is named.

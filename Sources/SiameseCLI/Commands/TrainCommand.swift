@@ -44,6 +44,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Images per step (P×K losses) or pairs per step (contrastive).") var batchSize: Int?
     @Option(help: "K of P×K batches.") var samplesPerClass: Int?
     @Option(help: "Stop after this many epochs without a better validation score.") var patience: Int?
+    @Option(help: "Keep the best validated epoch (early stopping) or the last of all --epochs: best or last.") var keep: EarlyStopping.Keep?
     @Option(help: "Hold out whole classes or images of every class: classes or images.") var split: TrainingRecipe.Split?
     @Option(help: "Early-stopping score: one-shot or roc-auc.") var criterion: TrainingRecipe.Criterion?
     @Option(help: "Fraction of classes (or images) held out.") var validationFraction: Double?
@@ -76,7 +77,7 @@ struct TrainCommand: ParsableCommand {
         note(weightDecay, "--weight-decay"); note(stepsPerEpoch, "--steps-per-epoch"); note(batchSize, "--batch-size")
         note(samplesPerClass, "--samples-per-class"); note(split, "--split"); note(criterion, "--criterion")
         note(validationFraction, "--validation-fraction"); note(ways, "--ways"); note(evaluationPairs, "--evaluation-pairs")
-        note(warmupSteps, "--warmup-steps")
+        note(warmupSteps, "--warmup-steps"); note(keep, "--keep")
         note(augment, "--augment"); note(color, "--color"); note(rotationClasses, "--rotation-classes"); note(seed, "--seed"); note(testTimeAugmentation, "--test-time-augmentation"); note(output, "--output")
         return out
     }
@@ -107,6 +108,7 @@ struct TrainCommand: ParsableCommand {
         if let batchSize { r.batchSize = batchSize }
         if let samplesPerClass { r.samplesPerClass = samplesPerClass }
         if let patience { r.patience = patience }
+        if let keep { r.keep = keep }
         if let split { r.split = split }
         if let criterion { r.criterion = criterion }
         if let validationFraction { r.validationFraction = validationFraction }

@@ -85,8 +85,19 @@ public struct TrainingData: Sendable {
     /// k = 1 / validationFraction. When that would hold out fewer than two classes, the classes to hold out are spread
     /// evenly instead (⌈fraction · classes⌉, at least two, leaving at least two for training); with fewer than four
     /// classes the split falls back to images. Split by images, each class keeps at least two held-out images where it
-    /// has four or more. Each change is reported as a note.
+    /// has four or more. Each change is reported as a note. With `validationFraction: 0` (allowed with `keep: last` only)
+    /// nothing is held out: every image trains and the validation part is empty.
     static func split(labels: [Int], classes: [Int], recipe: TrainingRecipe) throws -> (training: [Int], validation: [Int], notes: [String]) {
+        if recipe.validationFraction == 0 {
+            guard recipe.keep == .last else {
+                throw RecipeError.unusable("validationFraction 0 (no validation part) needs keep: last")
+            }
+            guard classes.count >= 2 else { throw RecipeError.data("\(recipe.data): only \(classes.count) class left for training") }
+            return (Array(labels.indices), [], [])
+        }
+        guard recipe.validationFraction > 0 && recipe.validationFraction < 1 else {
+            throw RecipeError.unusable("validationFraction must lie strictly between 0 and 1 (or be 0 with keep: last)")
+        }
         let k = Swift.max(2, Int((1 / recipe.validationFraction).rounded()))
         var notes: [String] = []
         var mode = recipe.split

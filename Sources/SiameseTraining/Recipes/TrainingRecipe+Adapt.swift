@@ -15,7 +15,8 @@ extension TrainingRecipe {
                          + "but the training data has \(classes); using batchSize \(r.batchSize) (\(classes) × \(samplesPerClass))")
         }
         // Episodes come from the validation part while training (one-shot criterion) and from the test part, if any, after it.
-        let episodic = resolvedCriterion == .oneShot || data.test.isEmpty ? data.validation : data.test
+        // (With no validation part, only the final evaluation draws episodes.)
+        let episodic = (resolvedCriterion == .oneShot && !data.validation.isEmpty) || data.test.isEmpty ? data.validation : data.test
         let heldWays = FewShotEvaluator.availableWays(labels: episodic.map { data.labels[$0] }, ways: ways)
         if heldWays < ways, heldWays >= 2 {
             r.ways = heldWays

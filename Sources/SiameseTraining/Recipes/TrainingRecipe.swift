@@ -14,6 +14,7 @@ import Yams
 /// loss: multi-similarity    # any name in Losses.registry or PairLosses.registry, or {name: …, parameters…}
 /// miner: multi-similarity   # any name in Miners.registry, or none
 /// epochs: 40
+/// keep: best                # best (early stopping on the validation part) | last (all epochs, the final weights)
 /// ```
 public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// How training batches are formed.
@@ -87,9 +88,16 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var batchSize = 256
     /// K of P×K batches: images of each class in a batch.
     public var samplesPerClass = 4
+    /// Epochs without a better validation score before training stops (``keep`` `best` only).
     public var patience = 5
+    /// Which epoch's weights the run keeps (``EarlyStopping/Keep``): `best` (default), the epoch with the best validation
+    /// score, stopping after `patience` epochs without improvement; or `last`, the final epoch of a fixed schedule of
+    /// `epochs` epochs (no early stopping, `patience` unused; validation, if any, is only logged). Only `last` allows
+    /// `validationFraction: 0`, which trains on every class (or image) not in the test part.
+    public var keep = EarlyStopping.Keep.best
     public var split = Split.classes
-    /// Fraction of classes (or of each class's images) held out for validation.
+    /// Fraction of classes (or of each class's images) held out for validation, strictly between 0 and 1; or 0 with
+    /// `keep: last` and a test part (`testFraction` or `testData`): no validation part, everything else trains.
     public var validationFraction = 0.1
     /// Fraction of classes (or of each class's images) set apart as a test part before the validation split: never
     /// trained on nor used for early stopping; the final evaluation measures it (see ``TrainingData/test``). `nil`: none.
@@ -131,7 +139,15 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         if !(margin > 0 && margin.isFinite) { out.append("margin must be a positive number") }
         if warmupSteps < 0 { out.append("warmupSteps must not be negative") }
         if patience < 1 { out.append("patience must be at least 1") }
-        if !(validationFraction > 0 && validationFraction < 1) { out.append("validationFraction must lie strictly between 0 and 1") }
+        if validationFraction == 0 && keep == .last {
+            if testFraction == nil && testData == nil {
+                out.append("validationFraction 0 leaves nothing to measure the trained model on; set testFraction or testData")
+            }
+        } else if validationFraction == 0 {
+            out.append("validationFraction 0 (no validation part) needs keep: last; keep: best chooses the epoch on the validation part")
+        } else if !(validationFraction > 0 && validationFraction < 1) {
+            out.append("validationFraction must lie strictly between 0 and 1 (or be 0 with keep: last)")
+        }
         if ways < 2 { out.append("ways must be at least 2") }
         if evaluationPairs < 20 { out.append("evaluationPairs must be at least 20") }
         if let problem = objectiveProblem { out.append(problem) }
@@ -198,7 +214,7 @@ extension TrainingRecipe {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case data, encoder, invert, color, rotationClasses, augment, loss, miner, objective, sampler, distance, margin
         case normalizeEmbeddings, optimizer, learningRate
-        case weightDecay, warmupSteps, epochs, stepsPerEpoch, batchSize, samplesPerClass, patience, split
+        case weightDecay, warmupSteps, epochs, stepsPerEpoch, batchSize, samplesPerClass, patience, keep, split
         case validationFraction, criterion, ways, evaluationPairs, seed
         case augmentation, testTimeAugmentation, testFraction, testData, fewShotGrid
     }
@@ -241,6 +257,7 @@ extension TrainingRecipe {
         try read(.batchSize, into: &batchSize)
         try read(.samplesPerClass, into: &samplesPerClass)
         try read(.patience, into: &patience)
+        try read(.keep, into: &keep)
         try read(.split, into: &split)
         try read(.validationFraction, into: &validationFraction)
         criterion = try c.decodeIfPresent(Criterion.self, forKey: .criterion)

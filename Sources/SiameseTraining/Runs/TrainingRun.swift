@@ -14,8 +14,10 @@ public enum TrainingRun {
     ///   - notes: receives what was adapted to the data (held-out split, classes per batch, skipped files), one line
     ///     each. The adapted recipe is what runs and what `config.json` records.
     /// - Returns: the report written to `metrics.json`.
+    /// - Throws: ``RecipeError/unusable(_:)`` with the first of the recipe's ``TrainingRecipe/problems``, before any data is read.
     public static func execute(recipe requested: TrainingRecipe, folder: RunFolder, resuming: Bool, pauseAfter: Int? = nil,
                                callbacks: TrainingCallbacks = TrainingCallbacks(), notes: (String) -> Void = { _ in }) throws -> TrainingReport {
+        if let problem = requested.problems.first { throw RecipeError.unusable(problem) }
         let data = try TrainingData.load(requested)
         let (recipe, adaptations) = requested.adapted(to: data)
         for note in data.notes + adaptations { notes(note); folder.log("note: " + note) }
@@ -50,12 +52,12 @@ public enum TrainingRun {
                                                    embedRaw: { trainer.embed($0.map(trainer.input.prepare)) },
                                                    scorer: trainer.objective.episodeScorer,
                                                    verificationDistance: trainer.objective.comparisonHead.map(LearnedHeadDistance.init))
-        var report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: trainer.stopping.best?.epoch ?? 0,
+        var report = TrainingReport(evaluation: evaluation, trainingSeconds: seconds, bestEpoch: trainer.stopping.kept?.epoch ?? 0,
                                     history: trainer.stopping.history, trainingClasses: data.trainingClasses,
                                     validationClasses: data.validationClasses)
         // The schedule's rate at each epoch's last step (the schedule is a function of the step, so resumed runs agree).
         report.learningRates = trainer.stopping.history.map { trainer.schedule.rate(at: $0.epoch * recipe.stepsPerEpoch - 1) }
-        report.validationMetric = "\(trainer.validator.name) \(trainer.validator.primaryMetric)"
+        report.validationMetric = trainer.validator.map { "\($0.name) \($0.primaryMetric)" }
         try folder.writeJSON(report, "metrics.json")
         try trainedModel(trainer, evaluation: evaluation, data: data).save(to: folder.url.appendingPathComponent("model"))
         folder.log(evaluation.text.replacingOccurrences(of: "\n", with: "; "))
@@ -72,7 +74,7 @@ public enum TrainingRun {
         let recipeJSON = try JSONDecoder().decode(RecipeValue.self, from: JSONEncoder().encode(trainer.recipe))
         let info = ModelInfo(recipe: recipeJSON, metadata: [
             "data": data.summary, "created": ISO8601DateFormatter().string(from: Date()),
-            "bestEpoch": String(trainer.stopping.best?.epoch ?? 0),
+            "bestEpoch": String(trainer.stopping.kept?.epoch ?? 0),
         ])
         return try trainer.model(similarity: similarity, info: info)
     }
@@ -82,6 +84,7 @@ public enum TrainingRun {
 public struct TrainingReport: Codable, Sendable {
     public let evaluation: RunEvaluation
     public let trainingSeconds: Double
+    /// The epoch whose weights the run kept: the best validated one, or the last with `keep: last`.
     public let bestEpoch: Int
     public let history: [EarlyStopping.EpochRecord]
     /// Classes trained on (rotated copies count as classes) and held out.

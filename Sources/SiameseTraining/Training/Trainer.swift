@@ -13,7 +13,8 @@ public struct TrainingCallbacks {
     public var progress: ((TrainingProgress) -> Void)?
     /// A line for the run's log (epoch summaries, adaptations).
     public var log: ((String) -> Void)?
-    /// After every epoch's validation, with the epoch's record and the evaluator's full result.
+    /// After every epoch's validation, with the epoch's record and the evaluator's full result (not called in runs
+    /// without a validation part).
     public var epochEnded: ((EarlyStopping.EpochRecord, EvaluationResult) -> Void)?
 
     public init(progress: ((TrainingProgress) -> Void)? = nil, log: ((String) -> Void)? = nil,
@@ -24,7 +25,9 @@ public struct TrainingCallbacks {
 
 /// Trains a Siamese encoder on ``TrainingData`` with a ``TrainingObjective``: AdamW or Adam under a warm-up + cosine
 /// schedule, random affine distortions, validation after every epoch with an ``Evaluator`` whose primary metric drives
-/// early stopping, the best epoch's weights in `checkpoint/` and the latest state in `last/` (resumable).
+/// early stopping, the best epoch's weights in `checkpoint/` and the latest state in `last/` (resumable). With the
+/// recipe's `keep: last` every epoch of the schedule runs and the last one's weights are kept (in `checkpoint/` too);
+/// with `validationFraction: 0` as well, there is no validation part and no per-epoch validation.
 ///
 /// A NaN or infinite loss stops training with ``TrainingError/nonFiniteLoss(step:)``; the checkpoints written by earlier
 /// epochs stay as they were.
@@ -49,8 +52,9 @@ public final class Trainer {
     public let optimizer: Adam
     public let schedule: WarmupCosineSchedule
     public let stopping: EarlyStopping
-    /// Scores every epoch; its primary metric decides early stopping.
-    public let validator: any Evaluator
+    /// Scores every epoch; its primary metric decides early stopping. `nil` when the data has no validation part
+    /// (`validationFraction: 0` with `keep: last`).
+    public let validator: (any Evaluator)?
     public var callbacks: TrainingCallbacks
     /// Training labels mapped to 0..<classes (what losses with proxies need).
     let denseLabels: [Int]
@@ -106,24 +110,32 @@ public final class Trainer {
                                         totalSteps: Swift.max(total, 1), minimum: recipe.learningRate / 20)
         let distance = try Distances.registry.make(recipe.distance)
         let heldLabels = data.validation.map { data.labels[$0] }
-        let chosen: any Evaluator
-        do {
-            switch recipe.resolvedCriterion {
-            case .oneShot:
-                chosen = try validator ?? FewShotEvaluator(labels: heldLabels, ways: recipe.ways, shots: 1, episodes: 300,
-                                                                   seed: recipe.seed &+ 2, distance: distance)
-            case .rocAUC:
-                chosen = try validator ?? VerificationEvaluator(labels: heldLabels, pairs: Swift.min(recipe.evaluationPairs, 2000),
-                                                                        seed: recipe.seed &+ 4, distance: distance)
+        let chosen: (any Evaluator)?
+        if data.validation.isEmpty && validator == nil {
+            guard recipe.keep == .last else {
+                throw RecipeError.data("\(recipe.data): no validation part to choose the best epoch on; set validationFraction or keep: last")
             }
-        } catch {
-            throw RecipeError.data("validation on the held-out data is impossible: \(error)")
+            chosen = nil
+        } else {
+            do {
+                switch recipe.resolvedCriterion {
+                case .oneShot:
+                    chosen = try validator ?? FewShotEvaluator(labels: heldLabels, ways: recipe.ways, shots: 1, episodes: 300,
+                                                               seed: recipe.seed &+ 2, distance: distance)
+                case .rocAUC:
+                    chosen = try validator ?? VerificationEvaluator(labels: heldLabels, pairs: Swift.min(recipe.evaluationPairs, 2000),
+                                                                    seed: recipe.seed &+ 4, distance: distance)
+                }
+            } catch {
+                throw RecipeError.data("validation on the held-out data is impossible: \(error)")
+            }
         }
         self.validator = chosen
         let checkpointed: Module = madeObjective.lossModule.map { TrainingState(network: net, loss: $0) } ?? net
         stopping = EarlyStopping(model: checkpointed, optimizer: optimizer, checkpoint: folder.appendingPathComponent("checkpoint"),
-                                 patience: recipe.patience, greaterIsBetter: chosen.greaterIsBetter,
-                                 architecture: Self.architecture(recipe), latest: folder.appendingPathComponent("last"))
+                                 patience: recipe.patience, greaterIsBetter: chosen?.greaterIsBetter ?? true,
+                                 architecture: Self.architecture(recipe), latest: folder.appendingPathComponent("last"),
+                                 keep: recipe.keep)
     }
 
     /// What checkpoints store as their architecture: the encoder and whether embeddings are normalised.
@@ -262,8 +274,8 @@ public final class Trainer {
         return try optimizationStep(network, optimizer, schedule) { objective.loss(network: network, batch: batch) }
     }
 
-    /// Trains until the recipe's epochs or patience run out (or after `pause` more epochs), leaving the best
-    /// weights in the network.
+    /// Trains until the recipe's epochs or patience run out (or after `pause` more epochs), leaving the kept
+    /// weights in the network (the best epoch's, or the last epoch's with `keep: last`).
     /// - Returns: seconds spent training in this call.
     @discardableResult
     public func fit(pause: Int? = nil) throws -> Double {
@@ -287,7 +299,11 @@ public final class Trainer {
             }
             lastLoss = total / Float(Swift.max(done, 1))
             return lastLoss
-        }, validate: { [self] in
+        }, validate: { [self] () throws -> Double? in
+            guard let validator else {
+                callbacks.log?(String(format: "epoch %d: mean loss %.4f (no validation part)", stopping.history.count + 1, lastLoss))
+                return nil
+            }
             let embeddings = embed(validationImages)
             // Episodes are scored by the objective's learned comparison where it has one.
             let result = try (validator as? FewShotEvaluator).flatMap { fewShot in
