@@ -39,10 +39,12 @@ enum AccuracyBenchmark {
                                     bestValidation: report.history.first { $0.epoch == report.bestEpoch }?.validation)
             results.append(result)
             folders.append(folder.url)
+            // Runs with `keep: last` and no validation part have no score for the kept epoch.
+            let validation = result.bestValidation.map { String(format: "validation %.4f", $0) } ?? "no validation part"
             emit(String(format: "accuracy %@ seed %llu: ROC-AUC %.5f, EER %.4f, accuracy %.4f; %d-way one-shot %.2f %%; "
-                        + "kept epoch %d of %d (validation %.4f); %.1f s training, %.1f s CPU, %d threads",
+                        + "kept epoch %d of %d (%@); %.1f s training, %.1f s CPU, %d threads",
                         path, seed, e.validationROCAUC, e.validationEER, e.validationAccuracy, e.oneShotWays, 100 * e.validationOneShot,
-                        report.bestEpoch, report.history.count, result.bestValidation ?? .nan, report.trainingSeconds, cpu,
+                        report.bestEpoch, report.history.count, validation, report.trainingSeconds, cpu,
                         Threading.threadCount))
         }
         func summary(_ name: String, _ values: [Double], _ format: String) -> String {
