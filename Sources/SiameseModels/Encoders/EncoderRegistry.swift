@@ -1,5 +1,6 @@
 import Foundation
 import SiameseNN
+import Synchronization
 
 /// The encoder kinds an ``EncoderConfiguration`` (and so a recipe or a model folder) can name. A new architecture
 /// is one ``register(_:)`` call: its name, defaults, checks and builder live together here.
@@ -8,7 +9,7 @@ import SiameseNN
 /// EncoderRegistry.shared.register(.init(kind: "wide-mlp", summary: "MLP with 1024-unit layers", defaultSide: 28,
 ///     problems: { _ in [] }, build: { c in MLPEncoder([c.inputChannels * c.inputSide * c.inputSide, 1024, c.embeddingSize]) }))
 /// ```
-public final class EncoderRegistry: @unchecked Sendable {
+public final class EncoderRegistry: Sendable {
     /// One encoder kind.
     public struct Entry: Sendable {
         public let kind: EncoderConfiguration.Kind
@@ -31,8 +32,7 @@ public final class EncoderRegistry: @unchecked Sendable {
     /// The registry every configuration consults.
     public static let shared = EncoderRegistry()
 
-    private let lock = NSLock()
-    private var entries: [EncoderConfiguration.Kind: Entry] = [:]
+    private let entries = Mutex<[EncoderConfiguration.Kind: Entry]>([:])
 
     init() {
         register(Entry(kind: .tutorialCNN, summary: "the PyTorch tutorial's small Siamese CNN (1×28×28 input, 64-d embedding)",
@@ -71,19 +71,16 @@ public final class EncoderRegistry: @unchecked Sendable {
 
     /// Adds (or replaces) an encoder kind.
     public func register(_ entry: Entry) {
-        lock.lock(); defer { lock.unlock() }
-        entries[entry.kind] = entry
+        entries.withLock { $0[entry.kind] = entry }
     }
 
     /// The entry of `kind`, if registered.
     public func entry(_ kind: EncoderConfiguration.Kind) -> Entry? {
-        lock.lock(); defer { lock.unlock() }
-        return entries[kind]
+        entries.withLock { $0[kind] }
     }
 
     /// Every registered kind, sorted by name.
     public var kinds: [EncoderConfiguration.Kind] {
-        lock.lock(); defer { lock.unlock() }
-        return entries.keys.sorted { $0.rawValue < $1.rawValue }
+        entries.withLock { $0.keys.sorted { $0.rawValue < $1.rawValue } }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SiameseNN
+import Synchronization
 
 /// What a stage loader gets: where its files are and how to read its configuration.
 public struct StageLoadContext: Sendable {
@@ -35,14 +36,13 @@ public struct StageLoadContext: Sendable {
 /// The module types a model folder may list, each with its loader: adding an architecture or a stage is one
 /// ``register(_:aliases:load:)`` call. The built-in image stages (``ImageInput``, ``EncoderStage``,
 /// ``NormalizeStage``, ``ComparisonHeadStage``) are registered from the start.
-public final class ModelStageRegistry: @unchecked Sendable {
+public final class ModelStageRegistry: Sendable {
     public typealias Loader = @Sendable (StageLoadContext) throws -> any ModelStage
 
     /// The registry every ``EmbeddingModel/load(from:)`` uses.
     public static let shared = ModelStageRegistry()
 
-    private let lock = NSLock()
-    private var loaders: [String: Loader] = [:]
+    private let loaders = Mutex<[String: Loader]>([:])
 
     init() {
         register(ImageInput.typeName) { context in
@@ -62,21 +62,17 @@ public final class ModelStageRegistry: @unchecked Sendable {
 
     /// Registers (or replaces) the loader of a module type.
     public func register(_ typeName: String, aliases: [String] = [], load: @escaping Loader) {
-        lock.lock(); defer { lock.unlock() }
-        for name in [typeName] + aliases { loaders[name] = load }
+        loaders.withLock { for name in [typeName] + aliases { $0[name] = load } }
     }
 
     /// Every registered type name, sorted.
     public var typeNames: [String] {
-        lock.lock(); defer { lock.unlock() }
-        return loaders.keys.sorted()
+        loaders.withLock { $0.keys.sorted() }
     }
 
     /// Builds the stage a `modules.json` entry describes.
     public func load(_ context: StageLoadContext, listedIn path: String) throws -> any ModelStage {
-        lock.lock()
-        let loader = loaders[context.descriptor.type]
-        lock.unlock()
+        let loader = loaders.withLock { $0[context.descriptor.type] }
         guard let loader else {
             throw ModelFolderError.unknownModuleType(path: path, type: context.descriptor.type, known: typeNames)
         }

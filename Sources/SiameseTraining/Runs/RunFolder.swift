@@ -1,5 +1,6 @@
 import Foundation
 import SiameseNN
+import Synchronization
 
 /// The folder every run writes:
 ///
@@ -14,10 +15,10 @@ import SiameseNN
 ///   log.txt             one line per event
 ///   report.html         the run's report (SiameseReport; written by the CLI at the end of train, evaluate, demo)
 /// ```
-public final class RunFolder: @unchecked Sendable {
+public final class RunFolder: Sendable {
     public let url: URL
-    private var log: [String] = []
-    private let lock = NSLock()
+    /// The log's lines so far (`log.txt` is rewritten from them, under the lock, on every ``log(_:)``).
+    private let lines: Mutex<[String]>
 
     /// Creates `root/<name>-<timestamp>` (or uses `explicit` as given).
     public init(root: URL, name: String, explicit: URL?) throws {
@@ -31,9 +32,10 @@ public final class RunFolder: @unchecked Sendable {
             throw RecipeError.unusable("cannot create run folder \(url.path): \(error.localizedDescription)")
         }
         // A resumed run appends to its earlier log instead of replacing it.
-        if let earlier = FileManager.default.contents(atPath: url.appendingPathComponent("log.txt").path) {
-            log = String(decoding: earlier, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        }
+        let earlier = FileManager.default.contents(atPath: url.appendingPathComponent("log.txt").path)
+        lines = Mutex(earlier.map {
+            String(decoding: $0, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        } ?? [])
     }
 
     /// Writes `value` as pretty JSON to `name`, atomically.
@@ -45,9 +47,11 @@ public final class RunFolder: @unchecked Sendable {
 
     /// Adds a line to the run log (and rewrites `log.txt`).
     public func log(_ line: String) {
-        lock.lock(); defer { lock.unlock() }
-        log.append(line)
-        try? AtomicFile.write(Data((log.joined(separator: "\n") + "\n").utf8), to: url.appendingPathComponent("log.txt"))
+        let file = url.appendingPathComponent("log.txt")
+        lines.withLock { lines in
+            lines.append(line)
+            try? AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: file)
+        }
     }
 }
 
