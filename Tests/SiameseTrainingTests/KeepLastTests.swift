@@ -104,10 +104,7 @@ private final class FallingScore: Evaluator, @unchecked Sendable {
         let images = try imageFolder(classes: 10, perClass: 6)
         let run = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: images); try? FileManager.default.removeItem(at: run) }
-        var recipe = TrainingRecipe()
-        recipe.data = images.path
-        recipe.encoder = EncoderConfiguration(kind: .mlp, inputSide: 16, embeddingSize: 8, hidden: [32])
-        recipe.epochs = 3; recipe.stepsPerEpoch = 2; recipe.evaluationPairs = 40; recipe.augment = false
+        var recipe = tinyMLPRecipe(images, epochs: 3, stepsPerEpoch: 2)
         recipe.testFraction = 0.2; recipe.validationFraction = 0; recipe.keep = .last; recipe.patience = 1
         var logged: [String] = []
         let report = try TrainingRun.execute(recipe: recipe, folder: RunFolder(root: run, name: "", explicit: run), resuming: false,

@@ -34,6 +34,16 @@ func imageFolder(classes: Int, perClass: Int, seed: UInt64 = 3) throws -> URL {
     return root
 }
 
+/// The smallest recipe that trains on an ``imageFolder(classes:perClass:seed:)``: a 16×16 MLP to 8 dimensions, no
+/// distortions, 40 evaluation pairs.
+func tinyMLPRecipe(_ images: URL, epochs: Int, stepsPerEpoch: Int) -> TrainingRecipe {
+    var recipe = TrainingRecipe()
+    recipe.data = images.path
+    recipe.encoder = EncoderConfiguration(kind: .mlp, inputSide: 16, embeddingSize: 8, hidden: [32])
+    recipe.epochs = epochs; recipe.stepsPerEpoch = stepsPerEpoch; recipe.evaluationPairs = 40; recipe.augment = false
+    return recipe
+}
+
 @Suite(.serialized) struct TrainingRunTests {
     /// The newcomer's case: a folder of 6 classes with every default. The held-out split and the classes per batch adapt
     /// to the data and say so; training finishes and writes a loadable model folder with a calibrated threshold.
@@ -41,10 +51,7 @@ func imageFolder(classes: Int, perClass: Int, seed: UInt64 = 3) throws -> URL {
         let images = try imageFolder(classes: 6, perClass: 6)
         let run = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: images); try? FileManager.default.removeItem(at: run) }
-        var recipe = TrainingRecipe()
-        recipe.data = images.path
-        recipe.encoder = EncoderConfiguration(kind: .mlp, inputSide: 16, embeddingSize: 8, hidden: [32])
-        recipe.epochs = 2; recipe.stepsPerEpoch = 3; recipe.evaluationPairs = 40; recipe.augment = false
+        let recipe = tinyMLPRecipe(images, epochs: 2, stepsPerEpoch: 3)
         var notes: [String] = []
         let report = try TrainingRun.execute(recipe: recipe, folder: RunFolder(root: run, name: "", explicit: run), resuming: false,
                                              notes: { notes.append($0) })
