@@ -15,6 +15,14 @@ struct TargetLogit {
     var db: Float = 0
 }
 
+/// What the forward pass keeps of each row's target for the backward: the column of its closest sub-centre, the cosine
+/// to it and the target logit with its derivatives.
+private struct TargetRow {
+    var column = 0
+    var cosine: Float = 0
+    var logit = TargetLogit(value: 0, dc: 0)
+}
+
 /// Cross-entropy over the products of embeddings with learned class weights, with a margin on the target logit,
 /// fused into one GEMM forward and two backward (the cross-entropy of ArcFace, CosFace, SphereFace, L-Softmax,
 /// sub-centre ArcFace and the normalised softmax).
@@ -48,17 +56,15 @@ enum MarginSoftmaxCrossEntropy {
         let epsilon: Float = 1e-12
 
         // Norms: ‖xᵢ‖ and the column norms ‖W_col‖ (accumulated row by row of W, contiguous).
-        var rowNorm = [Float](repeating: 0, count: n), columnNorm = [Float](repeating: 0, count: columns)
-        rowNorm.withUnsafeMutableBufferPointer { a in
-            for i in 0..<n { a[i] = sk_dot_f32(x + i * d, x + i * d, d).squareRoot() }
-        }
-        columnNorm.withUnsafeMutableBufferPointer { b in
+        let rowNorm = (0..<n).map { sk_dot_f32(x + $0 * d, x + $0 * d, d).squareRoot() }
+        var columnSquares = [Float](repeating: 0, count: columns)
+        columnSquares.withUnsafeMutableBufferPointer { b in
             for r in 0..<d {
                 let row = w + r * columns
                 for col in 0..<columns { b[col] += row[col] * row[col] }
             }
-            for col in 0..<columns { b[col] = b[col].squareRoot() }
         }
+        let columnNorm = columnSquares.map { $0.squareRoot() }
         let alpha = rowNorm.map { normalizeEmbeddings ? 1 / Swift.max($0, epsilon) : 1 }
         let beta = columnNorm.map { normalizeWeights ? 1 / Swift.max($0, epsilon) : 1 }
 
@@ -73,23 +79,17 @@ enum MarginSoftmaxCrossEntropy {
         let level = Int32(SIMDKernels.level)
         let probabilities = TensorStorage(uninitializedCount: n * classes)
         var chosen = [Int32](repeating: 0, count: k == 1 ? 0 : n * classes)
-        var targetColumn = [Int](repeating: 0, count: n), cosine = [Float](repeating: 0, count: n)
-        var targetDerivative = [TargetLogit](repeating: TargetLogit(value: 0, dc: 0), count: n)
+        var targetRows = [TargetRow](repeating: TargetRow(), count: n)
         let out = TensorStorage(uninitializedCount: n)
         let minRows = Swift.max(1, SoftmaxCrossEntropy.rowPassChunk / Swift.max(columns, 1))
-        targets.withUnsafeBufferPointer { t in
-        alpha.withUnsafeBufferPointer { alpha in
+        // The parallel rows read the arrays above directly and write through pointers; β is a pointer for the kernel.
         beta.withUnsafeBufferPointer { beta in
-        rowNorm.withUnsafeBufferPointer { a in
-        columnNorm.withUnsafeBufferPointer { b in
         chosen.withUnsafeMutableBufferPointer { chosen in
-        targetColumn.withUnsafeMutableBufferPointer { tcol in
-        cosine.withUnsafeMutableBufferPointer { cos in
-        targetDerivative.withUnsafeMutableBufferPointer { tder in
+        targetRows.withUnsafeMutableBufferPointer { targetRows in
             let p = products.pointer, l = logits.pointer, q = probabilities.pointer, o = out.pointer
             Threading.forEachChunk(of: n, minChunk: minRows) { _, rows in
                 for i in rows {
-                    let pr = p + i * columns, rowScale = scale * alpha[i], ti = t[i]
+                    let pr = p + i * columns, rowScale = scale * alpha[i], ti = targets[i]
                     var col = ti, product = pr[ti]
                     if k > 1 {
                         let lr = l + i * classes, cr = chosen.baseAddress! + i * classes
@@ -103,19 +103,19 @@ enum MarginSoftmaxCrossEntropy {
                         }
                         col = ti * k + Int(cr[ti]); product = pr[col]
                     }
-                    let c = product / (Swift.max(a[i], epsilon) * Swift.max(b[col], epsilon))
-                    let logit = target(c, a[i], b[col])
-                    tcol[i] = col; cos[i] = c; tder[i] = logit
+                    let c = product / (Swift.max(rowNorm[i], epsilon) * Swift.max(columnNorm[col], epsilon))
+                    let logit = target(c, rowNorm[i], columnNorm[col])
+                    targetRows[i] = TargetRow(column: col, cosine: c, logit: logit)
                     let lse = k == 1
                         ? sk_softmax_row(level, pr, beta.baseAddress!, rowScale, classes, ti, logit.value, q + i * classes)
                         : sk_softmax_row(level, l + i * classes, nil, 1, classes, ti, logit.value, q + i * classes)
                     o[i] = lse - logit.value
                 }
             }
-        } } } } } } } } }
+        } } }
 
         let x0 = embeddings, w0 = weights
-        let (chosenSubCenter, targetColumns, targetCosines, targetLogits) = (chosen, targetColumn, cosine, targetDerivative)
+        let (chosenSubCenter, targetRowsKept) = (chosen, targetRows)
         return Tensor(storage: out, shape: [n]).recordingGradient(of: [x0, w0], name: "marginSoftmaxCrossEntropy") { g in
             let gc = g.contiguous()
             let gp = gc.storage.pointer + gc.offset
@@ -128,15 +128,8 @@ enum MarginSoftmaxCrossEntropy {
             var columnSums = [Float](repeating: 0, count: chunks * columns)
             var targetMu = [Float](repeating: 0, count: n)
             let normX = normalizeEmbeddings, normW = normalizeWeights
-            targets.withUnsafeBufferPointer { t in
-            alpha.withUnsafeBufferPointer { alpha in
             beta.withUnsafeBufferPointer { beta in
-            rowNorm.withUnsafeBufferPointer { a in
-            columnNorm.withUnsafeBufferPointer { b in
             chosenSubCenter.withUnsafeBufferPointer { chosen in
-            targetColumns.withUnsafeBufferPointer { tcol in
-            targetCosines.withUnsafeBufferPointer { cos in
-            targetLogits.withUnsafeBufferPointer { tder in
             lambda.withUnsafeMutableBufferPointer { lambda in
             columnSums.withUnsafeMutableBufferPointer { sums in
             targetMu.withUnsafeMutableBufferPointer { tmu in
@@ -145,7 +138,7 @@ enum MarginSoftmaxCrossEntropy {
                     let acc = sums.baseAddress! + chunk * columns
                     for i in rows {
                         let gi = gp[i], qr = q + i * classes, er = ep + i * columns
-                        let rowScale = scale * alpha[i], ti = t[i]
+                        let rowScale = scale * alpha[i], ti = targets[i]
                         // Every class as if off-target first: H = g·p, E = H·s·α·β, λ −= H·ℓ·α², μ −= H·ℓ·β²
                         // (ℓ·H = E·P). Then the target: undo its off-target terms and add its own.
                         var rowSum: Float, offTarget: Float
@@ -166,20 +159,21 @@ enum MarginSoftmaxCrossEntropy {
                             }
                             offTarget = gi * qr[ti] * lr[ti]
                         }
-                        let col = tcol[i], c = cos[i], der = tder[i], h = gi * (qr[ti] - 1)
+                        let row = targetRowsKept[i], col = row.column, c = row.cosine, der = row.logit
+                        let h = gi * (qr[ti] - 1), a = rowNorm[i], b = columnNorm[col]
                         rowSum -= offTarget
                         acc[col] -= offTarget
-                        let ia = 1 / Swift.max(a[i], epsilon), ib = 1 / Swift.max(b[col], epsilon)
+                        let ia = 1 / Swift.max(a, epsilon), ib = 1 / Swift.max(b, epsilon)
                         er[col] = h * der.dc * ia * ib
-                        var rowTerm = a[i] > 0 ? h * der.da / a[i] : 0
-                        if a[i] >= epsilon { rowTerm -= h * der.dc * c * ia * ia }
-                        var columnTerm = b[col] > 0 ? h * der.db / b[col] : 0
-                        if b[col] >= epsilon { columnTerm -= h * der.dc * c * ib * ib }
-                        lambda[i] = rowTerm - (normX && a[i] >= epsilon ? rowSum * ia * ia : 0)
+                        var rowTerm = a > 0 ? h * der.da / a : 0
+                        if a >= epsilon { rowTerm -= h * der.dc * c * ia * ia }
+                        var columnTerm = b > 0 ? h * der.db / b : 0
+                        if b >= epsilon { columnTerm -= h * der.dc * c * ib * ib }
+                        lambda[i] = rowTerm - (normX && a >= epsilon ? rowSum * ia * ia : 0)
                         tmu[i] = columnTerm
                     }
                 }
-            } } } } } } } } } } } }
+            } } } } }
             // μ: the chunks' column sums in chunk order, times −β², plus the target terms.
             var mu = [Float](repeating: 0, count: columns)
             for chunk in 0..<chunks {
@@ -189,7 +183,7 @@ enum MarginSoftmaxCrossEntropy {
                 let bc = columnNorm[col]
                 mu[col] = normW && bc >= epsilon ? -mu[col] / (bc * bc) : 0
             }
-            for i in 0..<n { mu[targetColumns[i]] += targetMu[i] }
+            for i in 0..<n { mu[targetRowsKept[i].column] += targetMu[i] }
 
             var dx: Tensor?, dw: Tensor?
             if x0.requiresGrad {
